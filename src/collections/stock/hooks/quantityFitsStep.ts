@@ -1,0 +1,34 @@
+import type { CollectionBeforeChangeHook } from 'payload'
+import { ValidationError } from 'payload'
+
+import { toMilli } from '../../../lib/quantity'
+
+/** A stock level is a whole number of the product's steps: 2.5 pieces cannot be on a shelf. */
+export const quantityFitsStep: CollectionBeforeChangeHook = async ({ data, originalDoc, req, collection }) => {
+  const productRef = data.product ?? originalDoc?.product
+  const productId = typeof productRef === 'object' && productRef ? productRef.id : productRef
+  const quantity = toMilli(data.quantity ?? originalDoc?.quantity)
+  if (productId === undefined || quantity === null) return data
+  const product = await req.payload.findByID({
+    collection: 'products',
+    id: productId,
+    depth: 0,
+    overrideAccess: true, // inactive products have stock too
+    req,
+    select: { quantityStep: true, unit: true },
+  })
+  const step = toMilli(product.quantityStep)
+  if (step && quantity % step !== 0n) {
+    throw new ValidationError({
+      collection: collection.slug,
+      errors: [
+        {
+          message: `Quantity must be a multiple of the product's step (${product.quantityStep} ${product.unit})`,
+          path: 'quantity',
+        },
+      ],
+      req,
+    })
+  }
+  return data
+}

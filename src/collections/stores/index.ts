@@ -1,0 +1,33 @@
+import type { CollectionConfig } from 'payload'
+
+import { activeOrAdmin, isAdmin } from '../../access'
+import { label, labels } from '../../i18n/labels'
+import { refuseDeleteWhileReferenced } from '../../shop/references'
+
+/** Our shops, which are also the pickup points a buyer chooses at checkout. */
+export const Stores: CollectionConfig = {
+  slug: 'stores',
+  labels: labels(['Pickup point', 'Пункт выдачи'], ['Pickup points', 'Пункты выдачи']),
+  admin: { useAsTitle: 'name', defaultColumns: ['id', 'name', 'address', 'active'] },
+  access: { read: activeOrAdmin, create: isAdmin, update: isAdmin, delete: isAdmin },
+  hooks: {
+    beforeDelete: [refuseDeleteWhileReferenced('stores', [{ collection: 'stock', field: 'store' }])],
+  },
+  fields: [
+    { name: 'name', type: 'text', label: label('Name', 'Название'), required: true, maxLength: 200 },
+    { name: 'address', type: 'text', label: label('Address', 'Адрес'), required: true, maxLength: 500 },
+    {
+      name: 'openingHours',
+      type: 'text',
+      label: label('Opening hours', 'Часы работы'),
+      maxLength: 200,
+    },
+    {
+      name: 'active',
+      type: 'checkbox',
+      label: label('Active', 'Работает'),
+      defaultValue: true,
+      index: true,
+    },
+  ],
+}

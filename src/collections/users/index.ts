@@ -1,0 +1,114 @@
+import type { CollectionConfig } from 'payload'
+
+import {
+  adminOrSelf,
+  anyone,
+  currentUser,
+  fieldNobody,
+  isAdmin,
+  isAdminUser,
+  privateToOwner,
+  selfOnly,
+} from '../../access'
+import { label, labels } from '../../i18n/labels'
+import { toE164 } from '../../lib/phone'
+import { refuseFirstRegister } from './endpoints/refuseFirstRegister'
+import { guardCredentials } from './hooks/guardCredentials'
+import { guardRole } from './hooks/guardRole'
+
+export const ROLES = ['buyer', 'admin'] as const
+export type Role = (typeof ROLES)[number]
+
+const ownRecord = privateToOwner((doc) => doc.id)
+const personal = { read: ownRecord, update: ownRecord, create: () => true }
+
+export const Users: CollectionConfig = {
+  slug: 'users',
+  labels: labels(['User', 'Пользователь'], ['Users', 'Пользователи']),
+  auth: {
+    loginWithUsername: { allowEmailLogin: true, requireEmail: true, requireUsername: false },
+    tokenExpiration: 60 * 60 * 24,
+    maxLoginAttempts: 5,
+    lockTime: 10 * 60 * 1000,
+    useSessions: true,
+  },
+  admin: {
+    useAsTitle: 'username',
+    defaultColumns: ['id', 'username', 'role', 'createdAt'],
+  },
+  access: {
+    create: anyone, // registration; the role is forced to buyer below
+    read: adminOrSelf,
+    update: selfOnly, // nobody edits another account: no takeover through email or password
+    delete: isAdmin,
+    admin: ({ req }) => isAdminUser(req),
+    unlock: isAdmin,
+  },
+  endpoints: [refuseFirstRegister],
+  hooks: {
+    beforeOperation: [guardCredentials],
+    beforeChange: [guardRole],
+  },
+  fields: [
+    {
+      // Merges into Payload's own email field; an admin sees a buyer's account but not their address.
+      name: 'email',
+      type: 'email',
+      label: label('Email', 'Эл. почта'),
+      access: { read: ownRecord },
+    },
+    {
+      name: 'username',
+      type: 'text',
+      label: label('Username', 'Имя пользователя'),
+      validate: (value: unknown) => {
+        if (value === undefined || value === null || value === '') return true
+        return typeof value === 'string' && /^[A-Za-z0-9._-]{3,32}$/.test(value)
+          ? true
+          : 'Username: 3-32 letters, digits, ".", "_" or "-" (no "@")'
+      },
+    },
+    {
+      name: 'role',
+      type: 'select',
+      label: label('Role', 'Роль'),
+      options: [
+        { label: label('Buyer', 'Покупатель'), value: 'buyer' },
+        { label: label('Admin', 'Администратор'), value: 'admin' },
+      ],
+      required: true,
+      defaultValue: 'buyer',
+      saveToJWT: true,
+      index: true,
+      // Clients never set a role; admins are made by `npm run create-admin` (see guardRole).
+      access: { create: fieldNobody, update: fieldNobody, read: ({ req }) => Boolean(currentUser(req)) },
+    },
+    {
+      name: 'firstName',
+      type: 'text',
+      label: label('First name', 'Имя'),
+      maxLength: 100,
+      access: personal,
+    },
+    {
+      name: 'lastName',
+      type: 'text',
+      label: label('Last name', 'Фамилия'),
+      maxLength: 100,
+      access: personal,
+    },
+    {
+      name: 'phone',
+      type: 'text',
+      label: label('Phone (E.164)', 'Телефон (E.164)'),
+      access: personal,
+      validate: (value: unknown) =>
+        value === undefined || value === null || value === '' || toE164(value) !== null
+          ? true
+          : 'Phone: a valid number, e.g. +79161234567',
+      hooks: {
+        beforeChange: [({ value }) => (typeof value === 'string' && value !== '' ? toE164(value) : value)],
+      },
+    },
+  ],
+}

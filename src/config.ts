@@ -1,0 +1,53 @@
+// Builds the Payload config. `payload.config.ts` calls it with the configured database; tests call it
+// with a database of their own.
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+import { postgresAdapter } from '@payloadcms/db-postgres'
+import { lexicalEditor } from '@payloadcms/richtext-lexical'
+import { en } from '@payloadcms/translations/languages/en'
+import { ru } from '@payloadcms/translations/languages/ru'
+import { buildConfig } from 'payload'
+import sharp from 'sharp'
+
+import { Media, MEDIA_MAX_BYTES } from './collections/media'
+import { Products } from './collections/products'
+import { Stock } from './collections/stock'
+import { Stores } from './collections/stores'
+import { Users } from './collections/users'
+import { env } from './env'
+import { mapInfrastructureErrors } from './shop/errorResponses'
+
+const srcDir = path.dirname(fileURLToPath(import.meta.url))
+
+export type ShopConfigOptions = {
+  databaseUrl: string | undefined
+  poolMax?: number
+}
+
+export function buildShopConfig({ databaseUrl, poolMax = env.dbPoolMax }: ShopConfigOptions) {
+  return buildConfig({
+    secret: env.secret,
+    admin: {
+      user: Users.slug,
+      importMap: { baseDir: srcDir, importMapFile: path.join(srcDir, 'app', '(payload)', 'admin', 'importMap.js') },
+      meta: { titleSuffix: ' — 100am shop' },
+    },
+    collections: [Users, Media, Products, Stores, Stock],
+    editor: lexicalEditor(),
+    db: postgresAdapter({
+      pool: { connectionString: databaseUrl, max: poolMax },
+      // The schema comes only from committed migrations, applied at start (src/db/migrate.ts).
+      push: false,
+      migrationDir: path.join(srcDir, 'migrations'),
+    }),
+    sharp,
+    graphQL: { disable: true }, // the storefront uses REST; one API surface to secure
+    i18n: { supportedLanguages: { en, ru }, fallbackLanguage: 'en' },
+    upload: { limits: { fileSize: MEDIA_MAX_BYTES } },
+    typescript: { outputFile: path.join(srcDir, 'payload-types.ts'), autoGenerate: false },
+    telemetry: false,
+    logger: { options: { level: env.logLevel } },
+    hooks: { afterError: [mapInfrastructureErrors] },
+  })
+}

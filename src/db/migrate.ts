@@ -1,0 +1,61 @@
+import type { PostgresAdapter } from '@payloadcms/db-postgres'
+import type { Payload } from 'payload'
+
+import { migrations } from '../migrations'
+
+// Any constant will do, as long as every process of the shop uses the same one.
+const MIGRATION_LOCK_KEY = 4_200_100_001
+
+/**
+ * Applies the committed migrations. Under a session advisory lock, so two processes starting at once on
+ * one database take turns instead of both creating the same tables.
+ */
+export async function migrateDatabase(payload: Payload) {
+  const pool = (payload.db as unknown as PostgresAdapter).pool
+  const client = await pool.connect()
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY])
+    await payload.db.migrate({ migrations })
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {})
+    client.release()
+  }
+}
+
+/**
+ * Payload's pool has no `error` listener: an idle client's error (say, the database restarting) would
+ * crash the process. Log it instead; the pool replaces the client and requests answer 503 meanwhile.
+ */
+export function watchPool(payload: Payload) {
+  const pool = (payload.db as unknown as PostgresAdapter).pool
+  if (pool.listenerCount('error') === 0) {
+    pool.on('error', (err: Error & { code?: string }) =>
+      payload.logger.warn(`PostgreSQL connection lost: ${err.message}${err.code ? ` (${err.code})` : ''}`),
+    )
+  }
+}
+
+/**
+ * Payload's destroy() leaves its pool open, with one client checked out for good, so the process (and
+ * jest) would never exit. Release what is checked out, then end the pool.
+ */
+export async function closePool(payload: Payload) {
+  const pool = (payload.db as unknown as PostgresAdapter).pool as unknown as {
+    _clients?: Array<{ release?: (err?: Error) => void }>
+    _idle?: Array<{ client: unknown }>
+    ended?: boolean
+    end: () => Promise<void>
+  }
+  if (!pool || pool.ended) return
+  const idle = new Set((pool._idle ?? []).map((i) => i.client))
+  for (const client of pool._clients ?? []) {
+    if (!idle.has(client)) {
+      try {
+        client.release?.()
+      } catch {
+        // already released
+      }
+    }
+  }
+  await pool.end().catch(() => {})
+}

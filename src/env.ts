@@ -1,0 +1,97 @@
+// The only reader of process.env. Everything else imports `env` from here.
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import { z } from 'zod'
+
+export const projectRoot = process.cwd()
+
+const intFromEnv = (fallback: number, min = 0) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return fallback
+      const n = Number(v)
+      if (!Number.isInteger(n) || n < min) {
+        ctx.addIssue({ code: 'custom', message: `must be an integer >= ${min}` })
+        return z.NEVER
+      }
+      return n
+    })
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: intFromEnv(3000, 1),
+  DATABASE_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+  // Embedded PostgreSQL, used when DATABASE_URL is unset.
+  PG_DATA_DIR: z.string().default(path.join(projectRoot, '.data', 'pg')),
+  PG_PORT: intFromEnv(54329, 1),
+  PAYLOAD_SECRET: z.string().optional(),
+  SERVER_URL: z.string().url().optional(),
+  SHOP_CURRENCY: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as RUB')
+    .default('RUB'),
+  SEED_DEMO: z.enum(['true', 'false']).optional(),
+  MEDIA_DIR: z.string().default(path.join(projectRoot, 'media')),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  DB_POOL_MAX: intFromEnv(20, 2),
+})
+
+function readSecret(nodeEnv: string, given: string | undefined): string {
+  if (given && given.length >= 32) return given
+  if (given) throw new Error('PAYLOAD_SECRET must be at least 32 characters long')
+  if (nodeEnv === 'production') {
+    throw new Error(
+      'PAYLOAD_SECRET is not set. The shop refuses to start in production without it ' +
+        '(generate one with: openssl rand -hex 32).',
+    )
+  }
+  if (nodeEnv === 'test') return crypto.randomBytes(32).toString('hex')
+  // Development: a random secret kept beside the dev database, so logins survive restarts.
+  const file = path.join(projectRoot, '.data', 'dev-secret')
+  try {
+    return fs.readFileSync(file, 'utf8').trim()
+  } catch {
+    const secret = crypto.randomBytes(32).toString('hex')
+    fs.mkdirSync(path.dirname(file), { recursive: true })
+    fs.writeFileSync(file, secret, { mode: 0o600 })
+    return secret
+  }
+}
+
+function load() {
+  const parsed = schema.safeParse(process.env)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)
+    throw new Error(`Invalid environment:\n${lines.join('\n')}`)
+  }
+  const e = parsed.data
+  return {
+    nodeEnv: e.NODE_ENV,
+    isProduction: e.NODE_ENV === 'production',
+    isTest: e.NODE_ENV === 'test',
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    embeddedPg: { dataDir: path.resolve(e.PG_DATA_DIR), port: e.PG_PORT },
+    secret: readSecret(e.NODE_ENV, e.PAYLOAD_SECRET),
+    serverUrl: e.SERVER_URL ?? `http://localhost:${e.PORT}`,
+    currency: e.SHOP_CURRENCY,
+    // The demo seed runs in development unless switched off; never by default in production.
+    seedDemo: e.SEED_DEMO ? e.SEED_DEMO === 'true' : e.NODE_ENV === 'development',
+    mediaDir: path.resolve(e.MEDIA_DIR),
+    logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'warn' : 'info'),
+    dbPoolMax: e.DB_POOL_MAX,
+  }
+}
+
+export type Env = ReturnType<typeof load>
+export const env: Env = load()
+
+/** Lets the embedded database hand its URL to code that runs later (config, Next's admin panel). */
+export function setDatabaseUrl(url: string) {
+  env.databaseUrl = url
+  // Next's admin panel evaluates its own copy of the config in this process; it must see the same URL.
+  process.env.DATABASE_URL = url
+}

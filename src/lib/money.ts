@@ -1,0 +1,25 @@
+// Money is an integer number of minor units (kopecks). Quantities are bigint milli-units (see quantity.ts).
+
+/** Price × quantity, rounded half up to a whole minor unit: 19990 × 0.3 kg = 5997. */
+export function lineTotal(unitPrice: number, quantityMilli: bigint): number {
+  if (!Number.isSafeInteger(unitPrice) || unitPrice < 0) throw new RangeError('price must be whole minor units')
+  if (quantityMilli < 0n) throw new RangeError('quantity must not be negative')
+  const total = (BigInt(unitPrice) * quantityMilli + 500n) / 1000n
+  return toSafeNumber(total)
+}
+
+export function sumMinor(amounts: number[]): number {
+  return toSafeNumber(amounts.reduce((acc, a) => acc + BigInt(a), 0n))
+}
+
+function toSafeNumber(value: bigint): number {
+  if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError('amount too large')
+  return Number(value)
+}
+
+/** "199.90 RUB": for e-mails and logs; the API always sends minor units. */
+export function formatMoney(minor: number, currency: string): string {
+  const sign = minor < 0 ? '-' : ''
+  const abs = Math.abs(minor)
+  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')} ${currency}`
+}

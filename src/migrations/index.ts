@@ -1,0 +1,15 @@
+import * as migration_20261126_152129_initial from './20261126_152129_initial';
+import * as migration_20261126_152200_stock_guards from './20261126_152200_stock_guards';
+
+export const migrations = [
+  {
+    up: migration_20261126_152129_initial.up,
+    down: migration_20261126_152129_initial.down,
+    name: '20261126_152129_initial'
+  },
+  {
+    up: migration_20261126_152200_stock_guards.up,
+    down: migration_20261126_152200_stock_guards.down,
+    name: '20261126_152200_stock_guards'
+  },
+];

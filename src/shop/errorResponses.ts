@@ -1,0 +1,31 @@
+// The last word on errors that reach Payload's error route without a status of their own.
+import type { AfterErrorHook } from 'payload'
+
+import { isConnectionError, postgresCode } from '../db/errors'
+
+export const mapInfrastructureErrors: AfterErrorHook = ({ error, req }) => {
+  const status = (error as { status?: number }).status
+  if (status && status < 500) return
+  if (isConnectionError(error)) {
+    return {
+      status: 503,
+      response: { errors: [{ message: 'The shop database is not reachable right now; try again shortly.' }] },
+    }
+  }
+  if (error instanceof SyntaxError) {
+    return { status: 400, response: { errors: [{ message: 'Malformed JSON in the request body' }] } }
+  }
+  switch (postgresCode(error)) {
+    case '23503':
+      // A row still points at the one being deleted, or a write points at a missing one.
+      return req.method === 'DELETE'
+        ? { status: 409, response: { errors: [{ message: 'Still referenced elsewhere; deactivate it instead.' }] } }
+        : { status: 400, response: { errors: [{ message: 'A referenced document does not exist.' }] } }
+    case '23505':
+      return { status: 409, response: { errors: [{ message: 'That already exists.' }] } }
+    case '22003':
+    case '22P02':
+      return { status: 400, response: { errors: [{ message: 'A value is out of range or malformed.' }] } }
+  }
+  return
+}

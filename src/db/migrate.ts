@@ -1,5 +1,5 @@
 import type { PostgresAdapter } from '@payloadcms/db-postgres'
-import type { Payload } from 'payload'
+import type { Migration, Payload } from 'payload'
 
 import { migrations } from '../migrations'
 
@@ -15,7 +15,8 @@ export async function migrateDatabase(payload: Payload) {
   const client = await pool.connect()
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY])
-    await payload.db.migrate({ migrations })
+    // Payload types a migration's arguments as unknown; ours take the Postgres adapter's.
+    await payload.db.migrate({ migrations: migrations as unknown as Migration[] })
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {})
     client.release()

@@ -107,7 +107,8 @@ export const Users: CollectionConfig = {
           ? true
           : 'Phone: a valid number, e.g. +79161234567',
       hooks: {
-        beforeChange: [({ value }) => (typeof value === 'string' && value !== '' ? toE164(value) : value)],
+        // Invalid numbers pass through unchanged so that validation refuses them.
+        beforeChange: [({ value }) => (typeof value === 'string' && value !== '' ? (toE164(value) ?? value) : value)],
       },
     },
   ],

@@ -1,0 +1,113 @@
+// A shop for one test file: its own database (a copy of the migrated template), a Payload instance, and
+// a REST client that calls Payload's request handler in-process (no HTTP server, no Next).
+import crypto from 'node:crypto'
+
+import type { Payload } from 'payload'
+import { getPayload, handleEndpoints } from 'payload'
+
+import { buildShopConfig } from '../../src/config'
+import { closePool } from '../../src/db/migrate'
+import { createOrPromoteAdmin } from '../../src/shop/admins'
+import { createDatabaseFrom, dropDatabase, SERVER_ENV, TEMPLATE_ENV } from './testDatabase'
+
+export type ApiResponse = { status: number; body: any; headers: Headers }
+export type RequestOptions = {
+  token?: string
+  /** How the token is sent: `Authorization: Bearer …` (default) or Payload's `JWT …`. */
+  scheme?: 'Bearer' | 'JWT'
+  body?: unknown
+  /** A raw body (string, bytes or FormData) instead of JSON. */
+  raw?: BodyInit
+  headers?: Record<string, string>
+}
+
+export class Api {
+  constructor(private readonly config: Payload['config']) {}
+
+  async request(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse> {
+    const headers = new Headers(options.headers)
+    if (options.token) headers.set('Authorization', `${options.scheme ?? 'Bearer'} ${options.token}`)
+    let body: BodyInit | undefined = options.raw
+    if (options.body !== undefined) {
+      body = JSON.stringify(options.body)
+      if (!headers.has('Content-Type')) headers.set('Content-Type', 'application/json')
+    }
+    const request = new Request(`http://localhost:3000${path}`, { method, headers, body })
+    const response = await handleEndpoints({ config: this.config, request })
+    const text = await response.text()
+    let parsed: unknown = text
+    try {
+      parsed = text ? JSON.parse(text) : null
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: response.status, body: parsed, headers: response.headers }
+  }
+
+  get = (path: string, options?: RequestOptions) => this.request('GET', path, options)
+  post = (path: string, body?: unknown, options?: RequestOptions) => this.request('POST', path, { ...options, body })
+  patch = (path: string, body?: unknown, options?: RequestOptions) => this.request('PATCH', path, { ...options, body })
+  delete = (path: string, options?: RequestOptions) => this.request('DELETE', path, options)
+}
+
+export type TestShop = {
+  payload: Payload
+  api: Api
+  databaseUrl: string
+  stop: () => Promise<void>
+}
+
+export async function startTestShop(): Promise<TestShop> {
+  const serverUrl = process.env[SERVER_ENV]
+  const template = process.env[TEMPLATE_ENV]
+  if (!serverUrl || !template) throw new Error('Run the tests through jest: its global setup prepares the database')
+  const database = await createDatabaseFrom(serverUrl, template)
+  const config = buildShopConfig({ databaseUrl: database.url, poolMax: 10 })
+  // The default cache key: handleEndpoints looks the instance up by it (each test file has its own global).
+  const payload = await getPayload({ config })
+  return {
+    payload,
+    api: new Api(payload.config),
+    databaseUrl: database.url,
+    stop: async () => {
+      await payload.destroy()
+      await closePool(payload)
+      await dropDatabase(serverUrl, database.name)
+    },
+  }
+}
+
+export type Account = { id: number; email: string; password: string; token: string }
+
+const unique = () => crypto.randomBytes(4).toString('hex')
+
+/** Registers a buyer through the public REST API and logs them in. */
+export async function registerBuyer(shop: TestShop, extra: Record<string, unknown> = {}): Promise<Account> {
+  const email = `buyer-${unique()}@example.com`
+  const password = 'correct horse battery'
+  const created = await shop.api.post('/api/users', { email, password, ...extra })
+  if (created.status !== 201) throw new Error(`registration failed: ${created.status} ${JSON.stringify(created.body)}`)
+  return { id: created.body.doc.id, email, password, token: await login(shop, email, password) }
+}
+
+/** An admin made the only way admins are made: the create-admin operation. */
+export async function createAdmin(shop: TestShop): Promise<Account> {
+  const email = `admin-${unique()}@example.com`
+  const password = 'admin password 123'
+  const { id } = await createOrPromoteAdmin(shop.payload, { email, password })
+  return { id: Number(id), email, password, token: await login(shop, email, password) }
+}
+
+export async function login(shop: TestShop, loginName: string, password: string): Promise<string> {
+  const body = loginName.includes('@') ? { email: loginName, password } : { username: loginName, password }
+  const res = await shop.api.post('/api/users/login', body)
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`)
+  return res.body.token
+}
+
+/** Reads a table straight from PostgreSQL, to check what really changed (or did not). */
+export async function sqlRows<T = Record<string, unknown>>(shop: TestShop, text: string, params: unknown[] = []) {
+  const pool = (shop.payload.db as unknown as { pool: import('pg').Pool }).pool
+  const { rows } = await pool.query(text, params)
+  return rows as T[]
+}

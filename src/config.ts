@@ -48,6 +48,13 @@ export function buildShopConfig({ databaseUrl, poolMax = env.dbPoolMax }: ShopCo
     typescript: { outputFile: path.join(srcDir, 'payload-types.ts'), autoGenerate: false },
     telemetry: false,
     logger: { options: { level: env.logLevel } },
+    // A client's mistake is not a server error: log it at info level, without a stack trace.
+    loggingLevels: Object.fromEntries(
+      [
+        'AuthenticationError', 'BadRequest', 'Conflict', 'Forbidden', 'LockedAuth', 'NotFound', 'PayloadTooLarge',
+        'QueryError', 'Unauthorized', 'UnauthorizedError', 'ValidationError', 'FileUploadError', 'MissingFile',
+      ].map((name) => [name, 'info' as const]),
+    ),
     hooks: { afterError: [mapInfrastructureErrors] },
   })
 }

@@ -11,6 +11,10 @@ import { env } from '../../src/env'
 import { createDatabaseFrom, SERVER_ENV, TEMPLATE_ENV } from './testDatabase'
 
 export default async function globalSetup() {
+  // Uploads made by tests go to a throwaway folder, not the project's media/.
+  const mediaDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shop-test-media-'))
+  process.env.MEDIA_DIR = mediaDir
+  ;(globalThis as Record<string, unknown>).__shopTestMedia = mediaDir
   let serverUrl = env.databaseUrl
   if (!serverUrl) {
     // A fresh folder under the OS temp dir: the postgres user must be able to enter every parent, which

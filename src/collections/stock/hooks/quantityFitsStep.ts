@@ -9,14 +9,18 @@ export const quantityFitsStep: CollectionBeforeChangeHook = async ({ data, origi
   const productId = typeof productRef === 'object' && productRef ? productRef.id : productRef
   const quantity = toMilli(data.quantity ?? originalDoc?.quantity)
   if (productId === undefined || quantity === null) return data
-  const product = await req.payload.findByID({
+  const { docs } = await req.payload.find({
     collection: 'products',
-    id: productId,
+    where: { id: { equals: productId } },
+    limit: 1,
     depth: 0,
+    pagination: false,
     overrideAccess: true, // inactive products have stock too
     req,
     select: { quantityStep: true, unit: true },
   })
+  const product = docs[0]
+  if (!product) return data // the product field's own validation answers 400
   const step = toMilli(product.quantityStep)
   if (step && quantity % step !== 0n) {
     throw new ValidationError({

@@ -22,6 +22,8 @@ export type EmbeddedOptions = {
   port: number
   /** Trade durability for speed: for throwaway test clusters only. */
   unsafeFast?: boolean
+  /** How long to wait for a port that a just-killed server may still hold. */
+  portWaitMs?: number
   log?: (line: string) => void
 }
 
@@ -224,9 +226,10 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<R
   }
 
   // 4. Start, waiting a little for a port that a just-killed server still holds.
+  const attempts = Math.max(1, Math.ceil((options.portWaitMs ?? 10_000) / 250))
   for (let attempt = 1; ; attempt++) {
     if (!(await portFree(port))) {
-      if (attempt >= 40) {
+      if (attempt >= attempts) {
         throw new Error(
           `Port ${port} for the embedded PostgreSQL is in use by another program. Set PG_PORT to a free port, or use DATABASE_URL.`,
         )
@@ -242,7 +245,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<R
     } catch (err) {
       const output = pgLog.join('').trim()
       const portRace = /could not bind|Address already in use|could not create any TCP\/IP sockets/i.test(output)
-      if (portRace && attempt < 40) {
+      if (portRace && attempt < attempts) {
         await sleep(250)
         continue
       }

@@ -52,3 +52,7 @@ export function postgresCode(err: unknown): string | undefined {
 
 /** Deadlock or serialization failure: the transaction can simply be run again. */
 export const isRetryable = (err: unknown) => ['40P01', '40001'].includes(postgresCode(err) ?? '')
+
+/** A JSON parse error, also one made in another realm (undici's Request.json() under jest). */
+export const isSyntaxError = (err: unknown) =>
+  err instanceof SyntaxError || (typeof err === 'object' && err !== null && (err as Error).name === 'SyntaxError')

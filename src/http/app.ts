@@ -8,7 +8,7 @@ import type { Payload } from 'payload'
 import { handleEndpoints } from 'payload'
 
 import { MEDIA_MAX_BYTES } from '../collections/media'
-import { isConnectionError } from '../db/errors'
+import { isConnectionError, isSyntaxError } from '../db/errors'
 
 export const JSON_BODY_LIMIT = 100 * 1024
 const UPLOAD_BODY_LIMIT = MEDIA_MAX_BYTES + 1024 * 1024
@@ -56,7 +56,7 @@ async function api(payload: Payload, req: ExpressRequest, res: ExpressResponse) 
     response = await handleEndpoints({ config: payload.config, request })
   } catch (err) {
     // Only reachable outside Payload's own error route (e.g. a method-override body that is not JSON).
-    if (err instanceof SyntaxError) return jsonError(res, 400, 'Malformed JSON in the request body')
+    if (isSyntaxError(err)) return jsonError(res, 400, 'Malformed JSON in the request body')
     if (isConnectionError(err)) return jsonError(res, 503, 'The shop database is not reachable right now')
     payload.logger.error({ err }, 'Unhandled error in /api')
     return jsonError(res, 500, 'Something went wrong.')

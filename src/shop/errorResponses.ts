@@ -1,7 +1,7 @@
 // The last word on errors that reach Payload's error route without a status of their own.
 import type { AfterErrorHook } from 'payload'
 
-import { isConnectionError, postgresCode } from '../db/errors'
+import { isConnectionError, isSyntaxError, postgresCode } from '../db/errors'
 
 export const mapInfrastructureErrors: AfterErrorHook = ({ error, req }) => {
   const status = (error as { status?: number }).status
@@ -12,7 +12,7 @@ export const mapInfrastructureErrors: AfterErrorHook = ({ error, req }) => {
       response: { errors: [{ message: 'The shop database is not reachable right now; try again shortly.' }] },
     }
   }
-  if (error instanceof SyntaxError) {
+  if (isSyntaxError(error)) {
     return { status: 400, response: { errors: [{ message: 'Malformed JSON in the request body' }] } }
   }
   switch (postgresCode(error)) {

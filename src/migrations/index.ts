@@ -1,15 +1,27 @@
 import * as migration_20261126_152129_initial from './20261126_152129_initial';
 import * as migration_20261126_152200_stock_guards from './20261126_152200_stock_guards';
+import * as migration_20261126_153736_carts from './20261126_153736_carts';
+import * as migration_20261126_153800_cart_guards from './20261126_153800_cart_guards';
 
 export const migrations = [
   {
     up: migration_20261126_152129_initial.up,
     down: migration_20261126_152129_initial.down,
-    name: '20261126_152129_initial'
+    name: '20261126_152129_initial',
   },
   {
     up: migration_20261126_152200_stock_guards.up,
     down: migration_20261126_152200_stock_guards.down,
-    name: '20261126_152200_stock_guards'
+    name: '20261126_152200_stock_guards',
+  },
+  {
+    up: migration_20261126_153736_carts.up,
+    down: migration_20261126_153736_carts.down,
+    name: '20261126_153736_carts'
+  },
+  {
+    up: migration_20261126_153800_cart_guards.up,
+    down: migration_20261126_153800_cart_guards.down,
+    name: '20261126_153800_cart_guards'
   },
 ];

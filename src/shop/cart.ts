@@ -1,0 +1,152 @@
+// The buyer's cart: each change is one targeted SQL statement (an upsert, an update or a delete), so
+// parallel adds of the same product add up instead of overwriting each other. Prices are never stored in
+// the cart: every view prices the lines from the products as they are now.
+import type { PayloadRequest } from 'payload'
+
+import { execute, sql } from '../db/sql'
+import { env } from '../env'
+import { lineTotal, sumMinor } from '../lib/money'
+import { formatMilli, isMultipleOfStep, milliToNumber, toMilli } from '../lib/quantity'
+import { SKU_PATTERN } from '../collections/products'
+import { BadRequest, NotFound } from './errors'
+
+/** The most of one product a cart line may hold, in the product's unit. */
+export const MAX_LINE_QUANTITY = 9999
+const MAX_LINE_MILLI = BigInt(MAX_LINE_QUANTITY) * 1000n
+
+export type CartLine = {
+  sku: string
+  name: string
+  unit: string
+  quantityStep: number
+  quantity: number
+  unitPrice: number
+  lineTotal: number
+  available: boolean
+}
+export type CartView = { items: CartLine[]; total: number; currency: string }
+
+type Buyer = { id: number | string }
+
+type SellableProduct = { id: string; step: bigint; unit: string }
+
+/** An active product by SKU, or NotFound. */
+async function sellableProduct(req: PayloadRequest, sku: string): Promise<SellableProduct> {
+  if (!SKU_PATTERN.test(sku)) throw new BadRequest(`"${sku.slice(0, 80)}" is not a valid SKU`)
+  const { rows } = await execute<{ id: string; step: string; unit: string }>(
+    req,
+    sql`SELECT id, quantity_step::text AS step, unit FROM products WHERE id = ${sku} AND active`,
+  )
+  const row = rows[0]
+  if (!row) throw new NotFound(`No product with SKU ${sku} is on sale`, { sku })
+  return { id: row.id, step: toMilli(row.step)!, unit: row.unit }
+}
+
+/** Checks a requested quantity against the product's step and the line cap; returns it in milli-units. */
+function checkQuantity(product: SellableProduct, quantity: number, { allowZero = false } = {}): bigint {
+  const milli = toMilli(quantity)
+  if (milli === null) throw new BadRequest('quantity must be a number with at most 3 decimals', { field: 'quantity' })
+  if (milli === 0n && allowZero) return 0n
+  if (milli === 0n) throw new BadRequest('quantity must be greater than 0', { field: 'quantity' })
+  if (milli > MAX_LINE_MILLI) {
+    throw new BadRequest(`quantity must be at most ${MAX_LINE_QUANTITY} ${product.unit}`, { field: 'quantity' })
+  }
+  if (!isMultipleOfStep(milli, product.step)) {
+    throw new BadRequest(`quantity must be a multiple of ${formatMilli(product.step)} ${product.unit} for ${product.id}`, {
+      field: 'quantity',
+      quantityStep: milliToNumber(product.step),
+    })
+  }
+  return milli
+}
+
+export async function viewCart(req: PayloadRequest, buyer: Buyer): Promise<CartView> {
+  const { rows } = await execute<{
+    sku: string
+    name: string
+    unit: string
+    step: string
+    quantity: string
+    price: string
+    active: boolean
+  }>(
+    req,
+    sql`SELECT l.product_id AS sku, p.name, p.unit, p.quantity_step::text AS step, l.quantity::text AS quantity,
+               p.price::text AS price, p.active
+        FROM carts c
+        JOIN cart_lines l ON l.cart_id = c.id
+        JOIN products p ON p.id = l.product_id
+        WHERE c.buyer_id = ${buyer.id}
+        ORDER BY l.created_at, l.id`,
+  )
+  const items = rows.map((row): CartLine => {
+    const quantity = toMilli(row.quantity)!
+    const unitPrice = Number(row.price)
+    return {
+      sku: row.sku,
+      name: row.name,
+      unit: row.unit,
+      quantityStep: milliToNumber(toMilli(row.step)!),
+      quantity: milliToNumber(quantity),
+      unitPrice,
+      // A product taken off sale stays visible but counts nothing.
+      lineTotal: row.active ? lineTotal(unitPrice, quantity) : 0,
+      available: row.active,
+    }
+  })
+  return { items, total: sumMinor(items.map((i) => i.lineTotal)), currency: env.currency }
+}
+
+/** Adds to the line (creating the cart and the line if needed) in one statement. */
+export async function addToCart(req: PayloadRequest, buyer: Buyer, sku: string, quantity: number): Promise<CartView> {
+  const product = await sellableProduct(req, sku)
+  const amount = formatMilli(checkQuantity(product, quantity))
+  const cap = String(MAX_LINE_QUANTITY)
+  const { rowCount } = await execute(
+    req,
+    sql`WITH cart AS (
+          INSERT INTO carts (buyer_id) VALUES (${buyer.id})
+          ON CONFLICT (buyer_id) DO UPDATE SET updated_at = now()
+          RETURNING id
+        )
+        INSERT INTO cart_lines (cart_id, product_id, quantity)
+        SELECT cart.id, ${product.id}, ${amount}::numeric FROM cart
+        ON CONFLICT (cart_id, product_id) DO UPDATE
+          SET quantity = cart_lines.quantity + EXCLUDED.quantity, updated_at = now()
+          WHERE cart_lines.quantity + EXCLUDED.quantity <= ${cap}::numeric
+        RETURNING quantity`,
+  )
+  if (rowCount === 0) {
+    throw new BadRequest(`A cart line may hold at most ${MAX_LINE_QUANTITY} ${product.unit}`, { field: 'quantity' })
+  }
+  return viewCart(req, buyer)
+}
+
+/** Sets the line's quantity; 0 removes it. */
+export async function setCartLine(req: PayloadRequest, buyer: Buyer, sku: string, quantity: number): Promise<CartView> {
+  const product = await sellableProduct(req, sku)
+  const milli = checkQuantity(product, quantity, { allowZero: true })
+  if (milli === 0n) return removeCartLine(req, buyer, sku)
+  const { rowCount } = await execute(
+    req,
+    sql`UPDATE cart_lines AS l SET quantity = ${formatMilli(milli)}::numeric, updated_at = now()
+        FROM carts c WHERE l.cart_id = c.id AND c.buyer_id = ${buyer.id} AND l.product_id = ${product.id}`,
+  )
+  if (rowCount === 0) throw new NotFound(`${sku} is not in the cart`, { sku })
+  return viewCart(req, buyer)
+}
+
+export async function removeCartLine(req: PayloadRequest, buyer: Buyer, sku: string): Promise<CartView> {
+  const { rowCount } = await execute(
+    req,
+    sql`DELETE FROM cart_lines AS l USING carts c
+        WHERE l.cart_id = c.id AND c.buyer_id = ${buyer.id} AND l.product_id = ${sku}`,
+  )
+  if (rowCount === 0) throw new NotFound(`${sku.slice(0, 80)} is not in the cart`, { sku: sku.slice(0, 80) })
+  return viewCart(req, buyer)
+}
+
+export async function emptyCart(req: PayloadRequest, buyer: Buyer): Promise<CartView> {
+  await execute(req, sql`DELETE FROM cart_lines AS l USING carts c WHERE l.cart_id = c.id AND c.buyer_id = ${buyer.id}`)
+  return viewCart(req, buyer)
+}

@@ -1,0 +1,56 @@
+// /api/cart: parse, call the cart operation, answer with the cart. Business rules live in ../cart.ts.
+import type { Endpoint } from 'payload'
+import { z } from 'zod'
+
+import { addToCart, emptyCart, MAX_LINE_QUANTITY, removeCartLine, setCartLine, viewCart } from '../cart'
+import { parseBody, requireUser } from '../http'
+
+const quantity = z
+  .number()
+  .finite()
+  .max(MAX_LINE_QUANTITY)
+  .describe("In the product's unit; a whole multiple of its quantityStep")
+
+export const addItemBody = z.object({
+  sku: z.string().min(1).max(64).describe('The product SKU'),
+  quantity: quantity.positive(),
+})
+export const setItemBody = z.object({ quantity: quantity.min(0).describe('0 removes the line') })
+
+const skuParam = (params: Record<string, unknown> | undefined) => String(params?.sku ?? '')
+
+export const cartEndpoints: Endpoint[] = [
+  {
+    path: '/cart',
+    method: 'get',
+    handler: async (req) => Response.json(await viewCart(req, requireUser(req))),
+  },
+  {
+    path: '/cart',
+    method: 'delete',
+    handler: async (req) => Response.json(await emptyCart(req, requireUser(req))),
+  },
+  {
+    path: '/cart/items',
+    method: 'post',
+    handler: async (req) => {
+      const buyer = requireUser(req)
+      const { sku, quantity } = await parseBody(req, addItemBody)
+      return Response.json(await addToCart(req, buyer, sku, quantity))
+    },
+  },
+  {
+    path: '/cart/items/:sku',
+    method: 'patch',
+    handler: async (req) => {
+      const buyer = requireUser(req)
+      const { quantity } = await parseBody(req, setItemBody)
+      return Response.json(await setCartLine(req, buyer, skuParam(req.routeParams), quantity))
+    },
+  },
+  {
+    path: '/cart/items/:sku',
+    method: 'delete',
+    handler: async (req) => Response.json(await removeCartLine(req, requireUser(req), skuParam(req.routeParams))),
+  },
+]

@@ -159,6 +159,36 @@ describe('own account', () => {
   })
 })
 
+describe('second lines of defence (hooks that hold even where access is bypassed)', () => {
+  it('an account created with access bypassed is still a buyer unless create-admin grants the role', async () => {
+    const doc = await shop.payload.create({
+      collection: 'users',
+      data: { email: 'bypass@example.com', password: 'long enough password', role: 'admin' },
+      overrideAccess: true,
+    })
+    expect(doc.role).toBe('buyer')
+    const updated = await shop.payload.update({ collection: 'users', id: doc.id, data: { role: 'admin' }, overrideAccess: true })
+    expect(updated.role).toBe('buyer')
+  })
+
+  it("a logged-in admin cannot change another account's credentials even with access bypassed", async () => {
+    const admin = await createAdmin(shop)
+    const buyer = await registerBuyer(shop)
+    const adminUser = await shop.payload.findByID({ collection: 'users', id: admin.id, overrideAccess: true })
+    const [before] = await sqlRows(shop, 'SELECT email, hash FROM users WHERE id = $1', [buyer.id])
+    await expect(
+      shop.payload.update({
+        collection: 'users',
+        id: buyer.id,
+        data: { password: 'taken over 123' },
+        overrideAccess: true,
+        user: { ...adminUser, collection: 'users' },
+      }),
+    ).rejects.toMatchObject({ status: 403 })
+    expect(await sqlRows(shop, 'SELECT email, hash FROM users WHERE id = $1', [buyer.id])).toEqual([before])
+  })
+})
+
 describe('admin panel', () => {
   it('lets admins in and keeps buyers and anonymous users out', async () => {
     const admin = await createAdmin(shop)

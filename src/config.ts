@@ -54,7 +54,7 @@ export function buildShopConfig({ databaseUrl, poolMax = env.dbPoolMax }: ShopCo
     // A client's mistake is not a server error: log it at info level, without a stack trace.
     loggingLevels: Object.fromEntries(
       [
-        'AuthenticationError', 'BadRequest', 'Conflict', 'Forbidden', 'LockedAuth', 'NotFound', 'PayloadTooLarge',
+        'AuthenticationError', 'BadRequest', 'Conflict', 'Forbidden', 'LockedAuth', 'NotFound',
         'QueryError', 'Unauthorized', 'UnauthorizedError', 'ValidationError', 'FileUploadError', 'MissingFile',
       ].map((name) => [name, 'info' as const]),
     ),

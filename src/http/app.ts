@@ -9,6 +9,7 @@ import { handleEndpoints } from 'payload'
 
 import { MEDIA_MAX_BYTES } from '../collections/media'
 import { isConnectionError, isSyntaxError } from '../db/errors'
+import { DATABASE_UNAVAILABLE } from '../shop/errors'
 
 export const JSON_BODY_LIMIT = 100 * 1024
 const UPLOAD_BODY_LIMIT = MEDIA_MAX_BYTES + 1024 * 1024
@@ -57,7 +58,7 @@ async function api(payload: Payload, req: ExpressRequest, res: ExpressResponse) 
   } catch (err) {
     // Only reachable outside Payload's own error route (e.g. a method-override body that is not JSON).
     if (isSyntaxError(err)) return jsonError(res, 400, 'Malformed JSON in the request body')
-    if (isConnectionError(err)) return jsonError(res, 503, 'The shop database is not reachable right now')
+    if (isConnectionError(err)) return jsonError(res, 503, DATABASE_UNAVAILABLE)
     payload.logger.error({ err }, 'Unhandled error in /api')
     return jsonError(res, 500, 'Something went wrong.')
   }
@@ -73,40 +74,40 @@ async function api(payload: Payload, req: ExpressRequest, res: ExpressResponse) 
 }
 
 export function createApp(payload: Payload): Express {
-const app = express()
-app.disable('x-powered-by')
-app.set('trust proxy', 'loopback')
-app.use((_req, res, nextMiddleware) => {
-  res.setHeader('X-Content-Type-Options', 'nosniff')
-  res.setHeader('Referrer-Policy', 'same-origin')
-  res.setHeader('X-Frame-Options', 'SAMEORIGIN')
-  nextMiddleware()
-})
-
-app.get('/healthz', async (_req, res) => {
-  const pool = (payload.db as unknown as PostgresAdapter).pool
-  try {
-    await Promise.race([
-      pool.query('SELECT 1'),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000)),
-    ])
-    res.json({ status: 'ok', database: 'up' })
-  } catch {
-    res.status(503).json({ status: 'unavailable', database: 'down' })
-  }
-})
-
-app.all('/api/{*rest}', (req, res) => {
-  api(payload, req, res).catch((err) => {
-    payload.logger.error({ err }, 'Failed to answer /api')
-    if (!res.headersSent) jsonError(res, 500, 'Something went wrong.')
-    else res.destroy()
+  const app = express()
+  app.disable('x-powered-by')
+  app.set('trust proxy', 'loopback')
+  app.use((_req, res, nextMiddleware) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff')
+    res.setHeader('Referrer-Policy', 'same-origin')
+    res.setHeader('X-Frame-Options', 'SAMEORIGIN')
+    nextMiddleware()
   })
-})
 
-app.get('/', (_req, res) => {
-  res.json({ shop: '100am shop', api: '/api', admin: '/admin', health: '/healthz' })
-})
+  app.get('/healthz', async (_req, res) => {
+    const pool = (payload.db as unknown as PostgresAdapter).pool
+    try {
+      await Promise.race([
+        pool.query('SELECT 1'),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000)),
+      ])
+      res.json({ status: 'ok', database: 'up' })
+    } catch {
+      res.status(503).json({ status: 'unavailable', database: 'down' })
+    }
+  })
 
-return app
+  app.all('/api/{*rest}', (req, res) => {
+    api(payload, req, res).catch((err) => {
+      payload.logger.error({ err }, 'Failed to answer /api')
+      if (!res.headersSent) jsonError(res, 500, 'Something went wrong.')
+      else res.destroy()
+    })
+  })
+
+  app.get('/', (_req, res) => {
+    res.json({ shop: '100am shop', api: '/api', admin: '/admin', health: '/healthz' })
+  })
+
+  return app
 }

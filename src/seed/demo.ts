@@ -6,6 +6,7 @@ import type { Payload } from 'payload'
 import sharp from 'sharp'
 
 import { GRANT_ADMIN } from '../collections/users/hooks/guardRole'
+import { milliToNumber, toMilli } from '../lib/quantity'
 
 export const DEMO_ADMIN = { email: 'admin@100am.shop', password: 'admin-100am-demo' }
 export const DEMO_BUYER = { email: 'buyer@100am.shop', username: 'buyer', password: 'buyer-100am-demo' }
@@ -87,11 +88,12 @@ export async function seedDemoData(payload: Payload) {
         overrideAccess: true,
       })
       for (const [s, store] of stores.entries()) {
-        const step = product.step ?? 1
-        const quantity = Number((((i * 7 + s * 13) % 40) + 5) * step).toFixed(3)
+        // A whole number of steps, multiplied in thousandths rather than in floating point.
+        const steps = BigInt(((i * 7 + s * 13) % 40) + 5)
+        const quantity = milliToNumber(steps * toMilli(product.step ?? 1)!)
         await payload.create({
           collection: 'stock',
-          data: { product: product.id, store: store.id, quantity: Number(quantity) },
+          data: { product: product.id, store: store.id, quantity },
           overrideAccess: true,
         })
       }

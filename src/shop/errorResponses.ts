@@ -2,6 +2,7 @@
 import type { AfterErrorHook } from 'payload'
 
 import { isConnectionError, isSyntaxError, postgresCode } from '../db/errors'
+import { DATABASE_UNAVAILABLE } from './errors'
 
 export const mapInfrastructureErrors: AfterErrorHook = ({ error, req }) => {
   const status = (error as { status?: number }).status
@@ -9,7 +10,7 @@ export const mapInfrastructureErrors: AfterErrorHook = ({ error, req }) => {
   if (isConnectionError(error)) {
     return {
       status: 503,
-      response: { errors: [{ message: 'The shop database is not reachable right now; try again shortly.' }] },
+      response: { errors: [{ message: DATABASE_UNAVAILABLE }] },
     }
   }
   if (isSyntaxError(error)) {

@@ -32,14 +32,5 @@ export class Conflict extends APIError {
   }
 }
 
-export class PayloadTooLarge extends APIError {
-  constructor(message: string) {
-    super(message, 413, null, true)
-  }
-}
-
-export class ServiceUnavailable extends APIError {
-  constructor(message = 'The shop database is not reachable right now; try again shortly.') {
-    super(message, 503, null, true)
-  }
-}
+/** What a client hears while PostgreSQL is unreachable (503). */
+export const DATABASE_UNAVAILABLE = 'The shop database is not reachable right now; try again shortly.'

@@ -2,17 +2,8 @@
 import type { PayloadRequest } from 'payload'
 
 import { execute, sql } from '../db/sql'
-import { formatMilli, milliToNumber, toMilli } from '../lib/quantity'
+import { formatMilli, milliToNumber, toMilli, toSignedMilli } from '../lib/quantity'
 import { BadRequest, Conflict, NotFound } from './errors'
-
-function toSignedMilli(value: number | string): bigint | null {
-  const text = typeof value === 'number' ? String(value) : value.trim()
-  if (text.startsWith('-')) {
-    const abs = toMilli(text.slice(1))
-    return abs === null ? null : -abs
-  }
-  return toMilli(typeof value === 'number' ? value : text)
-}
 
 export async function adjustStock(req: PayloadRequest, id: string, delta: number | string) {
   if (!/^\d{1,18}$/.test(id)) throw new NotFound(`Stock row ${id} does not exist`)

@@ -1,0 +1,47 @@
+// The demo seed of a first development run: complete, exact, and only once.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+
+import { DEMO_ADMIN, DEMO_BUYER, seedDemoData } from '../../src/seed/demo'
+import { login, sqlRows, startTestShop, type TestShop } from '../helpers/shop'
+
+let shop: TestShop
+beforeAll(async () => {
+  shop = await startTestShop()
+})
+afterAll(async () => {
+  await shop?.stop()
+})
+
+const counts = async () =>
+  (
+    await sqlRows(
+      shop,
+      `SELECT (SELECT count(*) FROM stores)::int AS stores, (SELECT count(*) FROM products)::int AS products,
+              (SELECT count(*) FROM media)::int AS photos, (SELECT count(*) FROM stock)::int AS stock,
+              (SELECT count(*) FROM users)::int AS users`,
+    )
+  )[0]
+
+describe('demo seed', () => {
+  it('creates pickup points, products with photos, stock everywhere and the two accounts, once', async () => {
+    await Promise.all([seedDemoData(shop.payload), seedDemoData(shop.payload)])
+    const first = await counts()
+    expect(first).toEqual({ stores: 3, products: 20, photos: 20, stock: 60, users: 2 })
+    await seedDemoData(shop.payload)
+    expect(await counts()).toEqual(first)
+
+    // Stock levels are whole steps, stored exactly.
+    const offStep = await sqlRows(
+      shop,
+      'SELECT s.id FROM stock s JOIN products p ON p.id = s.product_id WHERE mod(s.quantity, p.quantity_step) <> 0 OR scale(s.quantity) > 3',
+    )
+    expect(offStep).toEqual([])
+
+    const roles = await sqlRows(shop, 'SELECT email, role FROM users ORDER BY email')
+    expect(roles).toEqual([
+      { email: DEMO_ADMIN.email, role: 'admin' },
+      { email: DEMO_BUYER.email, role: 'buyer' },
+    ])
+    await expect(login(shop, DEMO_BUYER.username, DEMO_BUYER.password)).resolves.toEqual(expect.any(String))
+  }, 60_000)
+})

@@ -3,7 +3,7 @@
 import type { Payload } from 'payload'
 import { getPayload } from 'payload'
 
-import { provideDatabase } from './db/database'
+import { provideDatabase, type ShopDatabase } from './db/database'
 import { closePool, migrateDatabase, watchPool } from './db/migrate'
 import { env } from './env'
 
@@ -13,19 +13,30 @@ export async function bootShop({
   withJobs = false,
   seedDemo = env.seedDemo,
 }: { withJobs?: boolean; seedDemo?: boolean } = {}): Promise<RunningShop> {
-  const database = await provideDatabase()
-  // Imported only now: the config reads the database URL that provideDatabase may just have set.
-  const { default: config } = await import('../payload.config')
-  const payload = await getPayload({ config })
-  watchPool(payload)
-  await migrateDatabase(payload)
-  if (seedDemo) {
-    const { seedDemoData } = await import('./seed/demo')
-    await seedDemoData(payload)
+  // Node 20 with tsx's off-thread module hooks: while a dynamic import waits on the hooks thread nothing
+  // keeps the event loop alive, and under load the process quit with exit code 13 (unsettled top-level
+  // await; seen in CI for create-admin). A timer holds it open until boot is done.
+  const keepAlive = setInterval(() => {}, 60_000)
+  try {
+    const database = await provideDatabase()
+    // Imported only now: the config reads the database URL that provideDatabase may just have set.
+    const { default: config } = await import('../payload.config')
+    const payload = await getPayload({ config })
+    watchPool(payload)
+    await migrateDatabase(payload)
+    if (seedDemo) {
+      const { seedDemoData } = await import('./seed/demo')
+      await seedDemoData(payload)
+    }
+    // Scheduled jobs start only once the schema exists, and at boot rather than on the first request.
+    if (withJobs) await getPayload({ config, cron: true })
+    return running(payload, database)
+  } finally {
+    clearInterval(keepAlive)
   }
-  // Scheduled jobs start only once the schema exists, and at boot rather than on the first request.
-  if (withJobs) await getPayload({ config, cron: true })
+}
 
+function running(payload: Payload, database: ShopDatabase): RunningShop {
   let stopped = false
   return {
     payload,

@@ -13,12 +13,16 @@ import sharp from 'sharp'
 import { CartLines } from './collections/cartLines'
 import { Carts } from './collections/carts'
 import { Media, MEDIA_MAX_BYTES } from './collections/media'
+import { OrderLines } from './collections/orderLines'
+import { Orders } from './collections/orders'
 import { Products } from './collections/products'
 import { Stock } from './collections/stock'
 import { Stores } from './collections/stores'
 import { Users } from './collections/users'
+import { shopEmailAdapter } from './email/adapter'
 import { env } from './env'
-import { cartEndpoints } from './shop/endpoints/cart'
+import { shopJobs } from './jobs'
+import { shopEndpoints } from './shop/endpoints'
 import { mapInfrastructureErrors } from './shop/errorResponses'
 
 const srcDir = path.dirname(fileURLToPath(import.meta.url))
@@ -26,9 +30,11 @@ const srcDir = path.dirname(fileURLToPath(import.meta.url))
 export type ShopConfigOptions = {
   databaseUrl: string | undefined
   poolMax?: number
+  /** Run the job queues on their crons (in the server; tests run jobs themselves). */
+  autoRunJobs?: boolean
 }
 
-export function buildShopConfig({ databaseUrl, poolMax = env.dbPoolMax }: ShopConfigOptions) {
+export function buildShopConfig({ databaseUrl, poolMax = env.dbPoolMax, autoRunJobs = !env.isTest }: ShopConfigOptions) {
   return buildConfig({
     secret: env.secret,
     admin: {
@@ -36,7 +42,7 @@ export function buildShopConfig({ databaseUrl, poolMax = env.dbPoolMax }: ShopCo
       importMap: { baseDir: srcDir, importMapFile: path.join(srcDir, 'app', '(payload)', 'admin', 'importMap.js') },
       meta: { titleSuffix: ' — 100am shop' },
     },
-    collections: [Users, Media, Products, Stores, Stock, Carts, CartLines],
+    collections: [Users, Media, Products, Stores, Stock, Carts, CartLines, Orders, OrderLines],
     editor: lexicalEditor(),
     db: postgresAdapter({
       pool: { connectionString: databaseUrl, max: poolMax },
@@ -56,9 +62,12 @@ export function buildShopConfig({ databaseUrl, poolMax = env.dbPoolMax }: ShopCo
       [
         'AuthenticationError', 'BadRequest', 'Conflict', 'Forbidden', 'LockedAuth', 'NotFound',
         'QueryError', 'Unauthorized', 'UnauthorizedError', 'ValidationError', 'FileUploadError', 'MissingFile',
+        'OutOfStock', 'PaymentDeclined', 'PaymentPending', 'IdempotencyKeyReused',
       ].map((name) => [name, 'info' as const]),
     ),
-    endpoints: [...cartEndpoints],
+    endpoints: shopEndpoints,
+    jobs: shopJobs({ autoRun: autoRunJobs }),
+    email: shopEmailAdapter(),
     hooks: { afterError: [mapInfrastructureErrors] },
   })
 }

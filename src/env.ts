@@ -37,7 +37,34 @@ const schema = z.object({
   MEDIA_DIR: z.string().default(path.join(projectRoot, 'media')),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   DB_POOL_MAX: intFromEnv(20, 2),
+  // Payment gateway stub: how long it takes to answer, and how long checkout waits for any gateway.
+  PAYMENT_STUB_LATENCY_MS: intFromEnv(0),
+  PAYMENT_TIMEOUT_MS: intFromEnv(5000, 1),
+  // How long an order may wait for its payment before the settlement job asks the gateway and decides.
+  RESERVATION_TTL: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return 15 * 60_000
+      const ms = durationMs(v)
+      if (ms === null) {
+        ctx.addIssue({ code: 'custom', message: 'a duration such as 900 (seconds), 90s, 15m or 1h' })
+        return z.NEVER
+      }
+      return ms
+    }),
+  SMTP_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+  MAIL_FROM: z.string().default('100am shop <orders@100am.shop>'),
+  MAIL_DIR: z.string().default(path.join(projectRoot, '.data', 'mail')),
 })
+
+/** "900" (seconds), "500ms", "90s", "15m", "1h" → milliseconds; null when it is none of these. */
+export function durationMs(text: string): number | null {
+  const match = /^\s*(\d+)\s*(ms|s|m|h)?\s*$/.exec(text)
+  if (!match) return null
+  const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm' | 'h']
+  return Number(match[1]) * factor
+}
 
 function readSecret(nodeEnv: string, given: string | undefined): string {
   if (given && given.length >= 32) return given
@@ -83,6 +110,9 @@ function load() {
     mediaDir: path.resolve(e.MEDIA_DIR),
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'warn' : 'info'),
     dbPoolMax: e.DB_POOL_MAX,
+    payment: { stubLatencyMs: e.PAYMENT_STUB_LATENCY_MS, timeoutMs: e.PAYMENT_TIMEOUT_MS },
+    reservationTtlMs: e.RESERVATION_TTL,
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, dir: path.resolve(e.MAIL_DIR) },
   }
 }
 

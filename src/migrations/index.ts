@@ -2,6 +2,8 @@ import * as migration_20261126_152129_initial from './20261126_152129_initial';
 import * as migration_20261126_152200_stock_guards from './20261126_152200_stock_guards';
 import * as migration_20261126_153736_carts from './20261126_153736_carts';
 import * as migration_20261126_153800_cart_guards from './20261126_153800_cart_guards';
+import * as migration_20261126_160855_orders from './20261126_160855_orders';
+import * as migration_20261126_160900_checkout_guards from './20261126_160900_checkout_guards';
 
 export const migrations = [
   {
@@ -17,11 +19,21 @@ export const migrations = [
   {
     up: migration_20261126_153736_carts.up,
     down: migration_20261126_153736_carts.down,
-    name: '20261126_153736_carts'
+    name: '20261126_153736_carts',
   },
   {
     up: migration_20261126_153800_cart_guards.up,
     down: migration_20261126_153800_cart_guards.down,
-    name: '20261126_153800_cart_guards'
+    name: '20261126_153800_cart_guards',
+  },
+  {
+    up: migration_20261126_160855_orders.up,
+    down: migration_20261126_160855_orders.down,
+    name: '20261126_160855_orders',
+  },
+  {
+    up: migration_20261126_160900_checkout_guards.up,
+    down: migration_20261126_160900_checkout_guards.down,
+    name: '20261126_160900_checkout_guards',
   },
 ];

@@ -150,3 +150,13 @@ export async function emptyCart(req: PayloadRequest, buyer: Buyer): Promise<Cart
   await execute(req, sql`DELETE FROM cart_lines AS l USING carts c WHERE l.cart_id = c.id AND c.buyer_id = ${buyer.id}`)
   return viewCart(req, buyer)
 }
+
+/** After payment: the ordered products leave the cart (anything added while paying stays). */
+export async function removeOrderedFromCart(req: PayloadRequest, buyerId: number | string, orderId: number) {
+  await execute(
+    req,
+    sql`DELETE FROM cart_lines AS l USING carts c
+        WHERE l.cart_id = c.id AND c.buyer_id = ${buyerId}
+          AND l.product_id IN (SELECT product_id FROM order_lines WHERE order_id = ${orderId})`,
+  )
+}

@@ -4,8 +4,13 @@ import type { AfterErrorHook } from 'payload'
 import { isConnectionError, isSyntaxError, postgresCode } from '../db/errors'
 import { DATABASE_UNAVAILABLE } from './errors'
 
-export const mapInfrastructureErrors: AfterErrorHook = ({ error, req }) => {
+export const mapInfrastructureErrors: AfterErrorHook = ({ error, req, result }) => {
   const status = (error as { status?: number }).status
+  // Typed shop errors with more to say than a message (OutOfStock's lines, PaymentDeclined's order).
+  const extra = (error as { extra?: unknown }).extra
+  if (status && extra && typeof extra === 'object') {
+    return { status, response: { ...(result as object), ...extra } }
+  }
   if (status && status < 500) return
   if (isConnectionError(error)) {
     return {

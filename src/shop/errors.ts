@@ -34,3 +34,45 @@ export class Conflict extends APIError {
 
 /** What a client hears while PostgreSQL is unreachable (503). */
 export const DATABASE_UNAVAILABLE = 'The shop database is not reachable right now; try again shortly.'
+
+/**
+ * An error whose answer carries more than `errors`: e.g. OutOfStock adds `lines` beside it. The extra keys
+ * are merged into the body by the one error mapper (errorResponses.ts).
+ */
+export class ShopError extends APIError {
+  constructor(
+    message: string,
+    status: number,
+    readonly extra: Record<string, unknown> = {},
+    data?: Record<string, unknown>,
+  ) {
+    super(message, status, data ?? null, true)
+  }
+}
+
+export type ShortLine = { sku: string; requested: number; available: number }
+
+export class OutOfStock extends ShopError {
+  constructor(lines: ShortLine[]) {
+    super(`Not enough stock at this pickup point for ${lines.map((l) => l.sku).join(', ')}`, 409, { lines })
+  }
+}
+
+export class PaymentDeclined extends ShopError {
+  constructor(order: Record<string, unknown>, reason?: string) {
+    super('The payment was declined; the order is cancelled and its stock released. The cart is kept.', 402, { order }, reason ? { reason } : undefined)
+  }
+}
+
+/** The gateway did not answer in time: the order waits, and the settlement job will decide. */
+export class PaymentPending extends ShopError {
+  constructor(order: Record<string, unknown>) {
+    super('The payment gateway did not answer in time; the order is awaiting payment and will be settled shortly.', 504, { order })
+  }
+}
+
+export class IdempotencyKeyReused extends ShopError {
+  constructor() {
+    super('This Idempotency-Key was already used with a different request body.', 422)
+  }
+}

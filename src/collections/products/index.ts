@@ -35,7 +35,10 @@ export const Products: CollectionConfig = {
         return data
       },
     ],
-    beforeDelete: [refuseDeleteWhileReferenced('products', [{ collection: 'stock', field: 'product' }])],
+    beforeDelete: [refuseDeleteWhileReferenced('products', [
+      { collection: 'stock', field: 'product' },
+      { collection: 'order-lines', field: 'product' },
+    ])],
   },
   fields: [
     {

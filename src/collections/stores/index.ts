@@ -11,7 +11,10 @@ export const Stores: CollectionConfig = {
   admin: { useAsTitle: 'name', defaultColumns: ['id', 'name', 'address', 'active'] },
   access: { read: activeOrAdmin, create: isAdmin, update: isAdmin, delete: isAdmin },
   hooks: {
-    beforeDelete: [refuseDeleteWhileReferenced('stores', [{ collection: 'stock', field: 'store' }])],
+    beforeDelete: [refuseDeleteWhileReferenced('stores', [
+      { collection: 'stock', field: 'store' },
+      { collection: 'orders', field: 'pickupPoint' },
+    ])],
   },
   fields: [
     { name: 'name', type: 'text', label: label('Name', 'Название'), required: true, maxLength: 200 },

@@ -1,0 +1,66 @@
+// Background work on Payload's jobs queue: the settlement of unfinished orders (scheduled every minute)
+// and confirmation emails (queued by checkout). Crons run only in the server process (see boot.ts).
+import type { JobsConfig, PayloadRequest } from 'payload'
+import { createLocalReq } from 'payload'
+
+import { isAdminUser } from '../access'
+import { CONFIRMATION_TASK, EMAIL_QUEUE, sendOrderConfirmation } from '../shop/confirmation'
+import { settleOrders } from '../shop/settlement'
+
+export const SETTLEMENT_TASK = 'settleOrders'
+export const SETTLEMENT_QUEUE = 'settlement'
+
+// Our operations open and commit their own transactions (one per decision) and call the gateway between
+// them, so they get a request of their own rather than the job runner's.
+const freshRequest = (req: PayloadRequest) => createLocalReq({}, req.payload)
+
+export function shopJobs({ autoRun }: { autoRun: boolean }): JobsConfig {
+  return {
+    // The REST endpoints /api/payload-jobs/run etc. are for admins only (Payload lets any user by default).
+    access: {
+      run: ({ req }) => isAdminUser(req),
+      queue: ({ req }) => isAdminUser(req),
+      cancel: ({ req }) => isAdminUser(req),
+    },
+    jobsCollectionOverrides: ({ defaultJobsCollection }) => ({
+      ...defaultJobsCollection,
+      access: {
+        read: ({ req }) => isAdminUser(req),
+        create: () => false,
+        update: () => false,
+        delete: ({ req }) => isAdminUser(req),
+      },
+    }),
+    deleteJobOnComplete: true,
+    tasks: [
+      {
+        slug: SETTLEMENT_TASK,
+        label: 'Settle unfinished orders',
+        retries: 0, // the next scheduled run is the retry
+        schedule: [{ cron: '0 * * * * *', queue: SETTLEMENT_QUEUE }],
+        outputSchema: [
+          { name: 'paid', type: 'number' },
+          { name: 'cancelled', type: 'number' },
+          { name: 'refunded', type: 'number' },
+        ],
+        handler: async ({ req }) => ({ output: await settleOrders(await freshRequest(req)) }),
+      },
+      {
+        slug: CONFIRMATION_TASK,
+        label: 'Send an order confirmation email',
+        retries: { attempts: 5, backoff: { type: 'exponential', delay: 30_000 } },
+        inputSchema: [{ name: 'orderId', type: 'number', required: true }],
+        handler: async ({ input, req }) => {
+          await sendOrderConfirmation(await freshRequest(req), Number((input as { orderId: number }).orderId))
+          return { output: {} }
+        },
+      },
+    ],
+    autoRun: autoRun
+      ? [
+          { cron: '0 * * * * *', queue: SETTLEMENT_QUEUE, limit: 1 },
+          { cron: '*/10 * * * * *', queue: EMAIL_QUEUE, limit: 20 },
+        ]
+      : [],
+  }
+}

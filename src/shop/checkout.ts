@@ -1,0 +1,283 @@
+// Checkout: claim the request (idempotency, one checkout per buyer at a time), reserve the stock and
+// write the order in ONE transaction, charge, then confirm or cancel. Every step that can be interrupted
+// (a timeout, a crash) leaves an order the settlement job knows how to finish.
+import crypto from 'node:crypto'
+
+import type { PayloadRequest } from 'payload'
+
+import { execute, sql } from '../db/sql'
+import { inTransaction } from '../db/transaction'
+import { env } from '../env'
+import { lineTotal, sumMinor } from '../lib/money'
+import { newOrderNumber } from '../lib/orderNumber'
+import { toE164 } from '../lib/phone'
+import { formatMilli, milliToNumber, toMilli } from '../lib/quantity'
+import { chargeWithTimeout, type ChargeOutcome, paymentGateway } from '../payments'
+import { removeOrderedFromCart } from './cart'
+import { queueConfirmationEmail } from './confirmation'
+import {
+  BadRequest,
+  Conflict,
+  IdempotencyKeyReused,
+  NotFound,
+  OutOfStock,
+  PaymentDeclined,
+  PaymentPending,
+  type ShortLine,
+} from './errors'
+import { findOrder, orderWithQr, refundIfDue, transitionOrder } from './orders'
+
+export type CheckoutInput = {
+  pickupPoint: number
+  contact: { firstName: string; lastName: string; phone: string }
+  paymentToken: string
+  expectedTotal?: number
+}
+type Buyer = { id: number | string }
+
+/** A checkout still "running" after this long was abandoned by a dead process; the buyer may go again. */
+const STALE_CLAIM = sql`interval '1 minute'`
+
+// ---------------------------------------------------------------------------------------------------
+// Claim: the row that makes a buyer's checkouts one at a time, and remembers keyed ones for replays.
+
+type Claim = { id: number; keyed: boolean } | { replayOrderId: number }
+
+const requestHash = (input: CheckoutInput) =>
+  crypto
+    .createHash('sha256')
+    .update(JSON.stringify([input.pickupPoint, input.contact.firstName, input.contact.lastName, input.contact.phone, input.paymentToken, input.expectedTotal ?? null]))
+    .digest('hex')
+
+async function claimCheckout(req: PayloadRequest, buyer: Buyer, key: string | undefined, hash: string): Promise<Claim> {
+  // A claim left running by a process that died: without an order it is forgotten, with one it is done
+  // (the settlement job finishes that order; a replay answers from it).
+  await execute(
+    req,
+    sql`WITH stale AS (
+          SELECT id, order_id FROM checkout_requests
+          WHERE buyer_id = ${buyer.id} AND state = 'running' AND started_at < now() - ${STALE_CLAIM}
+        ), forgotten AS (
+          DELETE FROM checkout_requests WHERE id IN (SELECT id FROM stale WHERE order_id IS NULL)
+        )
+        UPDATE checkout_requests SET state = 'done' WHERE id IN (SELECT id FROM stale WHERE order_id IS NOT NULL)`,
+  )
+  const { rows } = await execute<{ id: number }>(
+    req,
+    sql`INSERT INTO checkout_requests (buyer_id, key, request_hash, state)
+        VALUES (${buyer.id}, ${key ?? null}, ${hash}, 'running')
+        ON CONFLICT DO NOTHING RETURNING id`,
+  )
+  if (rows[0]) return { id: rows[0].id, keyed: key !== undefined }
+  if (key !== undefined) {
+    const { rows: earlier } = await execute<{ state: string; request_hash: string; order_id: number | null }>(
+      req,
+      sql`SELECT state, request_hash, order_id FROM checkout_requests WHERE buyer_id = ${buyer.id} AND key = ${key}`,
+    )
+    const first = earlier[0]
+    if (first) {
+      if (first.request_hash !== hash) throw new IdempotencyKeyReused()
+      if (first.state === 'running' || first.order_id === null) {
+        throw new Conflict('A checkout with this Idempotency-Key is still running; retry in a moment.')
+      }
+      return { replayOrderId: first.order_id }
+    }
+  }
+  throw new Conflict('Another checkout of yours is still running; wait for its answer.')
+}
+
+async function finishClaim(req: PayloadRequest, claim: { id: number; keyed: boolean }) {
+  // Keyed claims are kept for replays (the settlement job deletes them after 48 h); others are not needed.
+  await execute(
+    req,
+    claim.keyed
+      ? sql`UPDATE checkout_requests SET state = 'done' WHERE id = ${claim.id}`
+      : sql`DELETE FROM checkout_requests WHERE id = ${claim.id}`,
+  )
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Reservation: one transaction, conditional decrements in SKU order, the order and its lines.
+
+type Reserved = { orderId: number; total: number; paymentKey: string }
+class ShortOfStock extends Error {
+  constructor(readonly lines: Array<{ sku: string; milli: bigint }>) {
+    super('short of stock')
+  }
+}
+
+async function reserve(req: PayloadRequest, buyer: Buyer, input: CheckoutInput, claimId: number, paymentKey: string): Promise<Reserved> {
+  return inTransaction(req, async (req) => {
+    const { rows: stores } = await execute<{ id: number }>(
+      req,
+      sql`SELECT id FROM stores WHERE id = ${input.pickupPoint} AND active`,
+    )
+    if (!stores[0]) throw new NotFound(`No open pickup point with id ${input.pickupPoint}`, { field: 'pickupPoint' })
+
+    const { rows: cart } = await execute<{ sku: string; name: string; unit: string; quantity: string; price: string; active: boolean }>(
+      req,
+      sql`SELECT l.product_id AS sku, p.name, p.unit, l.quantity::text AS quantity, p.price::text AS price, p.active
+          FROM carts c JOIN cart_lines l ON l.cart_id = c.id JOIN products p ON p.id = l.product_id
+          WHERE c.buyer_id = ${buyer.id}`,
+    )
+    if (cart.length === 0) throw new BadRequest('The cart is empty')
+    const unavailable = cart.filter((l) => !l.active).map((l) => l.sku)
+    if (unavailable.length > 0) {
+      throw new Conflict(`No longer on sale: ${unavailable.join(', ')}. Remove them from the cart first.`, { unavailable })
+    }
+
+    // Lines of one product are summed (a product appears once), and rows are locked in SKU order so two
+    // checkouts of the same products can never wait on each other in a circle (deadlock).
+    const bySku = new Map<string, { sku: string; name: string; unit: string; milli: bigint; price: number }>()
+    for (const line of cart) {
+      const entry = bySku.get(line.sku) ?? { sku: line.sku, name: line.name, unit: line.unit, milli: 0n, price: Number(line.price) }
+      entry.milli += toMilli(line.quantity)!
+      bySku.set(line.sku, entry)
+    }
+    const lines = [...bySku.values()].sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0))
+    const priced = lines.map((l) => ({ ...l, lineTotal: lineTotal(l.price, l.milli) }))
+    const total = sumMinor(priced.map((l) => l.lineTotal))
+    if (input.expectedTotal !== undefined && input.expectedTotal !== total) {
+      throw new Conflict('The cart total has changed; check the cart and confirm the new total.', { total, expectedTotal: input.expectedTotal })
+    }
+
+    const short: Array<{ sku: string; milli: bigint }> = []
+    for (const line of priced) {
+      const { rowCount } = await execute(
+        req,
+        sql`UPDATE stock SET quantity = quantity - ${formatMilli(line.milli)}::numeric, updated_at = now()
+            WHERE product_id = ${line.sku} AND store_id = ${input.pickupPoint}
+              AND quantity >= ${formatMilli(line.milli)}::numeric`,
+      )
+      if (rowCount === 0) short.push({ sku: line.sku, milli: line.milli })
+    }
+    if (short.length > 0) throw new ShortOfStock(short) // rolls back the decrements made so far
+
+    let orderId: number | undefined
+    while (orderId === undefined) {
+      // A clash of random numbers is possible in principle: pick another one.
+      const { rows } = await execute<{ id: number }>(
+        req,
+        sql`INSERT INTO orders (number, buyer_id, status, pickup_point_id, total, currency,
+                                contact_first_name, contact_last_name, contact_phone,
+                                payment_state, payment_key, expires_at, updated_at, created_at)
+            VALUES (${newOrderNumber()}, ${buyer.id}, 'awaiting_payment', ${input.pickupPoint}, ${total}, ${env.currency},
+                    ${input.contact.firstName}, ${input.contact.lastName}, ${input.contact.phone},
+                    'pending', ${paymentKey}, now() + ${`${env.reservationTtlMs} milliseconds`}::interval, now(), now())
+            ON CONFLICT (number) DO NOTHING RETURNING id`,
+      )
+      orderId = rows[0]?.id
+    }
+    await execute(
+      req,
+      sql`INSERT INTO order_lines (order_id, product_id, name, unit, quantity, unit_price, line_total, updated_at, created_at)
+          VALUES ${sql.join(
+            priced.map(
+              (l) =>
+                sql`(${orderId}, ${l.sku}, ${l.name}, ${l.unit}, ${formatMilli(l.milli)}::numeric, ${l.price}, ${l.lineTotal}, now(), now())`,
+            ),
+            sql`, `,
+          )}`,
+    )
+    await execute(req, sql`UPDATE checkout_requests SET order_id = ${orderId} WHERE id = ${claimId}`)
+    return { orderId, total, paymentKey }
+  })
+}
+
+/** What is available now of each short line (read after the rollback, for the 409's `lines`). */
+async function shortLines(req: PayloadRequest, storeId: number, short: Array<{ sku: string; milli: bigint }>): Promise<ShortLine[]> {
+  const { rows } = await execute<{ sku: string; quantity: string }>(
+    req,
+    sql`SELECT product_id AS sku, quantity::text AS quantity FROM stock
+        WHERE store_id = ${storeId} AND product_id IN (${sql.join(short.map((s) => sql`${s.sku}`), sql`, `)})`,
+  )
+  const available = new Map(rows.map((r) => [r.sku, toMilli(r.quantity)!]))
+  return short.map((s) => ({ sku: s.sku, requested: milliToNumber(s.milli), available: milliToNumber(available.get(s.sku) ?? 0n) }))
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+/** The answer for an order as it stands: paid → the order and its QR; cancelled → 402; waiting → 504. */
+async function answerFor(req: PayloadRequest, orderId: number) {
+  const order = await findOrder(req, { id: orderId })
+  if (!order) throw new NotFound('No such order', { id: orderId })
+  const { order: view, qr } = await orderWithQr(req, order)
+  const summary = { id: view.id, number: view.number, status: view.status, total: view.total, currency: view.currency }
+  if (view.status === 'paid' || view.status === 'collected') return { order: view, qr }
+  if (view.status === 'cancelled') throw new PaymentDeclined(summary)
+  throw new PaymentPending(summary)
+}
+
+export async function checkout(req: PayloadRequest, buyer: Buyer, input: CheckoutInput, idempotencyKey?: string) {
+  const phone = toE164(input.contact.phone)
+  if (!phone) throw new BadRequest('contact.phone is not a valid phone number', { field: 'contact.phone' })
+  const normalized: CheckoutInput = { ...input, contact: { ...input.contact, phone } }
+
+  const claim = await claimCheckout(req, buyer, idempotencyKey, requestHash(normalized))
+  if ('replayOrderId' in claim) return answerFor(req, claim.replayOrderId)
+
+  // The key the gateway knows this charge by: the buyer's Idempotency-Key when sent (scoped to them).
+  const paymentKey = idempotencyKey
+    ? `co_${buyer.id}_${crypto.createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32)}`
+    : `co_${buyer.id}_${crypto.randomUUID()}`
+
+  let reserved: Reserved
+  try {
+    reserved = await reserve(req, buyer, normalized, claim.id, paymentKey)
+  } catch (err) {
+    // Nothing was reserved: forget the claim, so fixing the cart and retrying (same key) runs afresh.
+    await execute(req, sql`DELETE FROM checkout_requests WHERE id = ${claim.id}`)
+    if (err instanceof ShortOfStock) throw new OutOfStock(await shortLines(req, normalized.pickupPoint, err.lines))
+    throw err
+  }
+
+  let outcome: ChargeOutcome | 'unknown'
+  try {
+    outcome = await chargeWithTimeout(
+      paymentGateway(req.payload),
+      { amount: reserved.total, currency: env.currency, token: input.paymentToken, idempotencyKey: reserved.paymentKey },
+      env.payment.timeoutMs,
+    )
+  } catch (err) {
+    // Timeout or a broken connection to the gateway: the charge may or may not exist. The settlement job
+    // asks the gateway after RESERVATION_TTL and decides.
+    req.payload.logger.warn(`Payment of order ${reserved.orderId} has no answer: ${(err as Error).message}`)
+    outcome = 'unknown'
+  }
+
+  try {
+    if (outcome !== 'unknown' && outcome.status === 'approved') {
+      const chargeId = outcome.chargeId
+      let paid = true
+      try {
+        await inTransaction(req, async (req) => {
+          await transitionOrder(req, reserved.orderId, 'paid', { paymentState: 'charged', chargeId, ifPaymentState: ['pending'] })
+          await removeOrderedFromCart(req, buyer.id, reserved.orderId)
+        })
+      } catch (err) {
+        if ((err as { status?: number }).status !== 409) throw err
+        // The settlement job cancelled the order before the charge came back: give the money back.
+        paid = false
+        await execute(
+          req,
+          sql`UPDATE orders SET payment_state = 'refund_due', payment_charge_id = ${chargeId}, updated_at = now()
+              WHERE id = ${reserved.orderId} AND status = 'cancelled' AND payment_state IN ('pending', 'unknown')`,
+        )
+        await refundIfDue(req, reserved.orderId)
+      }
+      if (paid) await queueConfirmationEmail(req, reserved.orderId)
+    } else if (outcome !== 'unknown') {
+      await transitionOrder(req, reserved.orderId, 'cancelled', {
+        paymentState: 'declined',
+        declineReason: outcome.reason,
+        ifPaymentState: ['pending'],
+        cancelReason: 'payment declined',
+      }).catch((err) => {
+        if ((err as { status?: number }).status !== 409) throw err // already settled by the job
+      })
+    }
+  } finally {
+    await finishClaim(req, claim)
+  }
+  return answerFor(req, reserved.orderId)
+}

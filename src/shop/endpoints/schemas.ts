@@ -1,0 +1,57 @@
+// Response shapes of the custom endpoints, for the OpenAPI document (the request schemas live beside
+// their endpoints, where they validate the bodies).
+import { z } from 'zod'
+
+export const cartSchema = z.object({
+  items: z.array(
+    z.object({
+      sku: z.string(),
+      name: z.string(),
+      unit: z.string(),
+      quantityStep: z.number(),
+      quantity: z.number(),
+      unitPrice: z.number().int().describe('Minor units (kopecks)'),
+      lineTotal: z.number().int().describe('unitPrice × quantity, rounded half up; 0 when unavailable'),
+      available: z.boolean().describe('false when the product was taken off sale'),
+    }),
+  ),
+  total: z.number().int(),
+  currency: z.string(),
+})
+
+const pickupPoint = z.object({ id: z.number().int(), name: z.string(), address: z.string().nullable() })
+
+export const orderSchema = z.object({
+  id: z.number().int(),
+  number: z.string().describe('Short, random, unique, e.g. K7M3-QX9A'),
+  status: z.enum(['awaiting_payment', 'paid', 'collected', 'cancelled']),
+  items: z.array(
+    z.object({
+      sku: z.string(),
+      name: z.string(),
+      unit: z.string(),
+      quantity: z.number(),
+      unitPrice: z.number().int(),
+      lineTotal: z.number().int(),
+    }),
+  ),
+  total: z.number().int(),
+  currency: z.string(),
+  pickupPoint,
+  pickupCode: z.string().describe('Signed with the server secret; the QR code holds exactly this text'),
+  createdAt: z.string(),
+})
+
+export const paidOrderSchema = z.object({
+  order: orderSchema,
+  qr: z.string().describe('data:image/png;base64,… QR code of order.pickupCode'),
+})
+
+const errorList = z.array(z.object({ name: z.string().optional(), message: z.string(), data: z.unknown().optional() }))
+const orderSummary = z.object({ id: z.number().int(), number: z.string(), status: z.string(), total: z.number().int(), currency: z.string() })
+
+export const outOfStockSchema = z.object({
+  errors: errorList,
+  lines: z.array(z.object({ sku: z.string(), requested: z.number(), available: z.number() })),
+})
+export const unsettledPaymentSchema = z.object({ errors: errorList, order: orderSummary })

@@ -1,0 +1,68 @@
+// A small catalogue for the checkout tests, made through the REST API as an admin would.
+import type { Account, TestShop } from './shop'
+import { sqlRows } from './shop'
+
+export type Catalogue = { stores: { main: number; other: number; closed: number } }
+
+export const PRODUCTS = [
+  { id: 'APPLES', name: 'Яблоки Гала', price: 19990, unit: 'kg', quantityStep: 0.1 },
+  { id: 'MILK', name: 'Молоко 3,2%', price: 8990, unit: 'pcs', quantityStep: 1 },
+  { id: 'BREAD', name: 'Хлеб', price: 5000, unit: 'pcs', quantityStep: 1 },
+]
+
+async function ok(promise: Promise<{ status: number; body: any }>) {
+  const res = await promise
+  if (res.status >= 300) throw new Error(`fixture failed: ${res.status} ${JSON.stringify(res.body)}`)
+  return res.body
+}
+
+export async function seedCatalogue(shop: TestShop, admin: Account, stock: Record<string, number> = { APPLES: 10, MILK: 10, BREAD: 10 }): Promise<Catalogue> {
+  const token = admin.token
+  for (const p of PRODUCTS) await ok(shop.api.post('/api/products', p, { token }))
+  const main = (await ok(shop.api.post('/api/stores', { name: 'Тверская', address: 'Москва, Тверская, 7' }, { token }))).doc.id
+  const other = (await ok(shop.api.post('/api/stores', { name: 'Арбат', address: 'Москва, Арбат, 1' }, { token }))).doc.id
+  const closed = (await ok(shop.api.post('/api/stores', { name: 'Closed', address: 'Nowhere', active: false }, { token }))).doc.id
+  for (const [product, quantity] of Object.entries(stock)) {
+    await ok(shop.api.post('/api/stock', { product, store: main, quantity }, { token }))
+    await ok(shop.api.post('/api/stock', { product, store: other, quantity }, { token }))
+  }
+  return { stores: { main, other, closed } }
+}
+
+export const contact = { firstName: 'Анна', lastName: 'Иванова', phone: '+7 916 123-45-67' }
+
+export async function fillCart(shop: TestShop, buyer: Account, items: Record<string, number>) {
+  for (const [sku, quantity] of Object.entries(items)) await ok(shop.api.post('/api/cart/items', { sku, quantity }, { token: buyer.token }))
+}
+
+/** Stock levels at a store, as exact decimal strings. */
+export async function stockAt(shop: TestShop, store: number) {
+  const rows = await sqlRows<{ sku: string; quantity: string }>(
+    shop,
+    'SELECT product_id AS sku, quantity::text AS quantity FROM stock WHERE store_id = $1 ORDER BY product_id',
+    [store],
+  )
+  return Object.fromEntries(rows.map((r) => [r.sku, r.quantity]))
+}
+
+/** Everything checkout may touch, to assert that a refusal changed none of it. */
+export async function snapshot(shop: TestShop) {
+  const [stock, carts, orders, requests, charges] = await Promise.all([
+    sqlRows(shop, 'SELECT product_id, store_id, quantity::text FROM stock ORDER BY product_id, store_id'),
+    sqlRows(shop, 'SELECT c.buyer_id, l.product_id, l.quantity::text FROM cart_lines l JOIN carts c ON c.id = l.cart_id ORDER BY 1, 2'),
+    sqlRows(shop, 'SELECT id, status, payment_state FROM orders ORDER BY id'),
+    sqlRows(shop, "SELECT buyer_id, key, state FROM checkout_requests ORDER BY id"),
+    sqlRows(shop, 'SELECT idempotency_key, status, refunded_at IS NOT NULL AS refunded FROM payment_stub_charges ORDER BY 1'),
+  ])
+  return { stock, carts, orders, requests, charges }
+}
+
+/** What a QR code PNG says (decoded the way a phone camera would). */
+export async function readQr(png: Buffer): Promise<string | null> {
+  const { PNG } = await import('pngjs')
+  const { default: jsQR } = await import('jsqr')
+  const image = PNG.sync.read(png)
+  return jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data ?? null
+}
+
+export const dataUrlPng = (dataUrl: string) => Buffer.from(dataUrl.replace(/^data:image\/png;base64,/, ''), 'base64')

@@ -3,9 +3,11 @@
 import type { Payload } from 'payload'
 import { getPayload } from 'payload'
 
+import { buildShopConfig } from './config'
 import { provideDatabase, type ShopDatabase } from './db/database'
 import { closePool, migrateDatabase, watchPool } from './db/migrate'
 import { env } from './env'
+import { seedDemoData } from './seed/demo'
 
 export type RunningShop = { payload: Payload; stop: () => Promise<void> }
 
@@ -13,27 +15,18 @@ export async function bootShop({
   withJobs = false,
   seedDemo = env.seedDemo,
 }: { withJobs?: boolean; seedDemo?: boolean } = {}): Promise<RunningShop> {
-  // Node 20 with tsx's off-thread module hooks: while a dynamic import waits on the hooks thread nothing
-  // keeps the event loop alive, and under load the process quit with exit code 13 (unsettled top-level
-  // await; seen in CI for create-admin). A timer holds it open until boot is done.
-  const keepAlive = setInterval(() => {}, 60_000)
-  try {
-    const database = await provideDatabase()
-    // Imported only now: the config reads the database URL that provideDatabase may just have set.
-    const { default: config } = await import('../payload.config')
-    const payload = await getPayload({ config })
-    watchPool(payload)
-    await migrateDatabase(payload)
-    if (seedDemo) {
-      const { seedDemoData } = await import('./seed/demo')
-      await seedDemoData(payload)
-    }
-    // Scheduled jobs start only once the schema exists, and at boot rather than on the first request.
-    if (withJobs) await getPayload({ config, cron: true })
-    return running(payload, database)
-  } finally {
-    clearInterval(keepAlive)
-  }
+  const database = await provideDatabase()
+  // Built only now, for the database provideDatabase chose. (No dynamic import of payload.config here:
+  // under load, Node 20 with tsx's module hooks sometimes never settled such an import; create-admin then
+  // exited with code 13 or hung.)
+  const config = buildShopConfig({ databaseUrl: database.url })
+  const payload = await getPayload({ config })
+  watchPool(payload)
+  await migrateDatabase(payload)
+  if (seedDemo) await seedDemoData(payload)
+  // Scheduled jobs start only once the schema exists, and at boot rather than on the first request.
+  if (withJobs) await getPayload({ config, cron: true })
+  return running(payload, database)
 }
 
 function running(payload: Payload, database: ShopDatabase): RunningShop {

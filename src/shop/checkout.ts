@@ -26,6 +26,7 @@ import {
   type ShortLine,
 } from './errors'
 import { findOrder, orderWithQr, refundIfDue, transitionOrder } from './orders'
+import { pickupCodeFor } from './pickupCode'
 
 export type CheckoutInput = {
   pickupPoint: number
@@ -156,12 +157,13 @@ async function reserve(req: PayloadRequest, buyer: Buyer, input: CheckoutInput, 
     let orderId: number | undefined
     while (orderId === undefined) {
       // A clash of random numbers is possible in principle: pick another one.
+      const number = newOrderNumber()
       const { rows } = await execute<{ id: number }>(
         req,
-        sql`INSERT INTO orders (number, buyer_id, status, pickup_point_id, total, currency,
+        sql`INSERT INTO orders (number, pickup_code, buyer_id, status, pickup_point_id, total, currency,
                                 contact_first_name, contact_last_name, contact_phone,
                                 payment_state, payment_key, expires_at, updated_at, created_at)
-            VALUES (${newOrderNumber()}, ${buyer.id}, 'awaiting_payment', ${input.pickupPoint}, ${total}, ${env.currency},
+            VALUES (${number}, ${pickupCodeFor(number)}, ${buyer.id}, 'awaiting_payment', ${input.pickupPoint}, ${total}, ${env.currency},
                     ${input.contact.firstName}, ${input.contact.lastName}, ${input.contact.phone},
                     'pending', ${paymentKey}, now() + ${`${env.reservationTtlMs} milliseconds`}::interval, now(), now())
             ON CONFLICT (number) DO NOTHING RETURNING id`,

@@ -14,6 +14,7 @@ export default async function globalSetup() {
   // Uploads made by tests go to a throwaway folder, not the project's media/.
   const mediaDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shop-test-media-'))
   process.env.MEDIA_DIR = mediaDir
+  process.env.MAIL_DIR = path.join(mediaDir, 'mail') // confirmation emails written by tests
   ;(globalThis as Record<string, unknown>).__shopTestMedia = mediaDir
   let serverUrl = env.databaseUrl
   if (!serverUrl) {

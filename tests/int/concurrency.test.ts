@@ -1,0 +1,77 @@
+// Checkout against the real database under concurrency: never oversell, never deadlock into a 500.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+
+import { type Catalogue, contact, fillCart, seedCatalogue, stockAt } from '../helpers/fixtures'
+import { createAdmin, registerBuyer, sqlRows, startTestShop, type Account, type TestShop } from '../helpers/shop'
+
+let shop: TestShop
+let admin: Account
+let catalogue: Catalogue
+
+beforeAll(async () => {
+  shop = await startTestShop()
+  admin = await createAdmin(shop)
+  catalogue = await seedCatalogue(shop, admin, { APPLES: 100, MILK: 5, BREAD: 100 })
+})
+afterAll(async () => {
+  await shop?.stop()
+})
+
+const checkout = (buyer: Account) =>
+  shop.api.post('/api/checkout', { pickupPoint: catalogue.stores.main, contact, paymentToken: 'tok_visa' }, { token: buyer.token })
+
+const buyers = (n: number) => Promise.all(Array.from({ length: n }, () => registerBuyer(shop)))
+
+describe('concurrency', () => {
+  it('stock 5, 30 buyers checking out 1 each at once → exactly 5 paid orders, stock exactly 0, never negative', async () => {
+    const crowd = await buyers(30)
+    for (const buyer of crowd) await fillCart(shop, buyer, { MILK: 1 })
+    const results = await Promise.all(crowd.map(checkout))
+    const statuses = results.map((r) => r.status)
+    expect(statuses.filter((s) => s === 201)).toHaveLength(5)
+    expect(statuses.filter((s) => s === 409)).toHaveLength(25)
+    for (const refused of results.filter((r) => r.status === 409)) {
+      expect(refused.body.lines).toEqual([{ sku: 'MILK', requested: 1, available: 0 }])
+    }
+    expect((await stockAt(shop, catalogue.stores.main)).MILK).toBe('0')
+    expect(await sqlRows(shop, "SELECT count(*)::int AS n FROM orders WHERE status = 'paid'")).toEqual([{ n: 5 }])
+    expect(await sqlRows(shop, "SELECT coalesce(sum(quantity), 0)::text AS sold FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.status = 'paid' AND l.product_id = 'MILK'")).toEqual([{ sold: '5' }])
+    // The refused buyers keep their carts.
+    const refusedBuyer = crowd[statuses.indexOf(409)]!
+    expect((await shop.api.get('/api/cart', { token: refusedBuyer.token })).body.items).toHaveLength(1)
+  }, 120_000)
+
+  it('multi-line checkouts of the same products in different orders at once: no deadlock, no 500, exact stock', async () => {
+    const crowd = await buyers(16)
+    const before = await stockAt(shop, catalogue.stores.main)
+    // Each buyer fills the cart in another order of products (which is the order their lines were added).
+    const orders = [
+      { APPLES: 0.5, BREAD: 1, MILK: 0 },
+      { BREAD: 1, APPLES: 0.5 },
+    ]
+    for (const [i, buyer] of crowd.entries()) {
+      const items = Object.fromEntries(Object.entries(orders[i % 2]!).filter(([, q]) => q > 0))
+      await fillCart(shop, buyer, items)
+    }
+    const results = await Promise.all(crowd.map(checkout))
+    expect(results.map((r) => r.status)).toEqual(crowd.map(() => 201))
+    const after = await stockAt(shop, catalogue.stores.main)
+    expect(Number(after.APPLES).toFixed(3)).toBe((Number(before.APPLES) - 16 * 0.5).toFixed(3))
+    expect(Number(after.BREAD)).toBe(Number(before.BREAD) - 16)
+  }, 120_000)
+
+  it('adding the same product twice makes one line; checkout takes the sum once, not twice', async () => {
+    const [buyer] = await buyers(1)
+    await Promise.all([fillCart(shop, buyer!, { APPLES: 0.3 }), fillCart(shop, buyer!, { APPLES: 0.4 })])
+    const before = await stockAt(shop, catalogue.stores.main)
+    const res = await checkout(buyer!)
+    expect(res.status).toBe(201)
+    expect(res.body.order.items).toEqual([expect.objectContaining({ sku: 'APPLES', quantity: 0.7, lineTotal: Math.round(19990 * 0.7) })])
+    const after = await stockAt(shop, catalogue.stores.main)
+    expect(Number(after.APPLES).toFixed(3)).toBe((Number(before.APPLES) - 0.7).toFixed(3))
+  })
+
+  it('stock never went negative (the database refuses it anyway)', async () => {
+    expect(await sqlRows(shop, 'SELECT count(*)::int AS n FROM stock WHERE quantity < 0')).toEqual([{ n: 0 }])
+  })
+})

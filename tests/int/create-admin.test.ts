@@ -14,7 +14,8 @@ afterAll(async () => {
 })
 
 const runCreateAdmin = (args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'src/seed/createAdmin.ts', ...args], {
+  // The same command as `npm run create-admin`.
+  spawnSync(process.execPath, ['src/seed/runCommand.mjs', 'src/seed/createAdmin.ts', ...args], {
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', DATABASE_URL: shop.databaseUrl, LOG_LEVEL: 'warn' },
     encoding: 'utf8',
     timeout: 60_000,

@@ -7,6 +7,7 @@ import { buildShopConfig } from './config'
 import { provideDatabase, type ShopDatabase } from './db/database'
 import { closePool, migrateDatabase, watchPool } from './db/migrate'
 import { env } from './env'
+import { closePaymentGateway } from './payments'
 import { seedDemoData } from './seed/demo'
 
 export type RunningShop = { payload: Payload; stop: () => Promise<void> }
@@ -35,6 +36,7 @@ function running(payload: Payload, database: ShopDatabase): RunningShop {
       if (stopped) return
       stopped = true
       await payload.destroy().catch(() => {})
+      await closePaymentGateway(payload)
       await closePool(payload)
       await database.stop()
     },

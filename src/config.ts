@@ -62,10 +62,10 @@ export function buildShopConfig({ databaseUrl, poolMax = env.dbPoolMax, autoRunJ
       [
         'AuthenticationError', 'BadRequest', 'Conflict', 'Forbidden', 'LockedAuth', 'NotFound',
         'QueryError', 'Unauthorized', 'UnauthorizedError', 'ValidationError', 'FileUploadError', 'MissingFile',
-        'OutOfStock', 'PaymentDeclined', 'PaymentPending', 'IdempotencyKeyReused',
+        'OutOfStock', 'TotalChanged', 'PaymentDeclined', 'PaymentPending', 'IdempotencyKeyReused',
       ].map((name) => [name, 'info' as const]),
     ),
-    endpoints: shopEndpoints,
+    endpoints: [...shopEndpoints], // a copy: Payload appends its own endpoints to this array
     jobs: shopJobs({ autoRun: autoRunJobs }),
     email: shopEmailAdapter(),
     hooks: { afterError: [mapInfrastructureErrors] },

@@ -47,8 +47,9 @@ export async function chargeWithTimeout(
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      controller.abort()
+      // Reject first, so the race ends with the timeout rather than with the aborted call's own error.
       reject(new PaymentTimeout(`The payment gateway did not answer within ${timeoutMs} ms`))
+      controller.abort()
     }, timeoutMs)
   })
   try {

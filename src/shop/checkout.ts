@@ -24,6 +24,7 @@ import {
   PaymentDeclined,
   PaymentPending,
   type ShortLine,
+  TotalChanged,
 } from './errors'
 import { findOrder, orderWithQr, refundIfDue, transitionOrder } from './orders'
 import { pickupCodeFor } from './pickupCode'
@@ -139,7 +140,7 @@ async function reserve(req: PayloadRequest, buyer: Buyer, input: CheckoutInput, 
     const priced = lines.map((l) => ({ ...l, lineTotal: lineTotal(l.price, l.milli) }))
     const total = sumMinor(priced.map((l) => l.lineTotal))
     if (input.expectedTotal !== undefined && input.expectedTotal !== total) {
-      throw new Conflict('The cart total has changed; check the cart and confirm the new total.', { total, expectedTotal: input.expectedTotal })
+      throw new TotalChanged(total, input.expectedTotal, env.currency)
     }
 
     const short: Array<{ sku: string; milli: bigint }> = []

@@ -58,6 +58,13 @@ export class OutOfStock extends ShopError {
   }
 }
 
+/** The buyer confirmed another total than the cart's current one (a price changed meanwhile). */
+export class TotalChanged extends ShopError {
+  constructor(total: number, expectedTotal: number, currency: string) {
+    super('The cart total has changed; check the cart and confirm the new total.', 409, { total, currency }, { total, expectedTotal })
+  }
+}
+
 export class PaymentDeclined extends ShopError {
   constructor(order: Record<string, unknown>, reason?: string) {
     super('The payment was declined; the order is cancelled and its stock released. The cart is kept.', 402, { order }, reason ? { reason } : undefined)

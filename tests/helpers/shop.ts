@@ -7,6 +7,7 @@ import { getPayload, handleEndpoints } from 'payload'
 
 import { buildShopConfig } from '../../src/config'
 import { closePool } from '../../src/db/migrate'
+import { closePaymentGateway } from '../../src/payments'
 import { createOrPromoteAdmin } from '../../src/shop/admins'
 import { createDatabaseFrom, dropDatabase, SERVER_ENV, TEMPLATE_ENV } from './testDatabase'
 
@@ -71,6 +72,7 @@ export async function startTestShop(): Promise<TestShop> {
     databaseUrl: database.url,
     stop: async () => {
       await payload.destroy()
+      await closePaymentGateway(payload)
       await closePool(payload)
       await dropDatabase(serverUrl, database.name)
     },

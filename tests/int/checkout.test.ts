@@ -117,6 +117,7 @@ describe('checkout: refusals change nothing', () => {
     const res = await order(buyer, { expectedTotal: 1 })
     expect(res.status).toBe(409)
     expect(res.body.errors[0].data).toEqual({ total: 9995 + 8990, expectedTotal: 1 })
+    expect(res.body).toMatchObject({ total: 9995 + 8990, currency: 'RUB' })
   })
 
   it('an empty cart → 400', async () => {

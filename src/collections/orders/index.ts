@@ -31,7 +31,7 @@ export const Orders: CollectionConfig = {
     defaultColumns: ['number', 'status', 'pickupPoint', 'total', 'createdAt'],
   },
   access: { read: ownOrderOrAdmin, create: nobody, update: nobody, delete: nobody },
-  endpoints: orderEndpoints,
+  endpoints: [...orderEndpoints], // a copy: Payload appends its own endpoints
   fields: [
     { name: 'number', type: 'text', required: true, unique: true, label: label('Number', 'Номер') },
     { name: 'buyer', type: 'relationship', relationTo: 'users', required: true, index: true, label: label('Buyer', 'Покупатель') },

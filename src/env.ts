@@ -56,6 +56,9 @@ const schema = z.object({
   SMTP_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
   MAIL_FROM: z.string().default('100am shop <orders@100am.shop>'),
   MAIL_DIR: z.string().default(path.join(projectRoot, '.data', 'mail')),
+  // Login and registration attempts per client IP per minute, counted in PostgreSQL (so across processes);
+  // 0 switches the limit off.
+  AUTH_RATE_LIMIT: intFromEnv(20),
 })
 
 /** "900" (seconds), "500ms", "90s", "15m", "1h" → milliseconds; null when it is none of these. */
@@ -113,6 +116,7 @@ function load() {
     payment: { stubLatencyMs: e.PAYMENT_STUB_LATENCY_MS, timeoutMs: e.PAYMENT_TIMEOUT_MS },
     reservationTtlMs: e.RESERVATION_TTL,
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, dir: path.resolve(e.MAIL_DIR) },
+    authRateLimit: e.AUTH_RATE_LIMIT,
   }
 }
 

@@ -13,6 +13,8 @@ export default {
   extensionsToTreatAsEsm: ['.ts', '.tsx'],
   transform: { '^.+\\.(t|j)sx?$': swc },
   testMatch: ['<rootDir>/tests/**/*.test.ts'],
+  // The browser test needs the production build and Chromium: `npm run test:e2e` (jest.e2e.config.mjs).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/e2e/'],
   globalSetup: '<rootDir>/tests/helpers/globalSetup.mjs',
   globalTeardown: '<rootDir>/tests/helpers/globalTeardown.mjs',
   testTimeout: 60_000,

@@ -26,8 +26,8 @@ import {
   type ShortLine,
   TotalChanged,
 } from './errors'
-import { findOrder, orderWithQr, refundIfDue, transitionOrder } from './orders'
-import { pickupCodeFor } from './pickupCode'
+import { findOrder, type OrderView, orderWithQr, refundIfDue, transitionOrder } from './orders'
+import { pickupCodeFor, pickupQrDataUrl } from './pickupCode'
 
 export type CheckoutInput = {
   pickupPoint: number
@@ -52,24 +52,31 @@ const requestHash = (input: CheckoutInput) =>
     .digest('hex')
 
 async function claimCheckout(req: PayloadRequest, buyer: Buyer, key: string | undefined, hash: string): Promise<Claim> {
-  // A claim left running by a process that died: without an order it is forgotten, with one it is done
-  // (the settlement job finishes that order; a replay answers from it).
-  await execute(
-    req,
-    sql`WITH stale AS (
-          SELECT id, order_id FROM checkout_requests
-          WHERE buyer_id = ${buyer.id} AND state = 'running' AND started_at < now() - ${STALE_CLAIM}
-        ), forgotten AS (
-          DELETE FROM checkout_requests WHERE id IN (SELECT id FROM stale WHERE order_id IS NULL)
-        )
-        UPDATE checkout_requests SET state = 'done' WHERE id IN (SELECT id FROM stale WHERE order_id IS NOT NULL)`,
-  )
-  const { rows } = await execute<{ id: number }>(
-    req,
-    sql`INSERT INTO checkout_requests (buyer_id, key, request_hash, state)
-        VALUES (${buyer.id}, ${key ?? null}, ${hash}, 'running')
-        ON CONFLICT DO NOTHING RETURNING id`,
-  )
+  const insert = () =>
+    execute<{ id: number }>(
+      req,
+      sql`INSERT INTO checkout_requests (buyer_id, key, request_hash, state)
+          VALUES (${buyer.id}, ${key ?? null}, ${hash}, 'running')
+          ON CONFLICT DO NOTHING RETURNING id`,
+    )
+  let { rows } = await insert()
+  if (!rows[0]) {
+    // A claim left running by a process that died: without an order it is forgotten, with one it is done
+    // (the settlement job finishes that order; a replay answers from it). Then try once more.
+    const { rowCount } = await execute(
+      req,
+      sql`WITH stale AS (
+            SELECT id, order_id FROM checkout_requests
+            WHERE buyer_id = ${buyer.id} AND state = 'running' AND started_at < now() - ${STALE_CLAIM}
+          ), forgotten AS (
+            DELETE FROM checkout_requests WHERE id IN (SELECT id FROM stale WHERE order_id IS NULL) RETURNING id
+          ), finished AS (
+            UPDATE checkout_requests SET state = 'done' WHERE id IN (SELECT id FROM stale WHERE order_id IS NOT NULL) RETURNING id
+          )
+          SELECT id FROM forgotten UNION ALL SELECT id FROM finished`,
+    )
+    if (rowCount > 0) ({ rows } = await insert())
+  }
   if (rows[0]) return { id: rows[0].id, keyed: key !== undefined }
   if (key !== undefined) {
     const { rows: earlier } = await execute<{ state: string; request_hash: string; order_id: number | null }>(
@@ -101,7 +108,7 @@ async function finishClaim(req: PayloadRequest, claim: { id: number; keyed: bool
 // ---------------------------------------------------------------------------------------------------
 // Reservation: one transaction, conditional decrements in SKU order, the order and its lines.
 
-type Reserved = { orderId: number; total: number; paymentKey: string }
+type Reserved = { orderId: number; total: number; paymentKey: string; view: OrderView }
 class ShortOfStock extends Error {
   constructor(readonly lines: Array<{ sku: string; milli: bigint }>) {
     super('short of stock')
@@ -110,11 +117,12 @@ class ShortOfStock extends Error {
 
 async function reserve(req: PayloadRequest, buyer: Buyer, input: CheckoutInput, claimId: number, paymentKey: string): Promise<Reserved> {
   return inTransaction(req, async (req) => {
-    const { rows: stores } = await execute<{ id: number }>(
+    const { rows: stores } = await execute<{ id: number; name: string; address: string | null }>(
       req,
-      sql`SELECT id FROM stores WHERE id = ${input.pickupPoint} AND active`,
+      sql`SELECT id, name, address FROM stores WHERE id = ${input.pickupPoint} AND active`,
     )
-    if (!stores[0]) throw new NotFound(`No open pickup point with id ${input.pickupPoint}`, { field: 'pickupPoint' })
+    const store = stores[0]
+    if (!store) throw new NotFound(`No open pickup point with id ${input.pickupPoint}`, { field: 'pickupPoint' })
 
     const { rows: cart } = await execute<{ sku: string; name: string; unit: string; quantity: string; price: string; active: boolean }>(
       req,
@@ -128,8 +136,8 @@ async function reserve(req: PayloadRequest, buyer: Buyer, input: CheckoutInput, 
       throw new Conflict(`No longer on sale: ${unavailable.join(', ')}. Remove them from the cart first.`, { unavailable })
     }
 
-    // Lines of one product are summed (a product appears once), and rows are locked in SKU order so two
-    // checkouts of the same products can never wait on each other in a circle (deadlock).
+    // Lines of one product are summed (a product appears once), and stock rows are locked in SKU order so
+    // two checkouts of the same products can never wait on each other in a circle (deadlock).
     const bySku = new Map<string, { sku: string; name: string; unit: string; milli: bigint; price: number }>()
     for (const line of cart) {
       const entry = bySku.get(line.sku) ?? { sku: line.sku, name: line.name, unit: line.unit, milli: 0n, price: Number(line.price) }
@@ -143,6 +151,40 @@ async function reserve(req: PayloadRequest, buyer: Buyer, input: CheckoutInput, 
       throw new TotalChanged(total, input.expectedTotal, env.currency)
     }
 
+    // The order first, the stock last: the stock rows (the contended ones) stay locked only from their
+    // decrement to the commit. A short line rolls the whole transaction back, order included.
+    let order: { id: number; number: string; created_at: Date } | undefined
+    while (order === undefined) {
+      // A clash of random numbers is possible in principle: pick another one.
+      const number = newOrderNumber()
+      const { rows } = await execute<{ id: number; number: string; created_at: Date }>(
+        req,
+        sql`INSERT INTO orders (number, pickup_code, buyer_id, status, pickup_point_id, total, currency,
+                                contact_first_name, contact_last_name, contact_phone,
+                                payment_state, payment_key, expires_at, updated_at, created_at)
+            VALUES (${number}, ${pickupCodeFor(number)}, ${buyer.id}, 'awaiting_payment', ${input.pickupPoint}, ${total}, ${env.currency},
+                    ${input.contact.firstName}, ${input.contact.lastName}, ${input.contact.phone},
+                    'pending', ${paymentKey}, now() + ${`${env.reservationTtlMs} milliseconds`}::interval, now(), now())
+            ON CONFLICT (number) DO NOTHING RETURNING id, number, created_at`,
+      )
+      order = rows[0]
+    }
+    const orderId = order.id
+    await execute(
+      req,
+      sql`WITH lines AS (
+            INSERT INTO order_lines (order_id, product_id, name, unit, quantity, unit_price, line_total, updated_at, created_at)
+            VALUES ${sql.join(
+              priced.map(
+                (l) =>
+                  sql`(${orderId}, ${l.sku}, ${l.name}, ${l.unit}, ${formatMilli(l.milli)}::numeric, ${l.price}, ${l.lineTotal}, now(), now())`,
+              ),
+              sql`, `,
+            )}
+          )
+          UPDATE checkout_requests SET order_id = ${orderId} WHERE id = ${claimId}`,
+    )
+
     const short: Array<{ sku: string; milli: bigint }> = []
     for (const line of priced) {
       const { rowCount } = await execute(
@@ -153,37 +195,27 @@ async function reserve(req: PayloadRequest, buyer: Buyer, input: CheckoutInput, 
       )
       if (rowCount === 0) short.push({ sku: line.sku, milli: line.milli })
     }
-    if (short.length > 0) throw new ShortOfStock(short) // rolls back the decrements made so far
+    if (short.length > 0) throw new ShortOfStock(short) // rolls back the order and the decrements made so far
 
-    let orderId: number | undefined
-    while (orderId === undefined) {
-      // A clash of random numbers is possible in principle: pick another one.
-      const number = newOrderNumber()
-      const { rows } = await execute<{ id: number }>(
-        req,
-        sql`INSERT INTO orders (number, pickup_code, buyer_id, status, pickup_point_id, total, currency,
-                                contact_first_name, contact_last_name, contact_phone,
-                                payment_state, payment_key, expires_at, updated_at, created_at)
-            VALUES (${number}, ${pickupCodeFor(number)}, ${buyer.id}, 'awaiting_payment', ${input.pickupPoint}, ${total}, ${env.currency},
-                    ${input.contact.firstName}, ${input.contact.lastName}, ${input.contact.phone},
-                    'pending', ${paymentKey}, now() + ${`${env.reservationTtlMs} milliseconds`}::interval, now(), now())
-            ON CONFLICT (number) DO NOTHING RETURNING id`,
-      )
-      orderId = rows[0]?.id
+    const view: OrderView = {
+      id: orderId,
+      number: order.number,
+      status: 'awaiting_payment',
+      items: priced.map((l) => ({
+        sku: l.sku,
+        name: l.name,
+        unit: l.unit,
+        quantity: milliToNumber(l.milli),
+        unitPrice: l.price,
+        lineTotal: l.lineTotal,
+      })),
+      total,
+      currency: env.currency,
+      pickupPoint: { id: store.id, name: store.name, address: store.address },
+      pickupCode: pickupCodeFor(order.number),
+      createdAt: new Date(order.created_at).toISOString(),
     }
-    await execute(
-      req,
-      sql`INSERT INTO order_lines (order_id, product_id, name, unit, quantity, unit_price, line_total, updated_at, created_at)
-          VALUES ${sql.join(
-            priced.map(
-              (l) =>
-                sql`(${orderId}, ${l.sku}, ${l.name}, ${l.unit}, ${formatMilli(l.milli)}::numeric, ${l.price}, ${l.lineTotal}, now(), now())`,
-            ),
-            sql`, `,
-          )}`,
-    )
-    await execute(req, sql`UPDATE checkout_requests SET order_id = ${orderId} WHERE id = ${claimId}`)
-    return { orderId, total, paymentKey }
+    return { orderId, total, paymentKey, view }
   })
 }
 
@@ -248,39 +280,41 @@ export async function checkout(req: PayloadRequest, buyer: Buyer, input: Checkou
     outcome = 'unknown'
   }
 
-  try {
-    if (outcome !== 'unknown' && outcome.status === 'approved') {
-      const chargeId = outcome.chargeId
-      let paid = true
-      try {
-        await inTransaction(req, async (req) => {
-          await transitionOrder(req, reserved.orderId, 'paid', { paymentState: 'charged', chargeId, ifPaymentState: ['pending'] })
-          await removeOrderedFromCart(req, buyer.id, reserved.orderId)
-        })
-      } catch (err) {
-        if ((err as { status?: number }).status !== 409) throw err
-        // The settlement job cancelled the order before the charge came back: give the money back.
-        paid = false
-        await execute(
-          req,
-          sql`UPDATE orders SET payment_state = 'refund_due', payment_charge_id = ${chargeId}, updated_at = now()
-              WHERE id = ${reserved.orderId} AND status = 'cancelled' AND payment_state IN ('pending', 'unknown')`,
-        )
-        await refundIfDue(req, reserved.orderId)
-      }
-      if (paid) await queueConfirmationEmail(req, reserved.orderId)
-    } else if (outcome !== 'unknown') {
-      await transitionOrder(req, reserved.orderId, 'cancelled', {
-        paymentState: 'declined',
-        declineReason: outcome.reason,
-        ifPaymentState: ['pending'],
-        cancelReason: 'payment declined',
-      }).catch((err) => {
-        if ((err as { status?: number }).status !== 409) throw err // already settled by the job
+  if (outcome !== 'unknown' && outcome.status === 'approved') {
+    const chargeId = outcome.chargeId
+    try {
+      // Paid, the ordered products out of the cart, the email queued, the claim finished: one transaction.
+      await inTransaction(req, async (req) => {
+        await transitionOrder(req, reserved.orderId, 'paid', { paymentState: 'charged', chargeId, ifPaymentState: ['pending'] })
+        await removeOrderedFromCart(req, buyer.id, reserved.orderId)
+        await queueConfirmationEmail(req, reserved.orderId)
+        await finishClaim(req, claim)
       })
+      const view: OrderView = { ...reserved.view, status: 'paid' }
+      return { order: view, qr: await pickupQrDataUrl(view.pickupCode) }
+    } catch (err) {
+      if ((err as { status?: number }).status !== 409) {
+        await finishClaim(req, claim)
+        throw err
+      }
+      // The settlement job cancelled the order before the charge came back: give the money back.
+      await execute(
+        req,
+        sql`UPDATE orders SET payment_state = 'refund_due', payment_charge_id = ${chargeId}, updated_at = now()
+            WHERE id = ${reserved.orderId} AND status = 'cancelled' AND payment_state IN ('pending', 'unknown')`,
+      )
+      await refundIfDue(req, reserved.orderId)
     }
-  } finally {
-    await finishClaim(req, claim)
+  } else if (outcome !== 'unknown') {
+    await transitionOrder(req, reserved.orderId, 'cancelled', {
+      paymentState: 'declined',
+      declineReason: outcome.reason,
+      ifPaymentState: ['pending'],
+      cancelReason: 'payment declined',
+    }).catch((err) => {
+      if ((err as { status?: number }).status !== 409) throw err // already settled by the job
+    })
   }
+  await finishClaim(req, claim)
   return answerFor(req, reserved.orderId)
 }

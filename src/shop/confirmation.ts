@@ -12,7 +12,7 @@ export const EMAIL_QUEUE = 'email'
 
 export async function queueConfirmationEmail(req: PayloadRequest, orderId: number) {
   try {
-    await req.payload.jobs.queue({ task: CONFIRMATION_TASK, input: { orderId }, queue: EMAIL_QUEUE })
+    await req.payload.jobs.queue({ task: CONFIRMATION_TASK, input: { orderId }, queue: EMAIL_QUEUE, req })
   } catch (err) {
     // The order is paid whatever happens to its email.
     req.payload.logger.warn(`Could not queue the confirmation email of order ${orderId}: ${(err as Error).message}`)

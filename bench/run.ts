@@ -1,0 +1,251 @@
+// npm run bench [-- --quick]: the production server on a fresh database, driven over HTTP by autocannon,
+// each figure beside the same work done in raw SQL (the floor). Writes BENCHMARKS.md.
+import fs from 'node:fs'
+import os from 'node:os'
+
+import autocannon from 'autocannon'
+import pg from 'pg'
+
+import { buyerEmail, buyerIds, cloneBuyers, fillCarts, growCatalogue, logIn, seedStores, sku } from './data'
+import { cartUpsert, cartView, cataloguePage, checkoutTransaction, type Measured, measureSql, pageOnly, productById } from './floor'
+import { ensureProductionBuild, startBenchShop } from './server'
+
+const quick = process.argv.includes('--quick')
+const SECONDS = quick ? 2 : 5
+const LEVELS = [1, 8, 32]
+const PASSWORD = 'bench password 123'
+const CHECKOUTS = quick ? { 1: 40, 8: 120, 32: 200 } : { 1: 150, 8: 400, 32: 800 } as Record<number, number>
+const FLASH = quick ? { stock: 250, buyers: 500 } : { stock: 1000, buyers: 2000 }
+const SCALES = quick ? [1_000, 10_000] : [1_000, 10_000, 100_000]
+const BUYERS = 10_000
+
+type Row = { scenario: string; connections: number; http: Measured; floor?: Measured; note?: string }
+const rows: Row[] = []
+const log = (line: string) => console.log(line)
+
+async function http(
+  url: string,
+  connections: number,
+  request: { method?: string; path: string | ((i: number) => string); token?: (i: number) => string; body?: (i: number) => unknown },
+  opts: { seconds?: number; amount?: number } = {},
+): Promise<Measured & { statuses: Record<string, number> }> {
+  let i = 0
+  const result = await autocannon({
+    url,
+    connections,
+    ...(opts.amount ? { amount: opts.amount } : { duration: opts.seconds ?? SECONDS }),
+    timeout: 30,
+    requests: [
+      {
+        method: (request.method ?? 'GET') as 'GET',
+        setupRequest: (req) => {
+          const n = i++
+          const headers: Record<string, string> = { 'content-type': 'application/json' }
+          if (request.token) headers.authorization = `Bearer ${request.token(n)}`
+          return {
+            ...req,
+            path: typeof request.path === 'function' ? request.path(n) : request.path,
+            headers,
+            ...(request.body ? { body: JSON.stringify(request.body(n)) } : {}),
+          }
+        },
+      },
+    ],
+  })
+  const statuses = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([k, v]) => [k, (v as { count: number }).count]))
+  return {
+    rps: result.requests.total / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    requests: result.requests.total,
+    statuses,
+  }
+}
+
+const fmt = (n: number, digits = 0) => n.toFixed(digits)
+
+async function main() {
+  ensureProductionBuild()
+  log(`Starting the production server on a fresh database${quick ? ' (quick run)' : ''}…`)
+  const shop = await startBenchShop()
+  const db = new pg.Pool({ connectionString: shop.databaseUrl, max: 4 })
+  try {
+    const [store] = await seedStores(db)
+    await growCatalogue(db, 1_000)
+    const template = 'template@bench.local'
+    const reg = await fetch(`${shop.url}/api/users`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: template, password: PASSWORD }),
+    })
+    if (reg.status !== 201) throw new Error(`registration failed: ${reg.status} ${await reg.text()}`)
+    await cloneBuyers(db, template, BUYERS)
+    let nextBuyer = 1
+    const takeBuyers = async (n: number) => {
+      const emails = Array.from({ length: n }, () => buyerEmail(nextBuyer++))
+      if (nextBuyer > BUYERS) throw new Error('not enough bench buyers')
+      return { emails, ids: await buyerIds(db, emails), tokens: await logIn(shop.url, emails, PASSWORD) }
+    }
+    const shoppers = await takeBuyers(64)
+    const pick = (i: number, of: number) => sku(1 + ((i * 7919) % of))
+
+    // Catalogue, product, cart.
+    for (const c of LEVELS) {
+      const page = await http(shop.url, c, { path: '/api/products?limit=24' })
+      rows.push({ scenario: 'catalogue page', connections: c, http: page, floor: await measureSql(shop.databaseUrl, c, SECONDS, cataloguePage) })
+      if (c === 32) rows.push({ scenario: '  (page query alone)', connections: c, http: page, floor: await measureSql(shop.databaseUrl, c, SECONDS, pageOnly) })
+      const product = await http(shop.url, c, { path: (i) => `/api/products/${pick(i, 1000)}` })
+      rows.push({ scenario: 'product by SKU', connections: c, http: product, floor: await measureSql(shop.databaseUrl, c, SECONDS, productById((i) => pick(i, 1000))) })
+      const add = await http(shop.url, c, {
+        method: 'POST',
+        path: '/api/cart/items',
+        token: (i) => shoppers.tokens[i % 64]!,
+        body: (i) => ({ sku: pick(i, 20), quantity: 1 }),
+      })
+      rows.push({
+        scenario: 'cart add',
+        connections: c,
+        http: add,
+        floor: await measureSql(shop.databaseUrl, c, SECONDS, cartUpsert((i) => shoppers.ids[i % 64]!, (i) => pick(i, 20))),
+      })
+      const view = await http(shop.url, c, { path: '/api/cart', token: (i) => shoppers.tokens[i % 64]! })
+      rows.push({ scenario: 'cart view', connections: c, http: view, floor: await measureSql(shop.databaseUrl, c, SECONDS, cartView((i) => shoppers.ids[i % 64]!)) })
+      log(`  measured catalogue, product and cart at ${c} connection(s)`)
+    }
+
+    // Checkout: every request a different buyer with a 3-line cart.
+    const lines = (i: number) => [pick(3 * i, 50), pick(3 * i + 1, 50), pick(3 * i + 2, 50)].filter((s, k, all) => all.indexOf(s) === k)
+    let rssAfterCheckout = 0
+    for (const c of LEVELS) {
+      const buyers = await takeBuyers(CHECKOUTS[c]!)
+      await fillCarts(db, buyers.ids, lines)
+      const res = await http(
+        shop.url,
+        c,
+        {
+          method: 'POST',
+          path: '/api/checkout',
+          token: (i) => buyers.tokens[i]!,
+          body: () => ({ pickupPoint: store, contact: { firstName: 'Bench', lastName: 'Buyer', phone: '+79161234567' }, paymentToken: 'tok_visa' }),
+        },
+        { amount: buyers.tokens.length },
+      )
+      const floorBuyers = buyers.ids
+      rows.push({
+        scenario: 'checkout',
+        connections: c,
+        http: res,
+        floor: await measureSql(shop.databaseUrl, c, SECONDS, checkoutTransaction((i) => floorBuyers[i % floorBuyers.length]!, store!, lines)),
+        note: `${res.statuses['201'] ?? 0}/${res.requests} paid`,
+      })
+      if (c === 32) rssAfterCheckout = shop.peakRssMb()
+      log(`  measured checkout at ${c} connection(s)`)
+    }
+
+    // Flash sale: one SKU at one shop, more buyers than stock.
+    await db.query(`INSERT INTO products (id, name, price, unit, quantity_step) VALUES ('FLASH-1', 'Flash sale', 9900, 'pcs', 1)`)
+    await db.query('INSERT INTO stock (product_id, store_id, quantity) VALUES ($1, $2, $3)', ['FLASH-1', store, FLASH.stock])
+    const crowd = await takeBuyers(FLASH.buyers)
+    await fillCarts(db, crowd.ids, () => ['FLASH-1'])
+    const flash = await http(
+      shop.url,
+      32,
+      {
+        method: 'POST',
+        path: '/api/checkout',
+        token: (i) => crowd.tokens[i]!,
+        body: () => ({ pickupPoint: store, contact: { firstName: 'Bench', lastName: 'Buyer', phone: '+79161234567' }, paymentToken: 'tok_visa' }),
+      },
+      { amount: FLASH.buyers },
+    )
+    const [{ paid }] = (await db.query<{ paid: number }>(
+      `SELECT count(*)::int AS paid FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE l.product_id = 'FLASH-1' AND o.status = 'paid'`,
+    )).rows as [{ paid: number }]
+    const [{ left }] = (await db.query<{ left: string }>(`SELECT quantity::text AS left FROM stock WHERE product_id = 'FLASH-1'`)).rows as [{ left: string }]
+    const flashOk = paid === FLASH.stock && left === '0' && (flash.statuses['201'] ?? 0) === FLASH.stock && (flash.statuses['409'] ?? 0) === FLASH.buyers - FLASH.stock
+    rows.push({
+      scenario: `flash sale (${FLASH.buyers} buyers, stock ${FLASH.stock})`,
+      connections: 32,
+      http: flash,
+      note: `${paid} paid, stock left ${left}, ${flash.statuses['409'] ?? 0}×409 ${flashOk ? 'OK' : 'WRONG'}`,
+    })
+
+    // 64 clients with the default pool: must not stall.
+    const crowd64 = await http(shop.url, 64, {
+      method: 'POST',
+      path: '/api/cart/items',
+      token: (i) => shoppers.tokens[i % 64]!,
+      body: (i) => ({ sku: pick(i, 20), quantity: 1 }),
+    })
+    rows.push({ scenario: 'cart add, 64 clients', connections: 64, http: crowd64, note: crowd64.errors === 0 && crowd64.rps > 0 ? 'no stall' : 'STALLED' })
+
+    // Scaling with the catalogue size (10k buyers in the database throughout).
+    const scaling: Array<{ products: number; page: Measured; checkout: Measured }> = []
+    for (const n of SCALES) {
+      await growCatalogue(db, n)
+      const page = await http(shop.url, 32, { path: '/api/products?limit=24' })
+      const buyers = await takeBuyers(quick ? 100 : 300)
+      const far = (i: number) => [sku(n - 3 * (i % 100)), sku(n - 3 * (i % 100) - 1), sku(n - 3 * (i % 100) - 2)]
+      await fillCarts(db, buyers.ids, far)
+      const checkout = await http(
+        shop.url,
+        8,
+        {
+          method: 'POST',
+          path: '/api/checkout',
+          token: (i) => buyers.tokens[i]!,
+          body: () => ({ pickupPoint: store, contact: { firstName: 'Bench', lastName: 'Buyer', phone: '+79161234567' }, paymentToken: 'tok_visa' }),
+        },
+        { amount: buyers.tokens.length },
+      )
+      scaling.push({ products: n, page, checkout })
+      log(`  measured scaling at ${n} products`)
+    }
+
+    const { rows: version } = await db.query<{ version: string }>('SELECT current_setting(\'server_version\') AS version')
+    report({ rssAfterCheckout, flashOk, scaling, pgVersion: version[0]!.version })
+    if (!flashOk) process.exitCode = 1
+  } finally {
+    await db.end()
+    await shop.stop()
+  }
+}
+
+function report({ rssAfterCheckout, flashOk, scaling, pgVersion }: { rssAfterCheckout: number; flashOk: boolean; scaling: Array<{ products: number; page: Measured; checkout: Measured }>; pgVersion: string }) {
+  const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GB RAM, ${os.type()} ${os.release()}, Node ${process.version}, PostgreSQL ${pgVersion} (embedded, default durability)`
+  const header = '| scenario | clients | req/s | p50 ms | p99 ms | errors | raw SQL req/s | ratio | note |\n|---|---:|---:|---:|---:|---:|---:|---:|---|'
+  const table = rows
+    .map((r) =>
+      `| ${r.scenario} | ${r.connections} | ${fmt(r.http.rps)} | ${fmt(r.http.p50)} | ${fmt(r.http.p99)} | ${r.http.errors} | ${r.floor ? fmt(r.floor.rps) : ''} | ${r.floor ? fmt(r.http.rps / r.floor.rps, 2) : ''} | ${r.note ?? ''} |`,
+    )
+    .join('\n')
+  const base = scaling[0]!
+  const scaleTable = [
+    '| products | catalogue p50 ms | p50 × vs 1k | catalogue req/s | checkout p50 ms (8 clients) | p50 × vs 1k | checkout req/s |',
+    '|---:|---:|---:|---:|---:|---:|---:|',
+    ...scaling.map(
+      (s) =>
+        `| ${s.products.toLocaleString('en')} | ${fmt(s.page.p50)} | ${fmt(s.page.p50 / Math.max(base.page.p50, 1), 1)} | ${fmt(s.page.rps)} | ${fmt(s.checkout.p50)} | ${fmt(s.checkout.p50 / Math.max(base.checkout.p50, 1), 1)} | ${fmt(s.checkout.rps)} |`,
+    ),
+  ].join('\n')
+  const text = `Run: ${new Date().toISOString()}${quick ? ' (--quick)' : ''}\nMachine: ${machine}\n\n${header}\n${table}\n\nPeak server RSS during the 32-client checkout run: ${rssAfterCheckout} MB. Flash sale exact: ${flashOk ? 'yes' : 'NO'}.\n\nScaling (${BUYERS.toLocaleString('en')} buyers in the database):\n\n${scaleTable}\n`
+  console.log(`\n${text}`)
+  // A full run replaces the generated part of BENCHMARKS.md; the analysis around it is written by people.
+  const file = 'BENCHMARKS.md'
+  const start = '<!-- bench:start -->'
+  const end = '<!-- bench:end -->'
+  const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : ''
+  if (!quick && current.includes(start) && current.includes(end)) {
+    fs.writeFileSync(file, `${current.slice(0, current.indexOf(start) + start.length)}\n${text}\n${current.slice(current.indexOf(end))}`)
+    console.log(`Wrote the table into ${file}.`)
+  } else {
+    fs.writeFileSync('bench-latest.md', text)
+    console.log('Wrote bench-latest.md.')
+  }
+}
+
+main().catch((err) => {
+  console.error(err)
+  process.exit(1)
+})

@@ -1,0 +1,111 @@
+// The benchmark's shop: a fresh embedded PostgreSQL (default durability) and the production server in a
+// child process, as `npm start` runs it.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+
+import { ensureDatabase, freePort, type RunningDatabase, startEmbeddedPostgres } from '../src/db/embedded'
+
+export type BenchShop = {
+  url: string
+  databaseUrl: string
+  secret: string
+  server: ChildProcess
+  /** Peak resident memory of the server so far (VmHWM), in MB. */
+  peakRssMb: () => number
+  restartServer: (env?: Record<string, string>, nodeArgs?: string[]) => Promise<void>
+  stop: () => Promise<void>
+}
+
+export function ensureProductionBuild() {
+  if (fs.existsSync(path.join('.next', 'BUILD_ID'))) return
+  console.log('No production build yet: running `npm run build` first…')
+  const build = spawnSync('npm', ['run', 'build'], { stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } })
+  if (build.status !== 0) throw new Error('npm run build failed')
+}
+
+async function waitForHealth(url: string, child: ChildProcess, timeoutMs = 120_000) {
+  const started = Date.now()
+  while (Date.now() - started < timeoutMs) {
+    if (child.exitCode !== null) return false
+    try {
+      const res = await fetch(`${url}/healthz`)
+      if (res.ok) return true
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250))
+  }
+  throw new Error('The server did not become healthy in time')
+}
+
+export async function startBenchShop(): Promise<BenchShop> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shop-bench-'))
+  fs.chmodSync(dir, 0o755) // PostgreSQL runs as the postgres user when we are root
+  const pg: RunningDatabase = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort() })
+  await ensureDatabase(pg.url, 'bench')
+  const databaseUrl = pg.databaseUrl('bench')
+  const port = await freePort()
+  const secret = crypto.randomBytes(32).toString('hex')
+  const url = `http://127.0.0.1:${port}`
+  let server!: ChildProcess
+
+  const startServer = async (extra: Record<string, string> = {}, nodeArgs: string[] = []) => {
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      server = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/server.ts'], {
+        env: {
+          PATH: process.env.PATH ?? '',
+          NODE_ENV: 'production',
+          PAYLOAD_SECRET: secret,
+          DATABASE_URL: databaseUrl,
+          PORT: String(port),
+          SEED_DEMO: 'false',
+          LOG_LEVEL: 'warn',
+          MEDIA_DIR: path.join(dir, 'media'),
+          MAIL_DIR: path.join(dir, 'mail'),
+          NEXT_TELEMETRY_DISABLED: '1',
+          AUTH_RATE_LIMIT: '0', // thousands of buyers log in from this one address
+          ...extra,
+        },
+        stdio: ['ignore', 'inherit', 'inherit'],
+      })
+      // Node 20 + tsx may quit a process with code 13 while it loads (see src/seed/runCommand.mjs).
+      if (await waitForHealth(url, server)) return
+      if (server.exitCode !== 13) throw new Error(`The server exited with ${server.exitCode}`)
+    }
+    throw new Error('The server did not start')
+  }
+  const stopServer = async () => {
+    if (server.exitCode !== null) return
+    const exited = new Promise((r) => server.once('exit', r))
+    server.kill('SIGTERM')
+    const timer = setTimeout(() => server.kill('SIGKILL'), 10_000)
+    await exited
+    clearTimeout(timer)
+  }
+
+  await startServer()
+  return {
+    url,
+    databaseUrl,
+    secret,
+    get server() {
+      return server
+    },
+    peakRssMb: () => {
+      const status = fs.readFileSync(`/proc/${server.pid}/status`, 'utf8')
+      return Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024)
+    },
+    restartServer: async (extra, nodeArgs) => {
+      await stopServer()
+      await startServer(extra, nodeArgs)
+    },
+    stop: async () => {
+      await stopServer()
+      await pg.stop()
+      fs.rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}

@@ -90,6 +90,13 @@ export async function settleOrders(req: PayloadRequest): Promise<SettlementRepor
   )
   for (const order of due) if (await refundIfDue(req, order.id)) report.refunded++
 
+  // Checkouts whose process died leave their claim running; once their order is settled, the buyer may
+  // check out again (and a replay of their key answers from the order).
+  await execute(
+    req,
+    sql`UPDATE checkout_requests SET state = 'done'
+        WHERE state = 'running' AND order_id IN (SELECT id FROM orders WHERE status <> 'awaiting_payment')`,
+  )
   await execute(req, sql`DELETE FROM checkout_requests WHERE created_at < now() - ${IDEMPOTENCY_RETENTION}`)
   return report
 }

@@ -1,0 +1,53 @@
+// A short-lived cache of the public catalogue (product and pickup-point lists and product pages, as
+// anonymous visitors get them). Payload answers every list with a COUNT(*) plus the page; a storefront
+// asks for the same few pages over and over. Entries live CATALOGUE_TTL_MS; a write to the catalogue in
+// this process clears them at once, other processes see it within the TTL.
+export const CATALOGUE_TTL_MS = 2000
+const MAX_ENTRIES = 1000
+
+export type CachedResponse = { status: number; headers: Array<[string, string]>; body: Buffer }
+
+const CATALOGUE = /^\/api\/(products|stores)(\/[^/?]+)?(\?|$)/
+const CATALOGUE_WRITES = /^\/api\/(products|stores|media|stock)(\/|\?|$)/
+
+/** The cache key of a request that may be answered from the cache, or null. */
+export function catalogueKey(method: string, url: string, headers: { authorization?: string; cookie?: string }): string | null {
+  if (method !== 'GET' || !CATALOGUE.test(url)) return null
+  // Only what anyone may see: logged-in users (admins see inactive products) go to the database.
+  if (headers.authorization || /(^|;\s*)payload-token=/.test(headers.cookie ?? '')) return null
+  return url
+}
+
+export const writesCatalogue = (method: string, url: string) => method !== 'GET' && method !== 'HEAD' && CATALOGUE_WRITES.test(url)
+
+export class CatalogueCache {
+  private readonly entries = new Map<string, { expires: number; response: CachedResponse }>()
+  private readonly inFlight = new Map<string, Promise<CachedResponse>>()
+  private generation = 0
+
+  constructor(private readonly ttlMs = CATALOGUE_TTL_MS) {}
+
+  /** The cached answer, or `load()`'s; concurrent misses of one key share one load. */
+  async get(key: string, load: () => Promise<CachedResponse>): Promise<CachedResponse> {
+    const hit = this.entries.get(key)
+    if (hit && hit.expires > Date.now()) return hit.response
+    const pending = this.inFlight.get(key)
+    if (pending) return pending
+    const generation = this.generation
+    const loading = load().finally(() => this.inFlight.delete(key))
+    this.inFlight.set(key, loading)
+    const response = await loading
+    // Keep only successful answers, and none that a write may have overtaken meanwhile.
+    if (response.status === 200 && generation === this.generation) {
+      if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!)
+      this.entries.set(key, { expires: Date.now() + this.ttlMs, response })
+    }
+    return response
+  }
+
+  clear() {
+    this.generation++
+    this.entries.clear()
+    this.inFlight.clear()
+  }
+}

@@ -1,0 +1,359 @@
+// The admin panel in a real browser (Debian's Chromium via playwright-core) against the production build:
+// an admin logs in, creates a product with a photo and its stock, opens a paid order and the buyer's
+// account and sees none of the buyer's personal data; a buyer cannot get into the panel.
+// Screenshots of every step go to test-artifacts/e2e/ (git-ignored), with the server's log.
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
+import sharp from 'sharp'
+
+import { createDatabaseFrom, dropDatabase, SERVER_ENV, TEMPLATE_ENV } from '../helpers/testDatabase'
+import {
+  artifactsDir,
+  CHROMIUM,
+  checkPrerequisites,
+  createAdmin,
+  randomSecret,
+  Rest,
+  type RunningServer,
+  startServer,
+} from './harness'
+
+const HOOK_TIMEOUT = 240_000
+
+const ADMIN = { email: 'e2e-admin@example.com', password: 'e2e admin password 1' }
+// Distinctive strings, so that finding any of them on a page can only mean a leak.
+const BUYER = {
+  email: 'zinaida.proverkina.e2e@example.com',
+  username: 'shopper-e2e',
+  password: 'e2e buyer password 1',
+  firstName: 'Зинаида',
+  lastName: 'Проверкина',
+  phone: '+79161112233',
+}
+const FIXTURE_PRODUCT = { id: 'E2E-FIXTURE-MILK', name: 'Молоко для проверки', price: 8990, unit: 'pcs', quantityStep: 1 }
+const STORE = { name: 'Лавка на Тестовой', address: 'Москва, Тестовая ул., 1' }
+const PANEL_PRODUCT = { id: 'E2E-PANEL-TEA', name: 'Чай из панели', price: 34950, quantityStep: 1 }
+const PANEL_STOCK = 7
+
+/** Every way the buyer's personal data could appear in a page or a response. */
+const BUYER_SECRETS = [BUYER.firstName, BUYER.lastName, BUYER.phone, BUYER.phone.slice(1), BUYER.phone.slice(2), BUYER.email]
+const escapedForms = (s: string) => [s, s.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)]
+const findSecrets = (haystack: string, secrets: string[]) =>
+  secrets.filter((secret) => escapedForms(secret).some((form) => haystack.toLowerCase().includes(form.toLowerCase())))
+
+let server: RunningServer
+let rest: Rest
+let database: { name: string; url: string } | undefined
+let workDir: string
+let browser: Browser | undefined
+let adminContext: BrowserContext
+let adminPage: Page
+let adminToken: string
+let storeId: number
+let order: { id: number; number: string; pickupCode: string }
+let buyerId: number
+let buyerToken: string
+/** Every answer the admin's browser received from the shop (HTML, RSC payloads, JSON), for the leak check. */
+const adminResponses: Promise<{ url: string; text: string }>[] = []
+/** Requests the pages tried to make to other hosts (blocked: the test needs no network). */
+const externalRequests: string[] = []
+
+async function screenshot(page: Page, step: string) {
+  await page.screenshot({ path: path.join(artifactsDir, `${step}.png`), fullPage: true })
+}
+
+/** Runs a step; on failure saves `<step>-failed.png` before rethrowing. */
+async function step(page: Page, name: string, fn: () => Promise<void>) {
+  try {
+    await fn()
+    await screenshot(page, name)
+  } catch (err) {
+    await screenshot(page, `${name}-failed`).catch(() => {})
+    throw err
+  }
+}
+
+async function newContext(): Promise<BrowserContext> {
+  // English UI whatever the machine's locale, so the labels below match.
+  const context = await browser!.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } })
+  const local = new URL(server.base).hostname
+  await context.route(
+    (url) => url.hostname !== local,
+    (route) => {
+      externalRequests.push(route.request().url())
+      return route.abort()
+    },
+  )
+  return context
+}
+
+/** The page as a person sees it and as the browser holds it. */
+async function pageContent(page: Page) {
+  const [text, html] = await Promise.all([page.evaluate(() => document.body.innerText), page.content()])
+  return { text, html }
+}
+
+async function loginAtAdmin(page: Page, login: string, password: string) {
+  await page.goto(`${server.base}/admin`)
+  await page.waitForURL('**/admin/login**')
+  await page.getByLabel('Email or Username').fill(login)
+  await page.getByLabel('Password').fill(password)
+  const answer = page.waitForResponse((r) => r.url().endsWith('/api/users/login') && r.request().method() === 'POST')
+  await page.getByRole('button', { name: 'Login' }).click()
+  return answer
+}
+
+beforeAll(async () => {
+  checkPrerequisites()
+  fs.rmSync(artifactsDir, { recursive: true, force: true })
+  fs.mkdirSync(artifactsDir, { recursive: true })
+  workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shop-e2e-'))
+
+  const serverUrl = process.env[SERVER_ENV]
+  const template = process.env[TEMPLATE_ENV]
+  if (!serverUrl || !template) throw new Error('The e2e global setup did not provide a database server and template')
+  database = await createDatabaseFrom(serverUrl, template, 'shop_e2e')
+  const secret = randomSecret()
+
+  await createAdmin({ databaseUrl: database.url, secret, workDir }, ADMIN.email, ADMIN.password)
+  server = await startServer({ databaseUrl: database.url, secret, workDir, logFile: path.join(artifactsDir, 'server.log') })
+  rest = new Rest(server.base)
+
+  // The buyer and a paid order, through the REST API as the storefront would make them.
+  const registered = await rest.expect(201, 'POST', '/api/users', {
+    body: {
+      email: BUYER.email,
+      username: BUYER.username,
+      password: BUYER.password,
+      firstName: BUYER.firstName,
+      lastName: BUYER.lastName,
+      phone: BUYER.phone,
+    },
+  })
+  buyerId = registered.doc.id
+  adminToken = await rest.login(ADMIN.email, ADMIN.password)
+  storeId = (await rest.expect(201, 'POST', '/api/stores', { token: adminToken, body: STORE })).doc.id
+  await rest.expect(201, 'POST', '/api/products', { token: adminToken, body: FIXTURE_PRODUCT })
+  await rest.expect(201, 'POST', '/api/stock', {
+    token: adminToken,
+    body: { product: FIXTURE_PRODUCT.id, store: storeId, quantity: 10 },
+  })
+  buyerToken = await rest.login(BUYER.email, BUYER.password)
+  await rest.expect(200, 'POST', '/api/cart/items', { token: buyerToken, body: { sku: FIXTURE_PRODUCT.id, quantity: 2 } })
+  const checkout = await rest.expect(201, 'POST', '/api/checkout', {
+    token: buyerToken,
+    body: {
+      pickupPoint: storeId,
+      contact: { firstName: BUYER.firstName, lastName: BUYER.lastName, phone: BUYER.phone },
+      paymentToken: 'tok_visa',
+    },
+  })
+  expect(checkout.order.status).toBe('paid')
+  order = { id: checkout.order.id, number: checkout.order.number, pickupCode: checkout.order.pickupCode }
+
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] })
+  adminContext = await newContext()
+  adminPage = await adminContext.newPage()
+  adminPage.on('response', (response) => {
+    adminResponses.push(
+      response
+        .body()
+        .then((body) => ({ url: response.url(), text: body.toString('utf8') }))
+        .catch(() => ({ url: response.url(), text: '' })), // redirects have no body
+    )
+  })
+}, HOOK_TIMEOUT)
+
+afterAll(async () => {
+  await browser?.close().catch(() => {})
+  await server?.stop()
+  const serverUrl = process.env[SERVER_ENV]
+  if (database && serverUrl) await dropDatabase(serverUrl, database.name)
+  if (workDir) fs.rmSync(workDir, { recursive: true, force: true })
+}, HOOK_TIMEOUT)
+
+describe('the admin panel in Chromium', () => {
+  test('the admin logs in at /admin and sees the dashboard', async () => {
+    await step(adminPage, '01-admin-dashboard', async () => {
+      const login = await loginAtAdmin(adminPage, ADMIN.email, ADMIN.password)
+      expect(login.status()).toBe(200)
+      await adminPage.waitForURL((url) => url.pathname === '/admin')
+      // The dashboard lists the collections.
+      await adminPage.locator('a[href="/admin/collections/products"]').first().waitFor()
+      await adminPage.locator('a[href="/admin/collections/orders"]').first().waitFor()
+    })
+  })
+
+  test('creates a product with a photo uploaded through the panel', async () => {
+    const photo = await sharp({ create: { width: 480, height: 360, channels: 3, background: { r: 190, g: 60, b: 40 } } })
+      .png()
+      .toBuffer()
+    const page = adminPage
+    await step(page, '02-product-form', async () => {
+      await page.goto(`${server.base}/admin/collections/products/create`)
+      await page.getByLabel('SKU').fill(PANEL_PRODUCT.id)
+      await page.getByLabel('Name').fill(PANEL_PRODUCT.name)
+      await page.getByLabel('Price (minor units)').fill(String(PANEL_PRODUCT.price))
+      await page.getByLabel('Quantity step').fill(String(PANEL_PRODUCT.quantityStep))
+      // The photo: "Create New" opens a drawer with the media collection's upload form.
+      await page.locator('#field-photo').getByRole('button', { name: 'Create New' }).click()
+      const drawer = page.locator('dialog.doc-drawer[open]')
+      await drawer.locator('input[type=file]').setInputFiles({ name: 'e2e-tea.png', mimeType: 'image/png', buffer: photo })
+      // The drawer's label points at another id than its input (a Payload quirk), hence the name.
+      await drawer.locator('input[name="alt"]').fill('Чай, фото из e2e')
+      // The chosen file is previewed, with an image editor.
+      await drawer.getByRole('button', { name: 'Edit Image' }).waitFor()
+    })
+    await step(page, '03-product-photo-uploaded', async () => {
+      const drawer = page.locator('dialog.doc-drawer[open]')
+      const upload = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/media' && r.request().method() === 'POST')
+      await drawer.getByRole('button', { name: 'Save' }).click()
+      expect((await upload).status()).toBe(201)
+      await drawer.waitFor({ state: 'detached' })
+      // The field now shows the uploaded file instead of the dropzone.
+      await page.locator('#field-photo').getByText('e2e-tea.png').first().waitFor()
+    })
+    await step(page, '04-product-saved', async () => {
+      await page.getByRole('button', { name: 'Save' }).click()
+      await page.waitForURL((url) => url.pathname === `/admin/collections/products/${PANEL_PRODUCT.id}`)
+      await page.getByText('Product successfully created.').waitFor()
+    })
+
+    const product = await rest.expect(200, 'GET', `/api/products/${PANEL_PRODUCT.id}?depth=1`, { token: adminToken })
+    expect(product).toMatchObject({ ...PANEL_PRODUCT, unit: 'pcs', active: true })
+    expect(product.photo).toMatchObject({ filename: 'e2e-tea.png', mimeType: 'image/png', width: 480, height: 360 })
+    const file = await fetch(`${server.base}${product.photo.url}`)
+    expect(file.status).toBe(200)
+    expect(file.headers.get('content-type')).toMatch(/^image\/png/)
+    expect(Buffer.from(await file.arrayBuffer()).equals(photo)).toBe(true)
+  })
+
+  test('sets its stock in a shop', async () => {
+    const page = adminPage
+    await step(page, '05-stock-form', async () => {
+      await page.goto(`${server.base}/admin/collections/stock/create`)
+      const product = page.locator('#field-product')
+      await product.getByRole('combobox').fill(PANEL_PRODUCT.name.slice(0, 3))
+      await page.getByRole('option', { name: PANEL_PRODUCT.name }).click()
+      const store = page.locator('#field-store')
+      await store.getByRole('combobox').click()
+      await page.getByRole('option', { name: STORE.name }).click()
+      await page.getByLabel('Quantity').fill(String(PANEL_STOCK))
+      await product.getByText(PANEL_PRODUCT.name).waitFor()
+      await store.getByText(STORE.name).waitFor()
+    })
+    await step(page, '06-stock-saved', async () => {
+      await page.getByRole('button', { name: 'Save' }).click()
+      await page.waitForURL((url) => /^\/admin\/collections\/stock\/\d+$/.test(url.pathname))
+      await page.getByText('Stock successfully created.').waitFor()
+      await page.locator('#field-product').getByText(PANEL_PRODUCT.name).waitFor()
+    })
+
+    const stock = await rest.expect(
+      200,
+      'GET',
+      `/api/stock?where[product][equals]=${PANEL_PRODUCT.id}&where[store][equals]=${storeId}&depth=0`,
+      { token: adminToken },
+    )
+    expect(stock.docs).toHaveLength(1)
+    expect(stock.docs[0]).toMatchObject({ product: PANEL_PRODUCT.id, store: storeId, quantity: PANEL_STOCK })
+  })
+
+  test("opens the paid order: its number and status, none of the buyer's personal data", async () => {
+    const page = adminPage
+    await step(page, '07-order', async () => {
+      await page.goto(`${server.base}/admin/collections/orders/${order.id}`)
+      await page.getByRole('heading', { name: order.number }).waitFor()
+      await page.locator('#field-buyer').getByText(BUYER.username).waitFor()
+      await page.waitForLoadState('networkidle')
+    })
+    // The data is there (the buyer sees it) ...
+    const own = await rest.expect(200, 'GET', `/api/orders/${order.id}`, { token: buyerToken })
+    expect(own.contact).toEqual({ firstName: BUYER.firstName, lastName: BUYER.lastName, phone: BUYER.phone })
+    // ... and the panel shows the order without it: no contact fields, no pickup code field.
+    const { text, html } = await pageContent(page)
+    expect(await page.locator('[id^="field-contact"], [id^="field-pickupCode"]').count()).toBe(0)
+    expect(text).toContain(order.number)
+    expect(text).toContain('paid')
+    expect(text).toContain(BUYER.username) // the account is named by its username only
+    expect(findSecrets(text, BUYER_SECRETS)).toEqual([])
+    expect(findSecrets(html, BUYER_SECRETS)).toEqual([])
+    // The pickup code is the buyer's too: whoever holds it can collect the order.
+    expect(findSecrets(html, [order.pickupCode])).toEqual([])
+  })
+
+  test("opens the buyer's account: no name, phone or email", async () => {
+    const page = adminPage
+    await step(page, '08-buyer-account', async () => {
+      await page.goto(`${server.base}/admin/collections/users/${buyerId}`)
+      await page.getByRole('heading', { name: BUYER.username }).waitFor()
+      await page.waitForLoadState('networkidle')
+    })
+    const me = await rest.expect(200, 'GET', '/api/users/me', { token: buyerToken })
+    expect(me.user).toMatchObject({ email: BUYER.email, firstName: BUYER.firstName, lastName: BUYER.lastName, phone: BUYER.phone })
+    const { text, html } = await pageContent(page)
+    expect(await page.locator('#field-email, #field-firstName, #field-lastName, #field-phone').count()).toBe(0)
+    expect(text).toContain(BUYER.username)
+    expect(text).toContain('Buyer')
+    expect(findSecrets(text, BUYER_SECRETS)).toEqual([])
+    expect(findSecrets(html, BUYER_SECRETS)).toEqual([])
+
+    await step(page, '09-users-list', async () => {
+      await page.goto(`${server.base}/admin/collections/users`)
+      await page.getByRole('row').filter({ hasText: BUYER.username }).waitFor()
+      await page.waitForLoadState('networkidle')
+    })
+    const list = await pageContent(page)
+    expect(findSecrets(list.text, BUYER_SECRETS)).toEqual([])
+    expect(findSecrets(list.html, BUYER_SECRETS)).toEqual([])
+
+    // Nothing the admin's browser received so far (pages, RSC payloads, API answers) carried it either.
+    const responses = await Promise.all(adminResponses)
+    expect(responses.filter((r) => r.text.includes(order.number)).length).toBeGreaterThan(0) // bodies were read
+    const leaks = responses
+      .map(({ url, text: body }) => ({ url, found: findSecrets(body, [...BUYER_SECRETS, order.pickupCode]) }))
+      .filter((r) => r.found.length > 0)
+    expect(leaks).toEqual([])
+    // Requests to other hosts were blocked; none may carry the buyer's email, even hashed (Gravatar uses MD5).
+    // (The panel does ask Gravatar for the logged-in admin's own avatar: listed in external-requests.txt.)
+    fs.writeFileSync(path.join(artifactsDir, 'external-requests.txt'), [...new Set(externalRequests)].join('\n') + '\n')
+    const emailHash = crypto.createHash('md5').update(BUYER.email).digest('hex')
+    expect(externalRequests.filter((url) => url.includes(emailHash) || findSecrets(decodeURIComponent(url), BUYER_SECRETS).length)).toEqual([])
+  })
+
+  test('a buyer cannot use the panel: the login passes, the panel answers "unauthorized"', async () => {
+    const context = await newContext()
+    const page = await context.newPage()
+    try {
+      await step(page, '10-buyer-login-refused', async () => {
+        const login = await loginAtAdmin(page, BUYER.email, BUYER.password)
+        // Payload authenticates the account (the same login the storefront uses) ...
+        expect(login.status()).toBe(200)
+        // ... and the panel, which only admins may access, sends the buyer to its "unauthorized" page.
+        await page.waitForURL((url) => url.pathname === '/admin/unauthorized')
+        await page.getByRole('heading', { name: 'Unauthorized, this user does not have access to the admin panel.' }).waitFor()
+      })
+      let { text } = await pageContent(page)
+      expect(text).toContain('You are not allowed to access this page.')
+      expect(await page.locator('a[href^="/admin/collections/"]').count()).toBe(0)
+      expect(await page.getByLabel('Password').count()).toBe(0)
+
+      // Going straight to a document (the buyer's own order) ends on the same page, without the order.
+      await step(page, '11-buyer-direct-url-refused', async () => {
+        await page.goto(`${server.base}/admin/collections/orders/${order.id}`)
+        await page.waitForURL((url) => url.pathname === '/admin/unauthorized')
+        await page.getByRole('heading', { name: 'Unauthorized, this user does not have access to the admin panel.' }).waitFor()
+      })
+      ;({ text } = await pageContent(page))
+      expect(text).not.toContain(order.number)
+      expect(await page.locator('a[href^="/admin/collections/"]').count()).toBe(0)
+    } finally {
+      await context.close()
+    }
+  })
+})

@@ -203,8 +203,17 @@ async function main() {
       log(`  measured scaling at ${n} products`)
     }
 
+    // Express calling Payload's handler directly vs Next's route (both with the one Payload instance). With a
+    // buyer's token, so the catalogue cache (Express only, anonymous only) plays no part.
+    const via: Array<{ via: string; page: Measured; cart: Measured }> = []
+    for (const mode of ['express', 'next'] as const) {
+      if (mode === 'next') await shop.restartServer({ API_VIA: 'next' })
+      const page = await http(shop.url, 32, { path: '/api/products?limit=24', token: (i) => shoppers.tokens[i % 64]! })
+      const cart = await http(shop.url, 32, { path: '/api/cart', token: (i) => shoppers.tokens[i % 64]! })
+      via.push({ via: mode, page, cart })
+    }
     const { rows: version } = await db.query<{ version: string }>('SELECT current_setting(\'server_version\') AS version')
-    report({ rssAfterCheckout, flashOk, scaling, pgVersion: version[0]!.version })
+    report({ rssAfterCheckout, flashOk, scaling, via, pgVersion: version[0]!.version })
     if (!flashOk) process.exitCode = 1
   } finally {
     await db.end()
@@ -212,7 +221,13 @@ async function main() {
   }
 }
 
-function report({ rssAfterCheckout, flashOk, scaling, pgVersion }: { rssAfterCheckout: number; flashOk: boolean; scaling: Array<{ products: number; page: Measured; checkout: Measured }>; pgVersion: string }) {
+function report({ rssAfterCheckout, flashOk, scaling, via, pgVersion }: {
+  rssAfterCheckout: number
+  flashOk: boolean
+  scaling: Array<{ products: number; page: Measured; checkout: Measured }>
+  via: Array<{ via: string; page: Measured; cart: Measured }>
+  pgVersion: string
+}) {
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GB RAM, ${os.type()} ${os.release()}, Node ${process.version}, PostgreSQL ${pgVersion} (embedded, default durability)`
   const header = '| scenario | clients | req/s | p50 ms | p99 ms | errors | raw SQL req/s | ratio | note |\n|---|---:|---:|---:|---:|---:|---:|---:|---|'
   const table = rows
@@ -229,7 +244,12 @@ function report({ rssAfterCheckout, flashOk, scaling, pgVersion }: { rssAfterChe
         `| ${s.products.toLocaleString('en')} | ${fmt(s.page.p50)} | ${fmt(s.page.p50 / Math.max(base.page.p50, 1), 1)} | ${fmt(s.page.rps)} | ${fmt(s.checkout.p50)} | ${fmt(s.checkout.p50 / Math.max(base.checkout.p50, 1), 1)} | ${fmt(s.checkout.rps)} |`,
     ),
   ].join('\n')
-  const text = `Run: ${new Date().toISOString()}${quick ? ' (--quick)' : ''}\nMachine: ${machine}\n\n${header}\n${table}\n\nPeak server RSS during the 32-client checkout run: ${rssAfterCheckout} MB. Flash sale exact: ${flashOk ? 'yes' : 'NO'}.\n\nScaling (${BUYERS.toLocaleString('en')} buyers in the database):\n\n${scaleTable}\n`
+  const viaTable = [
+    '| /api served by | catalogue page req/s | p50 ms | p99 ms | cart view req/s | p50 ms | p99 ms |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...via.map((v) => `| ${v.via === 'express' ? 'Express → Payload handler' : 'Next route (REST_GET…)'} | ${fmt(v.page.rps)} | ${fmt(v.page.p50)} | ${fmt(v.page.p99)} | ${fmt(v.cart.rps)} | ${fmt(v.cart.p50)} | ${fmt(v.cart.p99)} |`),
+  ].join('\n')
+  const text = `Run: ${new Date().toISOString()}${quick ? ' (--quick)' : ''}\nMachine: ${machine}\n\n${header}\n${table}\n\nPeak server RSS during the 32-client checkout run: ${rssAfterCheckout} MB. Flash sale exact: ${flashOk ? 'yes' : 'NO'}.\n\nScaling (${BUYERS.toLocaleString('en')} buyers in the database):\n\n${scaleTable}\n\nWho serves /api (32 clients, logged in as a buyer):\n\n${viaTable}\n`
   console.log(`\n${text}`)
   // A full run replaces the generated part of BENCHMARKS.md; the analysis around it is written by people.
   const file = 'BENCHMARKS.md'

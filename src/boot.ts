@@ -3,6 +3,7 @@
 import type { Payload } from 'payload'
 import { getPayload } from 'payload'
 
+import { closeAuthRateLimit } from './collections/users/rateLimit'
 import { buildShopConfig } from './config'
 import { provideDatabase, type ShopDatabase } from './db/database'
 import { closePool, migrateDatabase, watchPool } from './db/migrate'
@@ -37,6 +38,7 @@ function running(payload: Payload, database: ShopDatabase): RunningShop {
       stopped = true
       await payload.destroy().catch(() => {})
       await closePaymentGateway(payload)
+      await closeAuthRateLimit(payload)
       await closePool(payload)
       await database.stop()
     },

@@ -41,6 +41,7 @@ export function buildShopConfig({ databaseUrl, poolMax = env.dbPoolMax, autoRunJ
       user: Users.slug,
       importMap: { baseDir: srcDir, importMapFile: path.join(srcDir, 'app', '(payload)', 'admin', 'importMap.js') },
       meta: { titleSuffix: ' — 100am shop' },
+      avatar: 'default', // not Gravatar: the panel would send every admin's email hash to a third party
     },
     collections: [Users, Media, Products, Stores, Stock, Carts, CartLines, Orders, OrderLines],
     editor: lexicalEditor(),
@@ -62,7 +63,7 @@ export function buildShopConfig({ databaseUrl, poolMax = env.dbPoolMax, autoRunJ
       [
         'AuthenticationError', 'BadRequest', 'Conflict', 'Forbidden', 'LockedAuth', 'NotFound',
         'QueryError', 'Unauthorized', 'UnauthorizedError', 'ValidationError', 'FileUploadError', 'MissingFile',
-        'OutOfStock', 'TotalChanged', 'PaymentDeclined', 'PaymentPending', 'IdempotencyKeyReused',
+        'OutOfStock', 'TotalChanged', 'PaymentDeclined', 'PaymentPending', 'IdempotencyKeyReused', 'TooManyRequests',
       ].map((name) => [name, 'info' as const]),
     ),
     endpoints: [...shopEndpoints], // a copy: Payload appends its own endpoints to this array

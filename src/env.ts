@@ -59,6 +59,8 @@ const schema = z.object({
   // Login and registration attempts per client IP per minute, counted in PostgreSQL (so across processes);
   // 0 switches the limit off.
   AUTH_RATE_LIMIT: intFromEnv(20),
+  // Who answers /api: Payload's handler straight from Express (default), or Next's route (for comparison).
+  API_VIA: z.enum(['express', 'next']).default('express'),
 })
 
 /** "900" (seconds), "500ms", "90s", "15m", "1h" → milliseconds; null when it is none of these. */
@@ -117,6 +119,7 @@ function load() {
     reservationTtlMs: e.RESERVATION_TTL,
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, dir: path.resolve(e.MAIL_DIR) },
     authRateLimit: e.AUTH_RATE_LIMIT,
+    apiVia: e.API_VIA,
   }
 }
 

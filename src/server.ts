@@ -9,7 +9,7 @@ import { createApp } from './http/app'
 
 const shop = await bootShop({ withJobs: true })
 const { payload } = shop
-const app = createApp(payload)
+const app = createApp(payload, { api: env.apiVia === 'express' })
 
 const nextApp = next({ dev: !env.isProduction, dir: projectRoot })
 await nextApp.prepare()

@@ -8,7 +8,9 @@ import type { Payload } from 'payload'
 import { handleEndpoints } from 'payload'
 
 import { MEDIA_MAX_BYTES } from '../collections/media'
+import { CLIENT_IP_HEADER } from '../collections/users/rateLimit'
 import { isConnectionError, isSyntaxError } from '../db/errors'
+import { CatalogueCache, catalogueKey, writesCatalogue } from './catalogueCache'
 import { DATABASE_UNAVAILABLE } from '../shop/errors'
 
 export const JSON_BODY_LIMIT = 100 * 1024
@@ -31,7 +33,28 @@ async function readBody(req: ExpressRequest, limit: number): Promise<Buffer | nu
   return Buffer.concat(chunks)
 }
 
-async function api(payload: Payload, req: ExpressRequest, res: ExpressResponse) {
+/** Sends a Web Response through Express (cookies kept apart: Express joins repeated headers otherwise). */
+function send(res: ExpressResponse, status: number, headers: Iterable<[string, string]>, cookies: string[], body?: Buffer | ReadableStream | null) {
+  res.status(status)
+  for (const [key, value] of headers) if (key !== 'set-cookie') res.setHeader(key, value)
+  if (cookies.length) res.setHeader('Set-Cookie', cookies)
+  if (!body) return res.end()
+  if (Buffer.isBuffer(body)) return res.end(body)
+  Readable.fromWeb(body as import('node:stream/web').ReadableStream).pipe(res)
+}
+
+async function api(payload: Payload, req: ExpressRequest, res: ExpressResponse, catalogue: CatalogueCache) {
+  // The public catalogue from a short-lived cache (see catalogueCache.ts); writes to it clear the cache.
+  const cacheKey = catalogueKey(req.method, req.originalUrl, req.headers)
+  if (cacheKey) {
+    const cached = await catalogue.get(cacheKey, async () => {
+      const response = await payloadResponse(payload, req, undefined)
+      return { status: response.status, headers: [...response.headers], body: Buffer.from(await response.arrayBuffer()) }
+    })
+    return send(res, cached.status, cached.headers, [], cached.body)
+  }
+  if (writesCatalogue(req.method, req.originalUrl)) catalogue.clear()
+
   const contentType = String(req.headers['content-type'] ?? '')
   const limit = contentType.startsWith('multipart/') ? UPLOAD_BODY_LIMIT : JSON_BODY_LIMIT
   let body: Buffer | undefined
@@ -43,18 +66,9 @@ async function api(payload: Payload, req: ExpressRequest, res: ExpressResponse) 
     }
     body = read
   }
-  const headers = new Headers()
-  for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!)
-  const url = new URL(req.originalUrl, `http://${req.headers.host ?? 'localhost'}`)
-  const request = new Request(url, {
-    method: req.method,
-    headers,
-    body: body && body.length > 0 ? new Uint8Array(body) : undefined,
-  })
-
   let response: Response
   try {
-    response = await handleEndpoints({ config: payload.config, request })
+    response = await payloadResponse(payload, req, body)
   } catch (err) {
     // Only reachable outside Payload's own error route (e.g. a method-override body that is not JSON).
     if (isSyntaxError(err)) return jsonError(res, 400, 'Malformed JSON in the request body')
@@ -62,22 +76,35 @@ async function api(payload: Payload, req: ExpressRequest, res: ExpressResponse) 
     payload.logger.error({ err }, 'Unhandled error in /api')
     return jsonError(res, 500, 'Something went wrong.')
   }
-
-  res.status(response.status)
-  response.headers.forEach((value, key) => {
-    if (key !== 'set-cookie') res.setHeader(key, value)
-  })
-  const cookies = response.headers.getSetCookie()
-  if (cookies.length) res.setHeader('Set-Cookie', cookies)
-  if (!response.body) return res.end()
-  Readable.fromWeb(response.body as import('node:stream/web').ReadableStream).pipe(res)
+  send(res, response.status, response.headers, response.headers.getSetCookie(), response.body)
 }
 
-export function createApp(payload: Payload): Express {
+/** Hands the request to Payload's REST handler, as a Web Request. */
+function payloadResponse(payload: Payload, req: ExpressRequest, body: Buffer | undefined): Promise<Response> {
+  const headers = new Headers()
+  for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!)
+  // The address the auth rate limit counts by: the socket's peer, never a header the client controls
+  // (X-Forwarded-For is not trusted; behind a reverse proxy every client would count as the proxy).
+  // `set` replaces whatever the client itself sent under this name.
+  headers.set(CLIENT_IP_HEADER, req.socket.remoteAddress ?? '')
+  const url = new URL(req.originalUrl, `http://${req.headers.host ?? 'localhost'}`)
+  const request = new Request(url, {
+    method: req.method,
+    headers,
+    body: body && body.length > 0 ? new Uint8Array(body) : undefined,
+  })
+
+  return handleEndpoints({ config: payload.config, request })
+}
+
+export function createApp(payload: Payload, { api: serveApi = true }: { api?: boolean } = {}): Express {
   const app = express()
   app.disable('x-powered-by')
   app.set('trust proxy', 'loopback')
-  app.use((_req, res, nextMiddleware) => {
+  app.use((req, res, nextMiddleware) => {
+    // The client address for the auth rate limit, also on requests that go on to Next (API_VIA=next):
+    // a client's own header of that name never gets through (payloadResponse sets it again from rawHeaders).
+    req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? ''
     res.setHeader('X-Content-Type-Options', 'nosniff')
     res.setHeader('Referrer-Policy', 'same-origin')
     res.setHeader('X-Frame-Options', 'SAMEORIGIN')
@@ -97,8 +124,10 @@ export function createApp(payload: Payload): Express {
     }
   })
 
-  app.all('/api/{*rest}', (req, res) => {
-    api(payload, req, res).catch((err) => {
+  // Without it (API_VIA=next), /api falls through to Next's route: for the benchmark's comparison.
+  const catalogue = new CatalogueCache()
+  if (serveApi) app.all('/api/{*rest}', (req, res) => {
+    api(payload, req, res, catalogue).catch((err) => {
       payload.logger.error({ err }, 'Failed to answer /api')
       if (!res.headersSent) jsonError(res, 500, 'Something went wrong.')
       else res.destroy()

@@ -4,6 +4,7 @@ import * as migration_20261126_153736_carts from './20261126_153736_carts';
 import * as migration_20261126_153800_cart_guards from './20261126_153800_cart_guards';
 import * as migration_20261126_160855_orders from './20261126_160855_orders';
 import * as migration_20261126_160900_checkout_guards from './20261126_160900_checkout_guards';
+import * as migration_20261126_170000_auth_rate_limit from './20261126_170000_auth_rate_limit';
 
 export const migrations = [
   {
@@ -35,5 +36,10 @@ export const migrations = [
     up: migration_20261126_160900_checkout_guards.up,
     down: migration_20261126_160900_checkout_guards.down,
     name: '20261126_160900_checkout_guards',
+  },
+  {
+    up: migration_20261126_170000_auth_rate_limit.up,
+    down: migration_20261126_170000_auth_rate_limit.down,
+    name: '20261126_170000_auth_rate_limit',
   },
 ];

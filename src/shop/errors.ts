@@ -32,6 +32,16 @@ export class Conflict extends APIError {
   }
 }
 
+/** Too many attempts from one client (the auth rate limit); it may try again after `retryAfter` seconds. */
+export class TooManyRequests extends APIError {
+  constructor(
+    message: string,
+    readonly retryAfter: number,
+  ) {
+    super(message, 429, { retryAfter }, true)
+  }
+}
+
 /** What a client hears while PostgreSQL is unreachable (503). */
 export const DATABASE_UNAVAILABLE = 'The shop database is not reachable right now; try again shortly.'
 

@@ -45,16 +45,29 @@ export async function stockAt(shop: TestShop, store: number) {
   return Object.fromEntries(rows.map((r) => [r.sku, r.quantity]))
 }
 
-/** Everything checkout may touch, to assert that a refusal changed none of it. */
+/**
+ * Everything a refused request might touch, to assert that it changed none of it: what checkout writes
+ * (stock, carts, orders, claims, charges), the accounts with their security columns and sessions, the
+ * catalogue and the photos.
+ */
 export async function snapshot(shop: TestShop) {
-  const [stock, carts, orders, requests, charges] = await Promise.all([
+  const [stock, carts, orders, requests, charges, users, sessions, products, media] = await Promise.all([
     sqlRows(shop, 'SELECT product_id, store_id, quantity::text FROM stock ORDER BY product_id, store_id'),
     sqlRows(shop, 'SELECT c.buyer_id, l.product_id, l.quantity::text FROM cart_lines l JOIN carts c ON c.id = l.cart_id ORDER BY 1, 2'),
     sqlRows(shop, 'SELECT id, status, payment_state FROM orders ORDER BY id'),
     sqlRows(shop, "SELECT buyer_id, key, state FROM checkout_requests ORDER BY id"),
     sqlRows(shop, 'SELECT idempotency_key, status, refunded_at IS NOT NULL AS refunded FROM payment_stub_charges ORDER BY 1'),
+    sqlRows(
+      shop,
+      `SELECT id, email, username, role, hash, salt, login_attempts, lock_until, reset_password_token,
+              first_name, last_name, phone, created_at
+       FROM users ORDER BY id`,
+    ),
+    sqlRows(shop, 'SELECT _parent_id AS user_id, id FROM users_sessions ORDER BY 1, 2'),
+    sqlRows(shop, 'SELECT id, name, price, unit, quantity_step::text AS step, active FROM products ORDER BY id'),
+    sqlRows(shop, 'SELECT id, filename FROM media ORDER BY id'),
   ])
-  return { stock, carts, orders, requests, charges }
+  return { stock, carts, orders, requests, charges, users, sessions, products, media }
 }
 
 /** What a QR code PNG says (decoded the way a phone camera would). */

@@ -5,8 +5,10 @@ import crypto from 'node:crypto'
 import type { Payload } from 'payload'
 import { getPayload, handleEndpoints } from 'payload'
 
+import { closeAuthRateLimit } from '../../src/collections/users/rateLimit'
 import { buildShopConfig } from '../../src/config'
 import { closePool } from '../../src/db/migrate'
+import { env } from '../../src/env'
 import { closePaymentGateway } from '../../src/payments'
 import { createOrPromoteAdmin } from '../../src/shop/admins'
 import { createDatabaseFrom, dropDatabase, SERVER_ENV, TEMPLATE_ENV } from './testDatabase'
@@ -23,7 +25,11 @@ export type RequestOptions = {
 }
 
 export class Api {
-  constructor(private readonly config: Payload['config']) {}
+  /** `instanceKey`: the getPayload cache key of the instance to call (another "process" in one test). */
+  constructor(
+    private readonly config: Payload['config'],
+    private readonly instanceKey?: string,
+  ) {}
 
   async request(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse> {
     const headers = new Headers(options.headers)
@@ -34,7 +40,7 @@ export class Api {
       if (!headers.has('Content-Type')) headers.set('Content-Type', 'application/json')
     }
     const request = new Request(`http://localhost:3000${path}`, { method, headers, body })
-    const response = await handleEndpoints({ config: this.config, request })
+    const response = await handleEndpoints({ config: this.config, request, payloadInstanceCacheKey: this.instanceKey })
     const text = await response.text()
     let parsed: unknown = text
     try {
@@ -62,6 +68,9 @@ export async function startTestShop(): Promise<TestShop> {
   const serverUrl = process.env[SERVER_ENV]
   const template = process.env[TEMPLATE_ENV]
   if (!serverUrl || !template) throw new Error('Run the tests through jest: its global setup prepares the database')
+  // Tests register and log in many accounts from one (absent) address: no auth rate limit unless a test
+  // sets one for itself (tests/int/rateLimit.test.ts).
+  env.authRateLimit = 0
   const database = await createDatabaseFrom(serverUrl, template)
   const config = buildShopConfig({ databaseUrl: database.url, poolMax: 10 })
   // The default cache key: handleEndpoints looks the instance up by it (each test file has its own global).
@@ -73,6 +82,7 @@ export async function startTestShop(): Promise<TestShop> {
     stop: async () => {
       await payload.destroy()
       await closePaymentGateway(payload)
+      await closeAuthRateLimit(payload)
       await closePool(payload)
       await dropDatabase(serverUrl, database.name)
     },

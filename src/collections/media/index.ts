@@ -1,15 +1,29 @@
-import type { CollectionConfig } from 'payload'
+import type { CollectionBeforeOperationHook, CollectionConfig } from 'payload'
 
 import { anyone, isAdmin } from '../../access'
 import { env } from '../../env'
 import { label, labels } from '../../i18n/labels'
+import { BadRequest } from '../../shop/errors'
 
 export const MEDIA_MAX_BYTES = 10 * 1024 * 1024
+
+/**
+ * `pasteURL: false` only closes Payload's paste-URL endpoint: a create with `{url, filename}` and no file
+ * would still make the server fetch that URL. Refuse it: photos are uploaded, never fetched.
+ */
+const refuseFetchByUrl: CollectionBeforeOperationHook = ({ args, operation, req }) => {
+  const data = (args as { data?: Record<string, unknown> }).data
+  if (operation === 'create' && req.payloadAPI === 'REST' && !req.file && data && 'url' in data) {
+    throw new BadRequest('Upload the photo itself; files are not fetched from URLs.', { field: 'url' })
+  }
+  return args
+}
 
 export const Media: CollectionConfig = {
   slug: 'media',
   labels: labels(['Photo', 'Фото'], ['Photos', 'Фото']),
   access: { read: anyone, create: isAdmin, update: isAdmin, delete: isAdmin },
+  hooks: { beforeOperation: [refuseFetchByUrl] },
   upload: {
     staticDir: env.mediaDir,
     // Payload sniffs the content, so an SVG or HTML file named .jpg is refused too.

@@ -15,6 +15,8 @@ import { toE164 } from '../../lib/phone'
 import { refuseFirstRegister } from './endpoints/refuseFirstRegister'
 import { guardCredentials } from './hooks/guardCredentials'
 import { guardRole } from './hooks/guardRole'
+import { limitAuthAttempts } from './hooks/limitAuthAttempts'
+import { dropServerOwnedFields } from './hooks/serverOwnedFields'
 
 export const ROLES = ['buyer', 'admin'] as const
 export type Role = (typeof ROLES)[number]
@@ -46,8 +48,9 @@ export const Users: CollectionConfig = {
   },
   endpoints: [refuseFirstRegister],
   hooks: {
-    beforeOperation: [guardCredentials],
-    beforeChange: [guardRole],
+    // The rate limit first: an attempt over it is refused before anything else looks at it.
+    beforeOperation: [limitAuthAttempts, guardCredentials],
+    beforeChange: [guardRole, dropServerOwnedFields],
   },
   fields: [
     {

@@ -17,7 +17,7 @@ export const checkoutBody = z.object({
     lastName: name,
     phone: z.string().min(3).max(32).describe('Any common format; stored as E.164 (numbers without a country code are read as Russian)'),
   }),
-  paymentToken: z.string().min(1).max(200).describe('From the payment form. Stub: tok_visa, tok_chargeDeclined, tok_insufficientFunds, tok_timeout, tok_timeoutAfterCharge'),
+  paymentToken: z.string().regex(/^[\x21-\x7e]{1,200}$/, 'a payment token: 1-200 visible ASCII characters').describe('From the payment form. Stub: tok_visa, tok_chargeDeclined, tok_insufficientFunds, tok_timeout, tok_timeoutAfterCharge'),
   expectedTotal: z.number().int().nonnegative().optional().describe('The total the buyer saw; a different current total → 409'),
 })
 

@@ -1,0 +1,28 @@
+import type { CollectionBeforeOperationHook } from 'payload'
+
+import { isAdminUser } from '../../../access'
+import { env } from '../../../env'
+import { TooManyRequests } from '../../../shop/errors'
+import { CLIENT_IP_HEADER, clientKey, countAuthAttempt } from '../rateLimit'
+
+/**
+ * Login (`POST /api/users/login`), registration (`POST /api/users`) and password-reset requests
+ * (`POST /api/users/forgot-password`) draw on one budget per client IP:
+ * AUTH_RATE_LIMIT attempts a minute, counted in PostgreSQL across processes (../rateLimit.ts). Every REST
+ * attempt counts, successful or not; the one over the limit is refused with 429 before Payload looks at
+ * it, so it creates no account and raises no account's failed-login counter. Payload's own lockout (5
+ * failures lock an account for 10 minutes) still applies per account on top of this.
+ *
+ * Not counted: the Local API (seed, create-admin, server code) and admins, who create accounts as staff.
+ */
+export const limitAuthAttempts: CollectionBeforeOperationHook = async ({ args, operation, req }) => {
+  // Forgot-password too: otherwise anyone could flood a buyer's mailbox with reset emails.
+  if (operation !== 'login' && operation !== 'create' && operation !== 'forgotPassword') return args
+  const limit = env.authRateLimit
+  if (limit <= 0 || req.payloadAPI !== 'REST' || isAdminUser(req)) return args
+  const { count, retryAfter } = await countAuthAttempt(req.payload, clientKey(req.headers.get(CLIENT_IP_HEADER)))
+  if (count > limit) {
+    throw new TooManyRequests(`Too many login or registration attempts from your address; try again in ${retryAfter} s.`, retryAfter)
+  }
+  return args
+}

@@ -1,0 +1,604 @@
+// The adversarial battery: one place that lists the hostile inputs the shop must withstand. Each case
+// asserts the precise answer (the exact 4xx, or 2xx with the offending field ignored), never a 5xx, and
+// that nothing changed (tests/helpers/fixtures.ts snapshot(): stock, carts, orders, checkout claims,
+// charges, accounts with their security columns and sessions, products, photos) unless the case says
+// what did.
+//
+// CASES: 184, one jest test each (plus one control test among the tokens). Keep the count
+// up to date: 21 another buyer's data, 9 registration, 12 accounts, 11 tokens, 17 admin where/sort
+// oracles, 20 cart, 8 checkout, 40 SQL/LIKE metacharacters and NUL, 10 malformed JSON, 6 depth and
+// paging, 21 photos, 7 through Express, 2 login brute force.
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import path from 'node:path'
+
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import sharp from 'sharp'
+
+import { CLIENT_IP_HEADER } from '../../src/collections/users/rateLimit'
+import { env } from '../../src/env'
+import { type Catalogue, contact, fillCart, seedCatalogue, snapshot } from '../helpers/fixtures'
+import { serve } from '../helpers/http'
+import { createAdmin, login, registerBuyer, sqlRows, startTestShop, type Account, type ApiResponse, type TestShop } from '../helpers/shop'
+
+let shop: TestShop
+let admin: Account
+let catalogue: Catalogue
+/** The victim: personal data, a paid order, a cart. */
+let anna: Account
+/** The attacker: an ordinary buyer with a cart of their own. */
+let mallory: Account
+let annaOrder: { id: number; number: string }
+let annaCartId: number
+const PERSONAL = { firstName: 'Анна', lastName: 'Иванова', phone: '+79161234567' }
+const ACTIVE_PRODUCTS = ['APPLES', 'BREAD', 'MILK']
+
+beforeAll(async () => {
+  shop = await startTestShop()
+  admin = await createAdmin(shop)
+  catalogue = await seedCatalogue(shop, admin)
+  const hidden = await shop.api.post('/api/products', { id: 'HIDDEN', name: 'Скрытый 100%', price: 1, unit: 'pcs', active: false }, { token: admin.token })
+  if (hidden.status !== 201) throw new Error(`fixture failed: ${hidden.status}`)
+  anna = await registerBuyer(shop, PERSONAL)
+  mallory = await registerBuyer(shop)
+  await fillCart(shop, anna, { MILK: 1 })
+  const placed = await shop.api.post('/api/checkout', { pickupPoint: catalogue.stores.main, contact, paymentToken: 'tok_visa' }, { token: anna.token })
+  if (placed.status !== 201) throw new Error(`fixture failed: ${placed.status} ${JSON.stringify(placed.body)}`)
+  annaOrder = placed.body.order
+  await fillCart(shop, anna, { APPLES: 0.5 })
+  await fillCart(shop, mallory, { MILK: 2 })
+  annaCartId = (await sqlRows<{ id: number }>(shop, 'SELECT id FROM carts WHERE buyer_id = $1', [anna.id]))[0]!.id
+})
+afterAll(async () => {
+  await shop?.stop()
+})
+
+type Attempt = () => Promise<ApiResponse>
+type Check = (res: ApiResponse) => unknown
+/** [what the attacker tries, the exact status, the request, further checks of the answer] */
+type Case = [name: string, status: number, attempt: Attempt, check?: Check]
+
+const messageOf = (body: any): unknown => body?.errors?.[0]?.message ?? body?.message
+
+/** Runs the attempt: the exact status, an error message on a 4xx, and nothing changed anywhere. */
+async function unchanged(attempt: Attempt, status: number, check?: Check) {
+  const before = await snapshot(shop)
+  const res = await attempt()
+  expect({ status: res.status, body: res.body }).toEqual({ status, body: expect.anything() })
+  if (status >= 400) expect(messageOf(res.body)).toEqual(expect.any(String))
+  await check?.(res)
+  expect(await snapshot(shop)).toEqual(before)
+  return res
+}
+
+const runCases = (cases: Case[]) =>
+  // As objects: rows of different lengths would hand jest's `done` callback to a test that has no check.
+  it.each(cases.map(([name, status, attempt, check]) => ({ name, status, attempt, check })))('$name → $status', async ({ status, attempt, check }) => {
+    await unchanged(attempt, status, check)
+  })
+
+const json = (raw: string) => ({ raw, headers: { 'Content-Type': 'application/json' } })
+const ids = (res: ApiResponse) => res.body.docs.map((d: { id: unknown }) => d.id)
+const noDocs: Check = (res) => expect(res.body.docs).toEqual([])
+
+// ─────────────────────────────────────────────────────────────────────────────────────────────────────
+describe("another buyer's data", () => {
+  const asMallory = () => ({ token: mallory.token })
+  runCases([
+    ["another buyer's order by id", 404, () => shop.api.get(`/api/orders/${annaOrder.id}`, asMallory())],
+    ["another buyer's order QR code", 404, () => shop.api.get(`/api/orders/${annaOrder.id}/qr`, asMallory())],
+    ['orders filtered by another buyer', 200, () => shop.api.get(`/api/orders?where[buyer][equals]=${anna.id}`, asMallory()), noDocs],
+    ["orders filtered by another buyer's order number", 200, () => shop.api.get(`/api/orders?where[number][equals]=${annaOrder.number}`, asMallory()), noDocs],
+    ['orders with where[or] trying to widen access', 200, () => shop.api.get(`/api/orders?where[or][0][buyer][not_equals]=${mallory.id}&where[or][1][id][exists]=true`, asMallory()), noDocs],
+    ["another buyer's order lines by filter", 200, () => shop.api.get(`/api/order-lines?where[order][equals]=${annaOrder.id}`, asMallory()), noDocs],
+    ["another buyer's cart by id", 404, () => shop.api.get(`/api/carts/${annaCartId}`, asMallory())],
+    ['carts filtered by another buyer', 200, () => shop.api.get(`/api/carts?where[buyer][equals]=${anna.id}`, asMallory()), noDocs],
+    ["another buyer's cart lines through REST", 403, () => shop.api.get(`/api/cart-lines?where[cart][equals]=${annaCartId}`, asMallory())],
+    ["cancelling another buyer's order", 403, () => shop.api.post(`/api/orders/${annaOrder.id}/cancel`, {}, asMallory())],
+    ["editing another buyer's order", 403, () => shop.api.patch(`/api/orders/${annaOrder.id}`, { status: 'cancelled' }, asMallory())],
+    ["deleting another buyer's order", 403, () => shop.api.delete(`/api/orders/${annaOrder.id}`, asMallory())],
+    ["another buyer's account by id", 404, () => shop.api.get(`/api/users/${anna.id}`, asMallory())],
+    ['accounts with where[or] trying to widen access', 200, () => shop.api.get('/api/users?where[or][0][id][not_equals]=0', asMallory()), (res) => expect(ids(res)).toEqual([mallory.id])],
+    ["editing another buyer's account", 403, () => shop.api.patch(`/api/users/${anna.id}`, { firstName: 'Хакер' }, asMallory())],
+    ["deleting another buyer's account", 403, () => shop.api.delete(`/api/users/${anna.id}`, asMallory())],
+    ['a buyer unlocking an account', 403, () => shop.api.post('/api/users/unlock', { email: anna.email }, asMallory())],
+    ['resetting a password with a made-up token', 403, () => shop.api.post('/api/users/reset-password', { token: 'a'.repeat(40), password: 'taken over 123' })],
+    ['GraphQL query (POST)', 404, () => shop.api.post('/api/graphql', { query: '{ Users { docs { email phone } } }' }, { token: admin.token }), (res) => expect(JSON.stringify(res.body)).not.toContain(PERSONAL.phone)],
+    ['GraphQL query (GET)', 404, () => shop.api.get('/api/graphql?query=%7BUsers%7Bdocs%7Bemail%7D%7D%7D', { token: admin.token })],
+    ['GraphQL playground', 404, () => shop.api.get('/api/graphql-playground')],
+  ])
+})
+
+// ─────────────────────────────────────────────────────────────────────────────────────────────────────
+describe('registration: privileged fields are ignored (201, a plain buyer who can log in)', () => {
+  let n = 0
+  const cases: Array<[string, Record<string, unknown>, (row: Record<string, any>) => unknown]> = [
+    ['role: admin', { role: 'admin' }, (row) => expect(row.role).toBe('buyer')],
+    ['_verified: true', { _verified: true }, (row) => expect(row.role).toBe('buyer')],
+    ['loginAttempts: 99', { loginAttempts: 99 }, (row) => expect(Number(row.login_attempts)).toBe(0)],
+    ['lockUntil in the far future', { lockUntil: '2999-01-01T00:00:00.000Z' }, (row) => expect(row.lock_until).toBeNull()],
+    ['a reset-password token of its choosing', { resetPasswordToken: 'chosen', resetPasswordExpiration: '2999-01-01T00:00:00.000Z' }, (row) => expect(row.reset_password_token).toBeNull()],
+    ['hash and salt', { hash: 'f'.repeat(64), salt: 'f'.repeat(64) }, (row) => expect(row.hash).not.toBe('f'.repeat(64))],
+    ['sessions of its own', { sessions: [{ id: 'chosen-session', createdAt: '2020-01-01', expiresAt: '2999-01-01' }] }, (row) => expect(row.sessions).toBe(0)],
+    ['an id of its choosing', { id: 999_999 }, (row) => expect(row.id).not.toBe(999_999)],
+    ['createdAt in the past', { createdAt: '2000-01-01T00:00:00.000Z' }, (row) => expect(new Date(row.created_at).getFullYear()).toBeGreaterThan(2000)],
+  ]
+  it.each(cases)('%s', async (_name, extra, check) => {
+    const email = `mass-${++n}@example.com`
+    const res = await shop.api.post('/api/users', { email, password: 'long enough password', ...extra })
+    expect(res.status).toBe(201)
+    for (const secret of ['hash', 'salt', 'resetPasswordToken', 'loginAttempts', 'lockUntil']) expect(res.body.doc).not.toHaveProperty(secret)
+    const [row] = await sqlRows<Record<string, any>>(
+      shop,
+      `SELECT u.id, u.role, u.login_attempts, u.lock_until, u.reset_password_token, u.hash, u.created_at,
+              (SELECT count(*)::int FROM users_sessions s WHERE s._parent_id = u.id) AS sessions
+       FROM users u WHERE u.email = $1`,
+      [email],
+    )
+    expect(row).toEqual(expect.objectContaining({ id: res.body.doc.id, role: 'buyer' }))
+    await check(row!)
+    // The password given is the one that works: nothing else was taken from the body.
+    await expect(login(shop, email, 'long enough password')).resolves.toEqual(expect.any(String))
+  })
+})
+
+// ─────────────────────────────────────────────────────────────────────────────────────────────────────
+describe('accounts: what a buyer may not change about itself, and an admin not about others', () => {
+  const security = async (id: number) => ({
+    row: await sqlRows(shop, 'SELECT id, email, role, hash, login_attempts, lock_until, created_at FROM users WHERE id = $1', [id]),
+    sessions: await sqlRows(shop, 'SELECT id, expires_at FROM users_sessions WHERE _parent_id = $1 ORDER BY id', [id]),
+  })
+
+  it.each([
+    ['role: admin', { role: 'admin' }],
+    ['loginAttempts: -100', { loginAttempts: -100 }],
+    ['lockUntil', { lockUntil: '2999-01-01T00:00:00.000Z' }],
+    ['createdAt', { createdAt: '2000-01-01T00:00:00.000Z' }],
+    ['sessions', { sessions: [{ id: 'chosen-session', createdAt: '2020-01-01', expiresAt: '2999-01-01' }] }],
+    ["another account's id", { id: 1 }],
+  ])('a buyer PATCHing its own %s → 200, ignored', async (_name, data) => {
+    const before = { mine: await security(mallory.id), others: await sqlRows(shop, 'SELECT id, role FROM users WHERE id <> $1 ORDER BY id', [mallory.id]) }
+    const res = await shop.api.patch(`/api/users/${mallory.id}`, data, { token: mallory.token })
+    expect(res.status).toBe(200)
+    expect(res.body.doc).toMatchObject({ id: mallory.id, role: 'buyer' })
+    expect({ mine: await security(mallory.id), others: await sqlRows(shop, 'SELECT id, role FROM users WHERE id <> $1 ORDER BY id', [mallory.id]) }).toEqual(before)
+  })
+
+  const asAdmin = () => ({ token: admin.token })
+  runCases([
+    ["an admin changing a buyer's password", 403, () => shop.api.patch(`/api/users/${anna.id}`, { password: 'taken over 123' }, asAdmin())],
+    ["an admin changing a buyer's email", 403, () => shop.api.patch(`/api/users/${anna.id}`, { email: 'attacker@example.com' }, asAdmin())],
+    ["an admin changing a buyer's username", 403, () => shop.api.patch(`/api/users/${anna.id}`, { username: 'takeover' }, asAdmin())],
+    ["an admin changing a buyer's password in bulk (where)", 403, () => shop.api.patch(`/api/users?where[id][equals]=${anna.id}`, { password: 'taken over 123' }, asAdmin())],
+    ['an admin promoting a buyer', 403, () => shop.api.patch(`/api/users/${anna.id}`, { role: 'admin' }, asAdmin())],
+  ])
+
+  it('an admin registering an account with role admin → 201, a buyer', async () => {
+    const res = await shop.api.post('/api/users', { email: 'made-admin@example.com', password: 'long enough password', role: 'admin' }, asAdmin())
+    expect(res.status).toBe(201)
+    expect(await sqlRows(shop, 'SELECT role FROM users WHERE email = $1', ['made-admin@example.com'])).toEqual([{ role: 'buyer' }])
+  })
+})
+
+// ─────────────────────────────────────────────────────────────────────────────────────────────────────
+describe('tokens', () => {
+  const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
+  const decode = (part: string) => JSON.parse(Buffer.from(part, 'base64url').toString())
+  /** HS256 with node:crypto; no secret → an unsigned (alg none style) token. */
+  const sign = (header: object, claims: object, secret?: string) => {
+    const data = `${b64(header)}.${b64(claims)}`
+    return secret === undefined ? `${data}.` : `${data}.${crypto.createHmac('sha256', secret).update(data).digest('base64url')}`
+  }
+  let header: Record<string, unknown>
+  let claims: Record<string, unknown>
+  let loggedOut: string
+  const now = () => Math.floor(Date.now() / 1000)
+
+  beforeAll(async () => {
+    const [h, c] = mallory.token.split('.') as [string, string]
+    header = decode(h)
+    claims = decode(c)
+    const leaving = await registerBuyer(shop)
+    expect((await shop.api.post('/api/users/logout', undefined, { token: leaving.token })).status).toBe(200)
+    loggedOut = leaving.token
+  })
+
+  it('(control) the same claims signed the same way are accepted, so the forgeries below test what they say', async () => {
+    const me = await shop.api.get('/api/users/me', { token: sign(header, claims, shop.payload.secret) })
+    expect(me.body.user).toMatchObject({ id: mallory.id, role: 'buyer' })
+  })
+
+  const forged: Array<[string, () => string | { cookie: string }]> = [
+    ['alg none, role admin', () => sign({ ...header, alg: 'none' }, { ...claims, role: 'admin' })],
+    ['HS256 under another secret, role admin', () => sign(header, { ...claims, role: 'admin' }, 'not the shop secret, but long enough to be one')],
+    ['claims edited, original signature kept', () => `${b64(header)}.${b64({ ...claims, role: 'admin' })}.${mallory.token.split('.')[2]}`],
+    ['expired, correctly signed', () => sign(header, { ...claims, iat: now() - 7200, exp: now() - 60 }, shop.payload.secret)],
+    ["another buyer's id, correctly signed", () => sign(header, { ...claims, id: anna.id, email: anna.email }, shop.payload.secret)],
+    ["the admin's id and role, correctly signed", () => sign(header, { ...claims, id: admin.id, email: admin.email, role: 'admin' }, shop.payload.secret)],
+    ['no session id, correctly signed', () => sign(header, { ...claims, sid: undefined }, shop.payload.secret)],
+    ['a session id never issued, correctly signed', () => sign(header, { ...claims, sid: crypto.randomUUID() }, shop.payload.secret)],
+    ['a token after logout', () => loggedOut],
+    ['a forged token in the payload-token cookie', () => ({ cookie: `payload-token=${sign(header, { ...claims, id: admin.id, role: 'admin' }, 'another secret')}` })],
+  ]
+  it.each(forged)('%s → anonymous: /me has no user, admin work 403, the cart 401', async (_name, make) => {
+    const token = make()
+    const auth = typeof token === 'string' ? { token } : { headers: { Cookie: token.cookie } }
+    const before = await snapshot(shop)
+    const me = await shop.api.get('/api/users/me', auth)
+    expect({ status: me.status, user: me.body.user }).toEqual({ status: 200, user: null })
+    expect((await shop.api.post('/api/products', { id: 'FORGED', name: 'x', price: 1, unit: 'pcs' }, auth)).status).toBe(403)
+    expect((await shop.api.get('/api/cart', auth)).status).toBe(401)
+    expect((await shop.api.post('/api/users/refresh-token', undefined, auth)).status).toBe(403)
+    expect(await snapshot(shop)).toEqual(before)
+  })
+
+  it('role edited to admin, correctly signed → still the buyer: the role comes from the database', async () => {
+    const token = sign(header, { ...claims, role: 'admin' }, shop.payload.secret)
+    const before = await snapshot(shop)
+    const me = await shop.api.get('/api/users/me', { token })
+    expect(me.body.user).toMatchObject({ id: mallory.id, role: 'buyer' })
+    expect((await shop.api.post('/api/products', { id: 'FORGED', name: 'x', price: 1, unit: 'pcs' }, { token })).status).toBe(403)
+    expect((await shop.api.get('/api/users?limit=100', { token })).body.docs.map((u: { id: number }) => u.id)).toEqual([mallory.id])
+    expect(await snapshot(shop)).toEqual(before)
+  })
+})
+
+// ─────────────────────────────────────────────────────────────────────────────────────────────────────
+describe('an admin probing personal data with where and sort: the same 400 for every value (no oracle)', () => {
+  const queries: Array<[string, string, string]> = [
+    // [query with VALUE, the right value, a wrong one]
+    ['/api/users?where[phone][equals]=VALUE', PERSONAL.phone, '+70000000000'],
+    ['/api/users?where[firstName][like]=VALUE', 'Ан', 'Zz'],
+    ['/api/users?where[lastName][contains]=VALUE', 'Иван', 'Zz'],
+    ['/api/users?where[email][equals]=VALUE', '@anna', 'nobody@example.com'],
+    ['/api/users?where[and][0][phone][exists]=VALUE', 'true', 'false'],
+    ['/api/users?sort=VALUE', 'phone', '-phone'],
+    ['/api/users?sort=VALUE', 'firstName', '-firstName'],
+    ['/api/orders?where[contact.phone][equals]=VALUE', PERSONAL.phone, '+70000000000'],
+    ['/api/orders?where[contact.firstName][like]=VALUE', 'Ан', 'Zz'],
+    ['/api/orders?where[pickupCode][like]=VALUE', 'A', 'Z'],
+    ['/api/orders?sort=VALUE', 'contact.lastName', '-contact.lastName'],
+    ['/api/orders?where[buyer.phone][equals]=VALUE', PERSONAL.phone, '+70000000000'],
+    ['/api/orders?where[buyer.email][like]=VALUE', 'example', 'nothing'],
+    ['/api/orders?sort=VALUE', 'buyer.phone', '-buyer.phone'],
+    ['/api/carts?where[buyer.phone][equals]=VALUE', PERSONAL.phone, '+70000000000'],
+    ['/api/users?where[hash][exists]=VALUE', 'true', 'false'],
+    ['/api/users?where[sessions.id][exists]=VALUE', 'true', 'false'],
+  ]
+  it.each(queries)('%s (right %p, wrong %p) → 400', async (query, right, wrong) => {
+    const value = (v: string) => (v === '@anna' ? anna.email : v)
+    const ask = (v: string) => shop.api.get(query.replace('VALUE', encodeURIComponent(value(v))), { token: admin.token })
+    const before = await snapshot(shop)
+    const a = await ask(right)
+    const b = await ask(wrong)
+    expect(a.status).toBe(400)
+    expect({ status: b.status, body: b.body }).toEqual({ status: a.status, body: a.body })
+    expect(JSON.stringify(a.body)).not.toMatch(/Анна|Иванова|79161234567/)
+    expect(await snapshot(shop)).toEqual(before)
+  })
+})
+
+// ─────────────────────────────────────────────────────────────────────────────────────────────────────
+describe('cart quantities and prices', () => {
+  const add = (body: unknown) => () => shop.api.post('/api/cart/items', body, { token: mallory.token })
+  const addRaw = (raw: string) => () => shop.api.request('POST', '/api/cart/items', { token: mallory.token, ...json(raw) })
+  const set = (sku: string, body: unknown) => () => shop.api.patch(`/api/cart/items/${sku}`, body, { token: mallory.token })
+  const setRaw = (sku: string, raw: string) => () => shop.api.request('PATCH', `/api/cart/items/${sku}`, { token: mallory.token, ...json(raw) })
+  runCases([
+    ['add quantity 0', 400, add({ sku: 'APPLES', quantity: 0 })],
+    ['add quantity -1', 400, add({ sku: 'MILK', quantity: -1 })],
+    ['add quantity "2" (a string)', 400, add({ sku: 'MILK', quantity: '2' })],
+    ['add quantity null', 400, add({ sku: 'MILK', quantity: null })],
+    ['add quantity 1e309 (raw JSON: Infinity)', 400, addRaw('{"sku":"MILK","quantity":1e309}')],
+    ['add quantity -1e309 (raw JSON)', 400, addRaw('{"sku":"MILK","quantity":-1e309}')],
+    ['add quantity 2**53', 400, add({ sku: 'MILK', quantity: 2 ** 53 })],
+    ['add quantity 0.35 kg (step 0.1)', 400, add({ sku: 'APPLES', quantity: 0.35 })],
+    ['add quantity 1.5 pieces (step 1)', 400, add({ sku: 'MILK', quantity: 1.5 })],
+    ['add quantity 0.0001', 400, add({ sku: 'APPLES', quantity: 0.0001 })],
+    ['add quantity 1e-7', 400, add({ sku: 'APPLES', quantity: 1e-7 })],
+    ['add quantity as an object', 400, add({ sku: 'MILK', quantity: { $gt: 0 } })],
+    ['add quantity NaN (raw, not JSON)', 400, addRaw('{"sku":"MILK","quantity":NaN}')],
+    ['set quantity -1', 400, set('MILK', { quantity: -1 })],
+    ['set quantity "2"', 400, set('MILK', { quantity: '2' })],
+    ['set quantity null', 400, set('MILK', { quantity: null })],
+    ['set quantity 1e309 (raw JSON)', 400, setRaw('MILK', '{"quantity":1e309}')],
+    ['set quantity 2**53', 400, set('MILK', { quantity: 2 ** 53 })],
+    ['set quantity 1.5 pieces', 400, set('MILK', { quantity: 1.5 })],
+  ])
+
+  it('a client-sent price, line total or cart total is ignored: 200 at the current price', async () => {
+    const buyer = await registerBuyer(shop)
+    const res = await shop.api.post('/api/cart/items', { sku: 'MILK', quantity: 2, price: 1, unitPrice: 1, lineTotal: 1, total: 1, currency: 'USD' }, { token: buyer.token })
+    expect(res.status).toBe(200)
+    expect(res.body).toEqual({
+      items: [{ sku: 'MILK', name: 'Молоко 3,2%', unit: 'pcs', quantityStep: 1, quantity: 2, unitPrice: 8990, lineTotal: 17980, available: true }],
+      total: 17980,
+      currency: 'RUB',
+    })
+    expect(await sqlRows(shop, 'SELECT price FROM products WHERE id = $1', ['MILK'])).toEqual([{ price: '8990' }])
+  })
+})
+
+// ─────────────────────────────────────────────────────────────────────────────────────────────────────
+describe('checkout: client-sent totals and Idempotency-Key misuse', () => {
+  const checkout = (who: Account, body: Record<string, unknown> = {}, key?: string) =>
+    shop.api.post(
+      '/api/checkout',
+      { pickupPoint: catalogue.stores.main, contact, paymentToken: 'tok_visa', ...body },
+      { token: who.token, headers: key ? { 'Idempotency-Key': key } : {} },
+    )
+  const chargedFor = async (orderId: number) =>
+    sqlRows(shop, 'SELECT c.amount::text AS amount FROM payment_stub_charges c JOIN orders o ON o.payment_key = c.idempotency_key WHERE o.id = $1', [orderId])
+
+  it('a client-sent total, prices and amount are ignored: 201, charged the real total', async () => {
+    const buyer = await registerBuyer(shop)
+    await fillCart(shop, buyer, { BREAD: 2 })
+    const res = await checkout(buyer, { total: 1, amount: 1, currency: 'USD', items: [{ sku: 'BREAD', unitPrice: 1, quantity: 100 }] })
+    expect(res.status).toBe(201)
+    expect(res.body.order).toMatchObject({ total: 10000, currency: 'RUB', items: [{ sku: 'BREAD', quantity: 2, unitPrice: 5000, lineTotal: 10000 }] })
+    expect(await chargedFor(res.body.order.id)).toEqual([{ amount: '10000' }])
+  })
+
+  it("another buyer's Idempotency-Key is just a new key: 201, a separate order of the caller's own cart", async () => {
+    const a = await registerBuyer(shop)
+    const b = await registerBuyer(shop)
+    await fillCart(shop, a, { BREAD: 1 })
+    await fillCart(shop, b, { MILK: 1 })
+    const first = await checkout(a, {}, 'shared-key-1')
+    const second = await checkout(b, {}, 'shared-key-1')
+    expect([first.status, second.status]).toEqual([201, 201])
+    expect(second.body.order.id).not.toBe(first.body.order.id)
+    expect(second.body.order.items.map((i: { sku: string }) => i.sku)).toEqual(['MILK'])
+  })
+
+  it('the same key with another body → 422, nothing changed', async () => {
+    const buyer = await registerBuyer(shop)
+    await fillCart(shop, buyer, { MILK: 1 })
+    expect((await checkout(buyer, {}, 'reused-key-1')).status).toBe(201)
+    await fillCart(shop, buyer, { MILK: 1 })
+    await unchanged(() => checkout(buyer, { pickupPoint: catalogue.stores.other }, 'reused-key-1'), 422)
+  })
+
+  runCases([
+    ['an Idempotency-Key of 256 characters', 400, () => checkout(mallory, {}, 'k'.repeat(256))],
+    ['an Idempotency-Key with a control character', 400, () => shop.api.request('POST', '/api/checkout', { token: mallory.token, body: { pickupPoint: catalogue.stores.main, contact, paymentToken: 'tok_visa' }, headers: { 'Idempotency-Key': 'key\twith-tab' } })],
+    ['expectedTotal that is not the total', 409, () => checkout(mallory, { expectedTotal: 1 })],
+    ['a NUL in the payment token', 400, () => checkout(mallory, { paymentToken: 'tok_visa\u0000' })],
+    ['a payment token with spaces', 400, () => checkout(mallory, { paymentToken: 'tok visa' })],
+  ])
+})
+
+// ─────────────────────────────────────────────────────────────────────────────────────────────────────
+describe('SQL and LIKE metacharacters and NUL in paths, filters and bodies', () => {
+  const HOSTILE = ["' OR 1=1--", '%', '\\', '\u0000'] as const
+  type Hostile = (typeof HOSTILE)[number]
+  const isNul = (s: Hostile) => s === '\u0000'
+  const enc = encodeURIComponent
+  const onlyActive = (expected?: string[]): Check => (res) => {
+    expect(ids(res)).not.toContain('HIDDEN')
+    for (const id of ids(res)) expect(ACTIVE_PRODUCTS).toContain(id)
+    if (expected) expect([...ids(res)].sort()).toEqual(expected)
+  }
+  const openStores: Check = (res) => {
+    for (const id of ids(res)) expect(id).not.toBe(catalogue.stores.closed)
+  }
+  const cases: Case[] = []
+  for (const s of HOSTILE) {
+    const label = JSON.stringify(s)
+    const nul = isNul(s)
+    cases.push(
+      [`GET /api/products/${label}`, nul ? 400 : 404, () => shop.api.get(`/api/products/${enc(s)}`)],
+      // LIKE wildcards are passed through by Payload (% matches every name): harmless, access still applies.
+      [`products where[name][like]=${label}`, nul ? 400 : 200, () => shop.api.get(`/api/products?where[name][like]=${enc(s)}`), nul ? undefined : onlyActive(s === '%' ? ACTIVE_PRODUCTS : s === "' OR 1=1--" ? [] : undefined)],
+      [`products where[id][equals]=${label}`, nul ? 400 : 200, () => shop.api.get(`/api/products?where[id][equals]=${enc(s)}`), nul ? undefined : noDocs],
+      [`stores where[name][like]=${label}`, nul ? 400 : 200, () => shop.api.get(`/api/stores?where[name][like]=${enc(s)}`), nul ? undefined : openStores],
+      [`stock where[product][equals]=${label}`, nul ? 400 : 200, () => shop.api.get(`/api/stock?where[product][equals]=${enc(s)}`), nul ? undefined : noDocs],
+      [`cart add {sku: ${label}}`, 400, () => shop.api.post('/api/cart/items', { sku: s, quantity: 1 }, { token: mallory.token })],
+      [`cart PATCH /api/cart/items/${label}`, 400, () => shop.api.patch(`/api/cart/items/${enc(s)}`, { quantity: 1 }, { token: mallory.token })],
+      [`cart DELETE /api/cart/items/${label}`, nul ? 400 : 404, () => shop.api.delete(`/api/cart/items/${enc(s)}`, { token: mallory.token })],
+      [`GET /api/orders/${label} (the owner)`, 400, () => shop.api.get(`/api/orders/${enc(s)}`, { token: anna.token })],
+      [`login with email ${label}`, nul ? 400 : 401, () => shop.api.post('/api/users/login', { email: s, password: s })],
+    )
+  }
+  runCases(cases)
+})
+
+// ─────────────────────────────────────────────────────────────────────────────────────────────────────
+describe('malformed JSON', () => {
+  const broken = '{"a": '
+  const send = (method: string, url: string, token?: string) => () => shop.api.request(method, url, { token, ...json(broken) })
+  runCases([
+    ['registration', 400, send('POST', '/api/users')],
+    ['login', 400, send('POST', '/api/users/login')],
+    ['own account update', 400, () => send('PATCH', `/api/users/${mallory.id}`, mallory.token)()],
+    ['cart add', 400, () => send('POST', '/api/cart/items', mallory.token)()],
+    ['cart set', 400, () => send('PATCH', '/api/cart/items/MILK', mallory.token)()],
+    ['checkout', 400, () => send('POST', '/api/checkout', mallory.token)()],
+    ['product create (admin)', 400, () => send('POST', '/api/products', admin.token)()],
+    ['stock adjust (admin)', 400, () => send('POST', '/api/stock/1/adjust', admin.token)()],
+    ['pickup (admin)', 400, () => send('POST', '/api/pickup', admin.token)()],
+    ['a JSON body that is a bare string', 400, () => shop.api.request('POST', '/api/cart/items', { token: mallory.token, ...json('"MILK"') })],
+  ])
+})
+
+// ─────────────────────────────────────────────────────────────────────────────────────────────────────
+describe('depth and paging extremes', () => {
+  runCases([
+    ['the owner reads an order at depth=100', 200, () => shop.api.get(`/api/orders/${annaOrder.id}?depth=100`, { token: anna.token }), (res) => expect(res.body.id).toBe(annaOrder.id)],
+    ['an admin reads an order at depth=100: no contact, no buyer personal data', 200, () => shop.api.get(`/api/orders/${annaOrder.id}?depth=100`, { token: admin.token }), (res) => {
+      expect(res.body.contact).toBeUndefined()
+      expect(res.body.pickupCode).toBeUndefined()
+      expect(JSON.stringify(res.body)).not.toMatch(/Анна|Иванова|79161234567/)
+      expect(JSON.stringify(res.body)).not.toContain(anna.email)
+    }],
+    ['an admin lists accounts at depth=100: no personal data but its own', 200, () => shop.api.get('/api/users?depth=100&limit=100', { token: admin.token }), (res) => {
+      const others = res.body.docs.filter((u: { id: number }) => u.id !== admin.id)
+      expect(others.map((u: { id: number }) => u.id)).toContain(anna.id)
+      expect(JSON.stringify(others)).not.toMatch(/Анна|Иванова|79161234567|"email"|"hash"|"salt"|"firstName"|"phone"/)
+      for (const u of others) expect(u.sessions).toEqual([])
+    }],
+    ['products at depth=100', 200, () => shop.api.get('/api/products?depth=100'), onlyActiveDocs],
+    ['products at depth=-1 and limit=-1', 200, () => shop.api.get('/api/products?depth=-1&limit=-1'), onlyActiveDocs],
+    ['a where nested 30 levels deep', 400, () => shop.api.get(`/api/products?where${'[and][0]'.repeat(30)}[id][equals]=MILK`)],
+  ])
+})
+function onlyActiveDocs(res: ApiResponse) {
+  expect([...ids(res)].sort()).toEqual(ACTIVE_PRODUCTS)
+}
+
+// ─────────────────────────────────────────────────────────────────────────────────────────────────────
+describe('photos', () => {
+  const png = () => sharp({ create: { width: 16, height: 16, channels: 3, background: '#3a7' } }).png().toBuffer()
+  const upload = (bytes: Buffer, filename: string, type: string) => () => {
+    const form = new FormData()
+    form.append('file', new Blob([new Uint8Array(bytes)], { type }), filename)
+    form.append('_payload', JSON.stringify({ alt: filename }))
+    return shop.api.request('POST', '/api/media', { raw: form, token: admin.token })
+  }
+  const filesOnDisk = () => (fs.existsSync(env.mediaDir) ? fs.readdirSync(env.mediaDir).sort() : [])
+  const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect width="10" height="10"/></svg>')
+  const html = Buffer.from('<!doctype html><html><body><script>alert(document.cookie)</script></body></html>')
+  const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF')
+
+  // A server on a private address: an upload "by URL" must never reach it.
+  let hits = 0
+  let target: http.Server
+  let port: number
+  beforeAll(async () => {
+    target = http.createServer((_req, res) => {
+      hits++
+      res.end('not an image')
+    })
+    await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve))
+    port = (target.address() as AddressInfo).port
+  })
+  afterAll(async () => {
+    await new Promise((resolve) => target.close(resolve))
+  })
+  afterEach(() => {
+    expect(hits).toBe(0)
+  })
+
+  const byUrl = (url: string, filename = 'photo.png') => () => shop.api.post('/api/media', { alt: 'x', url, filename }, { token: admin.token })
+  const noFilesWritten = (before: string[]) => () => expect(filesOnDisk()).toEqual(before)
+  let before: string[] = []
+  beforeAll(() => {
+    before = filesOnDisk()
+  })
+  runCases([
+    ['HTML named .jpg', 400, () => upload(html, 'photo.jpg', 'image/jpeg')(), () => noFilesWritten(before)()],
+    ['SVG named .jpg', 400, () => upload(svg, 'photo.jpg', 'image/jpeg')(), () => noFilesWritten(before)()],
+    ['PDF named .jpg', 400, () => upload(pdf, 'photo.jpg', 'image/jpeg')(), () => noFilesWritten(before)()],
+    ['SVG as image/svg+xml', 400, () => upload(svg, 'logo.svg', 'image/svg+xml')(), () => noFilesWritten(before)()],
+    ['a PNG whose filename holds a NUL', 400, async () => upload(await png(), 'a\u0000b.png', 'image/png')(), () => noFilesWritten(before)()],
+    ['by URL: 127.0.0.1 (pasteURL is off)', 400, () => byUrl(`http://127.0.0.1:${port}/x.png`)()],
+    ['by URL: localhost', 400, () => byUrl(`http://localhost:${port}/x.png`)()],
+    ['by URL: [::ffff:127.0.0.1]', 400, () => byUrl(`http://[::ffff:127.0.0.1]:${port}/x.png`)()],
+    ['by URL: 2130706433 (127.0.0.1 as a number)', 400, () => byUrl(`http://2130706433:${port}/x.png`)()],
+    ['by URL: 169.254.169.254 (link-local metadata)', 400, () => byUrl('http://169.254.169.254/latest/meta-data/x.png')()],
+    ['by URL: 10.0.0.1 (private)', 400, () => byUrl('http://10.0.0.1/x.png')()],
+    ['by URL: file:///etc/passwd', 400, () => byUrl('file:///etc/passwd', 'passwd.png')()],
+    ['by URL: a path on this server', 400, () => byUrl('/api/users/me', 'not-a-stored-photo-7f3a.png')()],
+    ['by URL: a path with ../ in the filename', 400, () => byUrl('/x', '../../etc/passwd')()],
+    ['by URL: a public address (never fetched: uploads only)', 400, () => byUrl('https://example.com/photo.png')()],
+    ["Payload's paste-url endpoint", 400, () => shop.api.get(`/api/media/paste-url?src=${encodeURIComponent(`http://127.0.0.1:${port}/x.png`)}`, { token: admin.token })],
+    ['reading a file whose name holds a NUL', 400, () => shop.api.get('/api/media/file/a%00b.png')],
+    ['reading a file by a path that climbs out of the media folder', 403, () => shop.api.get(`/api/media/file/${encodeURIComponent('../../../../etc/passwd')}`)],
+  ])
+
+  it.each([
+    ['../../etc/passwd.png', 'passwd.png'],
+    ['..\\..\\windows\\evil.png', 'evil.png'],
+    ['/etc/absolute.png', 'absolute.png'],
+  ])('a real PNG named %p → 201, stored as %p inside MEDIA_DIR, nothing written outside', async (name, stored) => {
+    const res = await upload(await png(), name, 'image/png')()
+    expect(res.status).toBe(201)
+    const filename: string = res.body.doc.filename
+    expect(filename).toMatch(new RegExp(`^${stored.replace('.png', '')}(-\\d+)?\\.png$`))
+    expect(filename).not.toMatch(/[\\/]|\.\./)
+    expect(fs.existsSync(path.join(env.mediaDir, filename))).toBe(true)
+    expect(fs.existsSync(path.resolve(env.mediaDir, name.replaceAll('\\', '/')))).toBe(false)
+    expect(fs.existsSync(path.resolve(env.mediaDir, '..', stored))).toBe(false)
+    before = filesOnDisk()
+  })
+})
+
+// ─────────────────────────────────────────────────────────────────────────────────────────────────────
+describe('through the Express front', () => {
+  let front: Awaited<ReturnType<typeof serve>>
+  beforeAll(async () => {
+    front = await serve(shop.payload)
+  })
+  afterAll(async () => {
+    await front?.close()
+  })
+  const call = async (method: string, url: string, init: { token?: string; body?: BodyInit; type?: string } = {}): Promise<ApiResponse> => {
+    const headers: Record<string, string> = {}
+    if (init.token) headers.Authorization = `Bearer ${init.token}`
+    if (init.type) headers['Content-Type'] = init.type
+    const res = await fetch(`${front.base}${url}`, { method, headers, body: init.body })
+    const text = await res.text()
+    let body: unknown = text
+    try {
+      body = JSON.parse(text)
+    } catch {
+      // not JSON
+    }
+    return { status: res.status, body, headers: res.headers }
+  }
+  const big = (extra: Record<string, unknown>) => JSON.stringify({ ...extra, padding: 'x'.repeat(101 * 1024) })
+  const tooLarge: Check = (res) => expect(messageOf(res.body)).toMatch(/too large/)
+
+  runCases([
+    ['a JSON registration over 100 KB', 413, () => call('POST', '/api/users', { type: 'application/json', body: big({ email: 'big@example.com', password: 'long enough password' }) }), tooLarge],
+    ['a JSON cart add over 100 KB', 413, () => call('POST', '/api/cart/items', { token: mallory.token, type: 'application/json', body: big({ sku: 'MILK', quantity: 1 }) }), tooLarge],
+    ['a JSON checkout over 100 KB', 413, () => call('POST', '/api/checkout', { token: mallory.token, type: 'application/json', body: big({ pickupPoint: catalogue.stores.main, contact, paymentToken: 'tok_visa' }) }), tooLarge],
+    ['a 20 MB photo', 413, async () => {
+      const form = new FormData()
+      const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#000' } }).png().toBuffer()
+      form.append('file', new Blob([new Uint8Array(Buffer.concat([png, Buffer.alloc(20 * 1024 * 1024, 7)]))], { type: 'image/png' }), 'huge.png')
+      return call('POST', '/api/media', { token: admin.token, body: form })
+    }, tooLarge],
+    ['malformed JSON', 400, () => call('POST', '/api/cart/items', { token: mallory.token, type: 'application/json', body: '{"sku":' })],
+    ['a NUL in a path', 400, () => call('GET', '/api/products/%00')],
+    ['a NUL in a filter', 400, () => call('GET', '/api/products?where[name][like]=%00')],
+  ])
+})
+
+// ─────────────────────────────────────────────────────────────────────────────────────────────────────
+describe('login brute force', () => {
+  afterEach(() => {
+    env.authRateLimit = 0
+  })
+  const attempt = (email: string, password: string, ip: string) =>
+    shop.api.post('/api/users/login', { email, password }, { headers: { [CLIENT_IP_HEADER]: ip } })
+  const lockState = async (id: number) =>
+    (await sqlRows<{ login_attempts: string; locked: boolean }>(shop, 'SELECT login_attempts::text, lock_until > now() AS locked FROM users WHERE id = $1', [id]))[0]
+
+  it('the account locks after 5 failures: the 6th attempt, with the right password, is refused (401)', async () => {
+    const victim = await registerBuyer(shop)
+    for (let i = 0; i < 5; i++) expect((await attempt(victim.email, `guess ${i}`, '192.0.2.10')).status).toBe(401)
+    expect(await lockState(victim.id)).toEqual({ login_attempts: '5', locked: true })
+    const right = await attempt(victim.email, victim.password, '192.0.2.11')
+    expect(right.status).toBe(401)
+    expect(right.body.token).toBeUndefined()
+    expect(messageOf(right.body)).toMatch(/locked/)
+  })
+
+  it(`the per-IP limit: over AUTH_RATE_LIMIT attempts a minute → 429, and that attempt changes nothing`, async () => {
+    env.authRateLimit = 20 // the default
+    const victim = await registerBuyer(shop)
+    // All attempts in one window of the database clock.
+    const [row] = await sqlRows<{ left: number }>(shop, "SELECT 60 - extract(epoch FROM now() - date_trunc('minute', now()))::float8 AS left")
+    if (row!.left < 15) await new Promise((r) => setTimeout(r, (row!.left + 0.2) * 1000))
+    const ip = '192.0.2.20'
+    for (let i = 0; i < 20; i++) expect((await attempt(`nobody-${i}@example.com`, 'guess', ip)).status).toBe(401)
+    const res = await unchanged(() => attempt(victim.email, 'guess', ip), 429)
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
+    expect(await lockState(victim.id)).toEqual({ login_attempts: '0', locked: null })
+    // Registration draws on the same budget.
+    await unchanged(() => shop.api.post('/api/users', { email: 'limited@example.com', password: 'long enough password' }, { headers: { [CLIENT_IP_HEADER]: ip } }), 429)
+  })
+})

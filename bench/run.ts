@@ -30,6 +30,7 @@ async function http(
   opts: { seconds?: number; amount?: number } = {},
 ): Promise<Measured & { statuses: Record<string, number> }> {
   let i = 0
+  const started = performance.now()
   const result = await autocannon({
     url,
     connections,
@@ -54,7 +55,8 @@ async function http(
   })
   const statuses = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([k, v]) => [k, (v as { count: number }).count]))
   return {
-    rps: result.requests.total / result.duration,
+    // Our own clock: autocannon's `duration` is whole seconds, too coarse for runs of a fixed amount.
+    rps: result.requests.total / ((performance.now() - started) / 1000),
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.timeouts,

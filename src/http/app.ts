@@ -126,13 +126,22 @@ export function createApp(payload: Payload, { api: serveApi = true }: { api?: bo
 
   // Without it (API_VIA=next), /api falls through to Next's route: for the benchmark's comparison.
   const catalogue = new CatalogueCache()
+  const inFlight = new Set<Promise<void>>()
   if (serveApi) app.all('/api/{*rest}', (req, res) => {
-    api(payload, req, res, catalogue).catch((err) => {
-      payload.logger.error({ err }, 'Failed to answer /api')
-      if (!res.headersSent) jsonError(res, 500, 'Something went wrong.')
-      else res.destroy()
-    })
+    const answering = api(payload, req, res, catalogue)
+      .catch((err) => {
+        payload.logger.error({ err }, 'Failed to answer /api')
+        if (!res.headersSent) jsonError(res, 500, 'Something went wrong.')
+        else res.destroy()
+      })
+      .then(() => {
+        inFlight.delete(answering)
+      })
+    inFlight.add(answering)
   })
+  // A graceful stop waits for these (a checkout half way through its steps finishes them) before the
+  // database goes away; see src/server.ts.
+  app.locals.apiInFlight = () => [...inFlight]
 
   app.get('/', (_req, res) => {
     res.json({ shop: '100am shop', api: '/api', admin: '/admin', health: '/healthz' })

@@ -291,7 +291,7 @@ export async function checkout(req: PayloadRequest, buyer: Buyer, input: Checkou
         await finishClaim(req, claim)
       })
       const view: OrderView = { ...reserved.view, status: 'paid' }
-      return { order: view, qr: await pickupQrDataUrl(view.pickupCode) }
+      return { order: view, qr: pickupQrDataUrl(view.pickupCode) }
     } catch (err) {
       if ((err as { status?: number }).status !== 409) {
         await finishClaim(req, claim)

@@ -50,7 +50,7 @@ export async function sendOrderConfirmation(req: PayloadRequest, orderId: number
 <p>Total: <b>${escapeHtml(money(view.total))}</b></p>
 <p>Pick it up at: ${escapeHtml(where)}</p>
 <p>Show this QR code at the counter:<br><img src="cid:pickup-qr" alt="Pickup QR code" width="240" height="240"></p>`,
-    attachments: [{ filename: qrFile, content: await pickupQrPng(view.pickupCode), contentType: 'image/png', cid: 'pickup-qr' }],
+    attachments: [{ filename: qrFile, content: pickupQrPng(view.pickupCode), contentType: 'image/png', cid: 'pickup-qr' }],
   })
   return { to, number: view.number }
 }

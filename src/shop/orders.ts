@@ -92,7 +92,7 @@ export async function orderForStaff(req: PayloadRequest, order: OrderRow) {
 
 export async function orderWithQr(req: PayloadRequest, order: OrderRow) {
   const view = await orderView(req, order)
-  return { order: view, qr: await pickupQrDataUrl(view.pickupCode) }
+  return { order: view, qr: pickupQrDataUrl(view.pickupCode) }
 }
 
 type TransitionChanges = {

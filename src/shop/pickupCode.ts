@@ -2,10 +2,9 @@
 // server secret, so a code cannot be made up or altered without the secret.
 import crypto from 'node:crypto'
 
-import QRCode from 'qrcode'
-
 import { env } from '../env'
 import { ORDER_NUMBER_PATTERN } from '../lib/orderNumber'
+import { qrPng } from '../lib/qrPng'
 
 // A key of its own, derived from the secret, so a pickup signature is never valid as anything else.
 const key = (secret: string) => crypto.createHmac('sha256', secret).update('100am-shop pickup code v1').digest()
@@ -27,14 +26,6 @@ export function verifyPickupCode(code: string, secret = env.secret): string | nu
 }
 
 /** A PNG of the QR code whose content is exactly the pickup code. */
-export const pickupQrPng = (code: string) =>
-  QRCode.toBuffer(code, {
-    type: 'png',
-    errorCorrectionLevel: 'M',
-    margin: 2,
-    scale: 6,
-    // One fixed PNG filter instead of trying all five per row: the QR code was most of checkout's CPU time.
-    rendererOpts: { filterType: 0, deflateLevel: 6 } as QRCode.QRCodeToBufferOptions['rendererOpts'],
-  })
+export const pickupQrPng = (code: string): Buffer => qrPng(code, { errorCorrectionLevel: 'M', margin: 2, scale: 6 })
 
-export const pickupQrDataUrl = async (code: string) => `data:image/png;base64,${(await pickupQrPng(code)).toString('base64')}`
+export const pickupQrDataUrl = (code: string) => `data:image/png;base64,${pickupQrPng(code).toString('base64')}`

@@ -27,7 +27,7 @@ export const orderEndpoints: Endpoint[] = [
       const order = await findOrder(req, { id: orderId(req) })
       // Someone else's order does not exist, as far as this buyer can tell.
       if (!order || String(order.buyer_id) !== String(buyer.id)) throw new NotFound('No such order')
-      const png = await pickupQrPng(pickupCodeFor(order.number))
+      const png = pickupQrPng(pickupCodeFor(order.number))
       return new Response(new Uint8Array(png), {
         headers: { 'Content-Type': 'image/png', 'Cache-Control': 'private, no-store' },
       })

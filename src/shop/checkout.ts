@@ -117,20 +117,31 @@ class ShortOfStock extends Error {
 
 async function reserve(req: PayloadRequest, buyer: Buyer, input: CheckoutInput, claimId: number, paymentKey: string): Promise<Reserved> {
   return inTransaction(req, async (req) => {
-    const { rows: stores } = await execute<{ id: number; name: string; address: string | null }>(
+    // The pickup point and the cart in one round trip: no row means no such open pickup point, a row
+    // without a SKU an empty cart.
+    const { rows: cart } = await execute<{
+      store_id: number
+      store_name: string
+      store_address: string | null
+      sku: string | null
+      name: string
+      unit: string
+      quantity: string
+      price: string
+      active: boolean
+    }>(
       req,
-      sql`SELECT id, name, address FROM stores WHERE id = ${input.pickupPoint} AND active`,
+      sql`SELECT s.id AS store_id, s.name AS store_name, s.address AS store_address,
+                 l.product_id AS sku, p.name, p.unit, l.quantity::text AS quantity, p.price::text AS price, p.active
+          FROM stores s
+          LEFT JOIN carts c ON c.buyer_id = ${buyer.id}
+          LEFT JOIN cart_lines l ON l.cart_id = c.id
+          LEFT JOIN products p ON p.id = l.product_id
+          WHERE s.id = ${input.pickupPoint} AND s.active`,
     )
-    const store = stores[0]
+    const store = cart[0]
     if (!store) throw new NotFound(`No open pickup point with id ${input.pickupPoint}`, { field: 'pickupPoint' })
-
-    const { rows: cart } = await execute<{ sku: string; name: string; unit: string; quantity: string; price: string; active: boolean }>(
-      req,
-      sql`SELECT l.product_id AS sku, p.name, p.unit, l.quantity::text AS quantity, p.price::text AS price, p.active
-          FROM carts c JOIN cart_lines l ON l.cart_id = c.id JOIN products p ON p.id = l.product_id
-          WHERE c.buyer_id = ${buyer.id}`,
-    )
-    if (cart.length === 0) throw new BadRequest('The cart is empty')
+    if (store.sku === null) throw new BadRequest('The cart is empty')
     const unavailable = cart.filter((l) => !l.active).map((l) => l.sku)
     if (unavailable.length > 0) {
       throw new Conflict(`No longer on sale: ${unavailable.join(', ')}. Remove them from the cart first.`, { unavailable })
@@ -140,9 +151,10 @@ async function reserve(req: PayloadRequest, buyer: Buyer, input: CheckoutInput, 
     // two checkouts of the same products can never wait on each other in a circle (deadlock).
     const bySku = new Map<string, { sku: string; name: string; unit: string; milli: bigint; price: number }>()
     for (const line of cart) {
-      const entry = bySku.get(line.sku) ?? { sku: line.sku, name: line.name, unit: line.unit, milli: 0n, price: Number(line.price) }
+      const sku = line.sku!
+      const entry = bySku.get(sku) ?? { sku, name: line.name, unit: line.unit, milli: 0n, price: Number(line.price) }
       entry.milli += toMilli(line.quantity)!
-      bySku.set(line.sku, entry)
+      bySku.set(sku, entry)
     }
     const lines = [...bySku.values()].sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0))
     const priced = lines.map((l) => ({ ...l, lineTotal: lineTotal(l.price, l.milli) }))
@@ -153,49 +165,65 @@ async function reserve(req: PayloadRequest, buyer: Buyer, input: CheckoutInput, 
 
     // The order first, the stock last: the stock rows (the contended ones) stay locked only from their
     // decrement to the commit. A short line rolls the whole transaction back, order included.
+    // Order, line snapshots and the claim's link to the order: one statement.
     let order: { id: number; number: string; created_at: Date } | undefined
     while (order === undefined) {
-      // A clash of random numbers is possible in principle: pick another one.
+      // A clash of random numbers is possible in principle: then nothing is written; pick another one.
       const number = newOrderNumber()
       const { rows } = await execute<{ id: number; number: string; created_at: Date }>(
         req,
-        sql`INSERT INTO orders (number, pickup_code, buyer_id, status, pickup_point_id, total, currency,
-                                contact_first_name, contact_last_name, contact_phone,
-                                payment_state, payment_key, expires_at, updated_at, created_at)
-            VALUES (${number}, ${pickupCodeFor(number)}, ${buyer.id}, 'awaiting_payment', ${input.pickupPoint}, ${total}, ${env.currency},
-                    ${input.contact.firstName}, ${input.contact.lastName}, ${input.contact.phone},
-                    'pending', ${paymentKey}, now() + ${`${env.reservationTtlMs} milliseconds`}::interval, now(), now())
-            ON CONFLICT (number) DO NOTHING RETURNING id, number, created_at`,
+        sql`WITH new_order AS (
+              INSERT INTO orders (number, pickup_code, buyer_id, status, pickup_point_id, total, currency,
+                                  contact_first_name, contact_last_name, contact_phone,
+                                  payment_state, payment_key, expires_at, updated_at, created_at)
+              VALUES (${number}, ${pickupCodeFor(number)}, ${buyer.id}, 'awaiting_payment', ${input.pickupPoint}, ${total}, ${env.currency},
+                      ${input.contact.firstName}, ${input.contact.lastName}, ${input.contact.phone},
+                      'pending', ${paymentKey}, now() + ${`${env.reservationTtlMs} milliseconds`}::interval, now(), now())
+              ON CONFLICT (number) DO NOTHING RETURNING id, number, created_at
+            ), new_lines AS (
+              INSERT INTO order_lines (order_id, product_id, name, unit, quantity, unit_price, line_total, updated_at, created_at)
+              SELECT o.id, v.sku, v.name, v.unit, v.quantity, v.unit_price, v.line_total, now(), now()
+              FROM new_order o CROSS JOIN (VALUES ${sql.join(
+                priced.map(
+                  (l) =>
+                    sql`(${l.sku}::varchar, ${l.name}::varchar, ${l.unit}::varchar, ${formatMilli(l.milli)}::numeric, ${l.price}::numeric, ${l.lineTotal}::numeric)`,
+                ),
+                sql`, `,
+              )}) AS v (sku, name, unit, quantity, unit_price, line_total)
+            ), linked AS (
+              UPDATE checkout_requests SET order_id = o.id FROM new_order o WHERE checkout_requests.id = ${claimId}
+            )
+            SELECT id, number, created_at FROM new_order`,
       )
       order = rows[0]
     }
     const orderId = order.id
-    await execute(
-      req,
-      sql`WITH lines AS (
-            INSERT INTO order_lines (order_id, product_id, name, unit, quantity, unit_price, line_total, updated_at, created_at)
-            VALUES ${sql.join(
-              priced.map(
-                (l) =>
-                  sql`(${orderId}, ${l.sku}, ${l.name}, ${l.unit}, ${formatMilli(l.milli)}::numeric, ${l.price}, ${l.lineTotal}, now(), now())`,
-              ),
-              sql`, `,
-            )}
-          )
-          UPDATE checkout_requests SET order_id = ${orderId} WHERE id = ${claimId}`,
-    )
 
-    const short: Array<{ sku: string; milli: bigint }> = []
-    for (const line of priced) {
-      const { rowCount } = await execute(
-        req,
-        sql`UPDATE stock SET quantity = quantity - ${formatMilli(line.milli)}::numeric, updated_at = now()
-            WHERE product_id = ${line.sku} AND store_id = ${input.pickupPoint}
-              AND quantity >= ${formatMilli(line.milli)}::numeric`,
-      )
-      if (rowCount === 0) short.push({ sku: line.sku, milli: line.milli })
+    // Every line's conditional decrement in one statement. The MATERIALIZED CTE locks the rows in SKU
+    // order (rows are locked as they leave the sort) before the UPDATE touches any of them.
+    const wanted = sql.join(
+      priced.map((l) => sql`(${l.sku}::varchar, ${formatMilli(l.milli)}::numeric)`),
+      sql`, `,
+    )
+    const { rows: decremented } = await execute<{ sku: string }>(
+      req,
+      sql`WITH wanted (sku, quantity) AS (VALUES ${wanted}),
+          locked AS MATERIALIZED (
+            SELECT s.id FROM stock s JOIN wanted w ON w.sku = s.product_id
+            WHERE s.store_id = ${input.pickupPoint}
+            ORDER BY s.product_id
+            FOR UPDATE OF s
+          )
+          UPDATE stock s SET quantity = s.quantity - w.quantity, updated_at = now()
+          FROM locked k, wanted w
+          WHERE s.id = k.id AND w.sku = s.product_id AND s.quantity >= w.quantity
+          RETURNING s.product_id AS sku`,
+    )
+    if (decremented.length < priced.length) {
+      const done = new Set(decremented.map((r) => r.sku))
+      // Rolls back the order and every decrement of this statement.
+      throw new ShortOfStock(priced.filter((l) => !done.has(l.sku)).map((l) => ({ sku: l.sku, milli: l.milli })))
     }
-    if (short.length > 0) throw new ShortOfStock(short) // rolls back the order and the decrements made so far
 
     const view: OrderView = {
       id: orderId,
@@ -211,7 +239,7 @@ async function reserve(req: PayloadRequest, buyer: Buyer, input: CheckoutInput, 
       })),
       total,
       currency: env.currency,
-      pickupPoint: { id: store.id, name: store.name, address: store.address },
+      pickupPoint: { id: store.store_id, name: store.store_name, address: store.store_address },
       pickupCode: pickupCodeFor(order.number),
       createdAt: new Date(order.created_at).toISOString(),
     }

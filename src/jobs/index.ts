@@ -1,10 +1,10 @@
 // Background work on Payload's jobs queue: the settlement of unfinished orders (scheduled every minute)
-// and confirmation emails (queued by checkout). Crons run only in the server process (see boot.ts).
+// and the confirmation emails of paid orders (every 10 s). Crons run only in the server process (see boot.ts).
 import type { JobsConfig, PayloadRequest } from 'payload'
 import { createLocalReq } from 'payload'
 
 import { isAdminUser } from '../access'
-import { CONFIRMATION_TASK, EMAIL_QUEUE, sendOrderConfirmation } from '../shop/confirmation'
+import { CONFIRMATION_TASK, EMAIL_QUEUE, sendDueConfirmations } from '../shop/confirmation'
 import { settleOrders } from '../shop/settlement'
 
 export const SETTLEMENT_TASK = 'settleOrders'
@@ -47,19 +47,20 @@ export function shopJobs({ autoRun }: { autoRun: boolean }): JobsConfig {
       },
       {
         slug: CONFIRMATION_TASK,
-        label: 'Send an order confirmation email',
-        retries: { attempts: 5, backoff: { type: 'exponential', delay: 30_000 } },
-        inputSchema: [{ name: 'orderId', type: 'number', required: true }],
-        handler: async ({ input, req }) => {
-          await sendOrderConfirmation(await freshRequest(req), Number((input as { orderId: number }).orderId))
-          return { output: {} }
-        },
+        label: 'Send due order confirmation emails',
+        retries: 0, // each email keeps its own attempts and lease (src/shop/confirmation.ts)
+        schedule: [{ cron: '*/10 * * * * *', queue: EMAIL_QUEUE }],
+        outputSchema: [
+          { name: 'sent', type: 'number' },
+          { name: 'failed', type: 'number' },
+        ],
+        handler: async ({ req }) => ({ output: await sendDueConfirmations(await freshRequest(req)) }),
       },
     ],
     autoRun: autoRun
       ? [
           { cron: '0 * * * * *', queue: SETTLEMENT_QUEUE, limit: 1 },
-          { cron: '*/10 * * * * *', queue: EMAIL_QUEUE, limit: 20 },
+          { cron: '*/10 * * * * *', queue: EMAIL_QUEUE, limit: 1 },
         ]
       : [],
   }

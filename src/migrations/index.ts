@@ -5,6 +5,8 @@ import * as migration_20261126_153800_cart_guards from './20261126_153800_cart_g
 import * as migration_20261126_160855_orders from './20261126_160855_orders';
 import * as migration_20261126_160900_checkout_guards from './20261126_160900_checkout_guards';
 import * as migration_20261126_170000_auth_rate_limit from './20261126_170000_auth_rate_limit';
+import * as migration_20261126_233300_confirmation_outbox from './20261126_233300_confirmation_outbox';
+import * as migration_20261126_233314_confirmation_task from './20261126_233314_confirmation_task';
 
 export const migrations = [
   {
@@ -41,5 +43,15 @@ export const migrations = [
     up: migration_20261126_170000_auth_rate_limit.up,
     down: migration_20261126_170000_auth_rate_limit.down,
     name: '20261126_170000_auth_rate_limit',
+  },
+  {
+    up: migration_20261126_233300_confirmation_outbox.up,
+    down: migration_20261126_233300_confirmation_outbox.down,
+    name: '20261126_233300_confirmation_outbox',
+  },
+  {
+    up: migration_20261126_233314_confirmation_task.up,
+    down: migration_20261126_233314_confirmation_task.down,
+    name: '20261126_233314_confirmation_task',
   },
 ];

@@ -43,6 +43,11 @@ const never = (signal: AbortSignal) =>
 
 type LedgerRow = { status: 'approved' | 'declined'; charge_id: string | null; reason: string | null; amount: string; refunded: boolean }
 
+const recordOf = (row: LedgerRow): ChargeRecord =>
+  row.status === 'declined'
+    ? { status: 'declined', reason: row.reason ?? 'declined' }
+    : { status: 'approved', chargeId: row.charge_id!, amount: Number(row.amount), refunded: row.refunded }
+
 export class PaymentGatewayStub implements PaymentGateway {
   constructor(
     private readonly pool: Pool,
@@ -53,10 +58,11 @@ export class PaymentGatewayStub implements PaymentGateway {
     await sleep(this.latencyMs, signal)
     if (request.token === STUB_TOKENS.timeout) return never(signal)
     const decline = DECLINES[request.token] ?? (request.token === STUB_TOKENS.approved || request.token === STUB_TOKENS.timeoutAfterCharge ? null : 'invalid_token')
-    // First writer wins: a retried charge with the same key gets the first outcome.
-    await this.pool.query(
+    // First writer wins: a retried charge with the same key gets the first outcome (read back only then).
+    const { rows } = await this.pool.query<LedgerRow>(
       `INSERT INTO payment_stub_charges (idempotency_key, token, amount, currency, status, charge_id, reason)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING
+       RETURNING status, charge_id, reason, amount::text AS amount, false AS refunded`,
       [
         request.idempotencyKey,
         request.token,
@@ -68,7 +74,7 @@ export class PaymentGatewayStub implements PaymentGateway {
       ],
     )
     if (request.token === STUB_TOKENS.timeoutAfterCharge) return never(signal)
-    const record = await this.retrieve(request.idempotencyKey)
+    const record = rows[0] ? recordOf(rows[0]) : await this.retrieve(request.idempotencyKey)
     if (record.status === 'approved') return { status: 'approved', chargeId: record.chargeId }
     if (record.status === 'declined') return { status: 'declined', reason: record.reason }
     throw new Error('The stub lost a charge it just recorded')
@@ -80,10 +86,7 @@ export class PaymentGatewayStub implements PaymentGateway {
        FROM payment_stub_charges WHERE idempotency_key = $1`,
       [idempotencyKey],
     )
-    const row = rows[0]
-    if (!row) return { status: 'not_found' }
-    if (row.status === 'declined') return { status: 'declined', reason: row.reason ?? 'declined' }
-    return { status: 'approved', chargeId: row.charge_id!, amount: Number(row.amount), refunded: row.refunded }
+    return rows[0] ? recordOf(rows[0]) : { status: 'not_found' }
   }
 
   async refund(request: RefundRequest): Promise<RefundOutcome> {

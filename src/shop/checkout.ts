@@ -14,7 +14,6 @@ import { toE164 } from '../lib/phone'
 import { formatMilli, milliToNumber, toMilli } from '../lib/quantity'
 import { chargeWithTimeout, type ChargeOutcome, paymentGateway } from '../payments'
 import { removeOrderedFromCart } from './cart'
-import { queueConfirmationEmail } from './confirmation'
 import {
   BadRequest,
   Conflict,
@@ -311,11 +310,11 @@ export async function checkout(req: PayloadRequest, buyer: Buyer, input: Checkou
   if (outcome !== 'unknown' && outcome.status === 'approved') {
     const chargeId = outcome.chargeId
     try {
-      // Paid, the ordered products out of the cart, the email queued, the claim finished: one transaction.
+      // Paid (which makes its confirmation email due), the ordered products out of the cart, the claim
+      // finished: one transaction.
       await inTransaction(req, async (req) => {
         await transitionOrder(req, reserved.orderId, 'paid', { paymentState: 'charged', chargeId, ifPaymentState: ['pending'] })
         await removeOrderedFromCart(req, buyer.id, reserved.orderId)
-        await queueConfirmationEmail(req, reserved.orderId)
         await finishClaim(req, claim)
       })
       const view: OrderView = { ...reserved.view, status: 'paid' }

@@ -1,5 +1,9 @@
-// The order confirmation email: queued as a job after payment, so a slow or failing mail server never
-// holds up or fails a checkout; the job queue retries it.
+// The order confirmation email. No queue entry per order: a paid order whose email is not sent yet IS the
+// entry (an outbox in the orders table), so paying and "the email is due" commit together by construction,
+// checkout writes nothing extra, and a slow or failing mail server never holds up a checkout. The
+// `sendOrderConfirmations` job (src/jobs) sends what is due; claims are leases taken with one conditional
+// UPDATE … SKIP LOCKED, so two processes never send the same email, and a failed or interrupted send is
+// retried when its lease runs out.
 import type { PayloadRequest } from 'payload'
 
 import { execute, sql } from '../db/sql'
@@ -7,16 +11,56 @@ import { formatMoney } from '../lib/money'
 import { findOrder, orderView } from './orders'
 import { pickupQrPng } from './pickupCode'
 
-export const CONFIRMATION_TASK = 'sendOrderConfirmation'
+export const CONFIRMATION_TASK = 'sendOrderConfirmations'
 export const EMAIL_QUEUE = 'email'
 
-export async function queueConfirmationEmail(req: PayloadRequest, orderId: number) {
-  try {
-    await req.payload.jobs.queue({ task: CONFIRMATION_TASK, input: { orderId }, queue: EMAIL_QUEUE, req })
-  } catch (err) {
-    // The order is paid whatever happens to its email.
-    req.payload.logger.warn(`Could not queue the confirmation email of order ${orderId}: ${(err as Error).message}`)
+/** Attempts per email before it is given up (and logged); leases grow 10, 20, 40 … minutes. */
+export const CONFIRMATION_ATTEMPTS = 6
+const FIRST_LEASE_MINUTES = 10
+
+export type ConfirmationReport = { sent: number; failed: number }
+
+/**
+ * Sends the confirmation emails that are due: batches of `batch`, until none is left or `budgetMs` is
+ * spent (the next run picks up the rest), so a burst of orders does not wait for many runs.
+ */
+export async function sendDueConfirmations(req: PayloadRequest, { batch = 50, budgetMs = 8_000 } = {}): Promise<ConfirmationReport> {
+  const report: ConfirmationReport = { sent: 0, failed: 0 }
+  const started = Date.now()
+  for (;;) {
+    const claimed = await sendBatch(req, batch, report)
+    if (claimed < batch || Date.now() - started > budgetMs) return report
   }
+}
+
+async function sendBatch(req: PayloadRequest, limit: number, report: ConfirmationReport): Promise<number> {
+  // A claim is a lease: the email is not due again until confirmation_next_at, whoever claimed it.
+  const { rows: claimed } = await execute<{ id: number; attempt: number }>(
+    req,
+    sql`UPDATE orders SET confirmation_attempts = confirmation_attempts + 1,
+               confirmation_next_at = now() + make_interval(mins => ${FIRST_LEASE_MINUTES} * power(2, confirmation_attempts)::int)
+        WHERE id IN (SELECT id FROM orders
+                     WHERE status = 'paid' AND confirmation_sent_at IS NULL
+                       AND confirmation_attempts < ${CONFIRMATION_ATTEMPTS}
+                       AND (confirmation_next_at IS NULL OR confirmation_next_at <= now())
+                     ORDER BY paid_at LIMIT ${limit}
+                     FOR UPDATE SKIP LOCKED)
+        RETURNING id, confirmation_attempts AS attempt`,
+  )
+  for (const { id, attempt } of claimed) {
+    try {
+      await sendOrderConfirmation(req, id)
+      await execute(req, sql`UPDATE orders SET confirmation_sent_at = now() WHERE id = ${id}`)
+      report.sent++
+    } catch (err) {
+      report.failed++
+      const last = attempt >= CONFIRMATION_ATTEMPTS
+      req.payload.logger[last ? 'error' : 'warn'](
+        `Confirmation email of order ${id} failed (attempt ${attempt} of ${CONFIRMATION_ATTEMPTS}${last ? ', giving up' : ''}): ${(err as Error).message}`,
+      )
+    }
+  }
+  return claimed.length
 }
 
 const escapeHtml = (text: string) =>

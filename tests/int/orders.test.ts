@@ -4,8 +4,10 @@ import fs from 'node:fs'
 import path from 'node:path'
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { createLocalReq } from 'payload'
 
 import { env } from '../../src/env'
+import { CONFIRMATION_ATTEMPTS, CONFIRMATION_TASK, EMAIL_QUEUE, sendDueConfirmations } from '../../src/shop/confirmation'
 import { pickupCodeFor } from '../../src/shop/pickupCode'
 import { type Catalogue, contact, fillCart, readQr, seedCatalogue, snapshot, stockAt } from '../helpers/fixtures'
 import { createAdmin, registerBuyer, sqlRows, startTestShop, type Account, type TestShop } from '../helpers/shop'
@@ -221,25 +223,85 @@ describe('an admin cancels a paid order', () => {
 })
 
 describe('confirmation email', () => {
-  it('is queued by checkout and sent by the job: number, pickup point and the QR code attached', async () => {
-    const order = await placeOrder(stranger, { MILK: 2 })
-    const queued = await sqlRows<{ input: { orderId: number } }>(
-      shop,
-      "SELECT input FROM payload_jobs WHERE task_slug = 'sendOrderConfirmation' AND completed_at IS NULL",
-    )
-    expect(queued.map((j) => j.input.orderId)).toContain(order.id)
-    const files = () => (fs.existsSync(env.mail.dir) ? fs.readdirSync(env.mail.dir).filter((f) => f.endsWith('.eml')) : [])
-    const before = new Set(files())
-    await shop.payload.jobs.run({ queue: 'email' })
-    const mails = files()
-      .filter((f) => !before.has(f))
+  const files = () => (fs.existsSync(env.mail.dir) ? fs.readdirSync(env.mail.dir).filter((f) => f.endsWith('.eml')) : [])
+  const mailsAbout = (number: string) =>
+    files()
       .map((f) => fs.readFileSync(path.join(env.mail.dir, f), 'utf8'))
-    const mail = mails.find((m) => m.includes(`Subject: Your 100am shop order ${order.number}`))
-    expect(mail).toBeDefined()
-    expect(mail).toContain(`To: ${stranger.email}`)
-    expect(mail).toContain(`filename=order-${order.number}.png`)
-    expect(mail).toContain('Content-Type: image/png')
-    // The job ran to completion and is gone from the queue.
-    expect(await sqlRows(shop, "SELECT id FROM payload_jobs WHERE task_slug = 'sendOrderConfirmation'")).toEqual([])
+      .filter((m) => m.includes(`Subject: Your 100am shop order ${number}`))
+  const outbox = (id: number) =>
+    sqlRows<{ sent: boolean; attempts: number; leased: boolean }>(
+      shop,
+      `SELECT confirmation_sent_at IS NOT NULL AS sent, confirmation_attempts AS attempts,
+              coalesce(confirmation_next_at > now(), false) AS leased
+       FROM orders WHERE id = $1`,
+      [id],
+    ).then((r) => r[0])
+  const sendDue = async () => sendDueConfirmations(await createLocalReq({}, shop.payload))
+
+  it('is due once checkout is paid, and the scheduled job sends it: number, pickup point, the QR code attached', async () => {
+    const order = await placeOrder(stranger, { MILK: 2 })
+    expect(await outbox(order.id)).toEqual({ sent: false, attempts: 0, leased: false })
+    expect(mailsAbout(order.number)).toEqual([])
+    // What the scheduler does every 10 s: queue the task on the email queue, then run the queue.
+    await shop.payload.jobs.queue({ task: CONFIRMATION_TASK, queue: EMAIL_QUEUE, input: {} })
+    await shop.payload.jobs.run({ queue: EMAIL_QUEUE })
+    const mails = mailsAbout(order.number)
+    expect(mails).toHaveLength(1)
+    expect(mails[0]).toContain(`To: ${stranger.email}`)
+    expect(mails[0]).toContain(`filename=order-${order.number}.png`)
+    expect(mails[0]).toContain('Content-Type: image/png')
+    expect(await outbox(order.id)).toMatchObject({ sent: true, attempts: 1 })
+    // Sent is sent: later runs leave it alone.
+    expect(await sendDue()).toEqual({ sent: 0, failed: 0 })
+    expect(mailsAbout(order.number)).toHaveLength(1)
+  })
+
+  it('two senders at once (two processes) send each email exactly once', async () => {
+    const orders = [await placeOrder(stranger, { MILK: 1 }), await placeOrder(buyer, { MILK: 1 })]
+    const reports = await Promise.all([sendDue(), sendDue(), sendDue()])
+    expect(reports.reduce((n, r) => n + r.sent, 0)).toBe(2)
+    for (const order of orders) {
+      expect(mailsAbout(order.number)).toHaveLength(1)
+      expect(await outbox(order.id)).toMatchObject({ sent: true, attempts: 1 })
+    }
+  })
+
+  it('a burst is sent in batches until none is left, within one run', async () => {
+    const orders = [await placeOrder(stranger, { MILK: 1 }), await placeOrder(buyer, { MILK: 1 }), await placeOrder(stranger, { MILK: 1 })]
+    expect(await sendDueConfirmations(await createLocalReq({}, shop.payload), { batch: 2 })).toEqual({ sent: 3, failed: 0 })
+    for (const order of orders) expect(mailsAbout(order.number)).toHaveLength(1)
+  })
+
+  it('a failed send is retried when its lease runs out, not before; a cancelled order gets none', async () => {
+    const order = await placeOrder(stranger, { MILK: 1 })
+    const sendEmail = shop.payload.sendEmail
+    shop.payload.sendEmail = async () => {
+      throw new Error('mail server refused the connection')
+    }
+    try {
+      expect(await sendDue()).toEqual({ sent: 0, failed: 1 })
+    } finally {
+      shop.payload.sendEmail = sendEmail
+    }
+    expect(await outbox(order.id)).toEqual({ sent: false, attempts: 1, leased: true })
+    expect(await sendDue()).toEqual({ sent: 0, failed: 0 }) // still leased: the back-off holds
+    await sqlRows(shop, "UPDATE orders SET confirmation_next_at = now() - interval '1 second' WHERE id = $1", [order.id])
+    expect(await sendDue()).toEqual({ sent: 1, failed: 0 })
+    expect(mailsAbout(order.number)).toHaveLength(1)
+    expect(await outbox(order.id)).toMatchObject({ sent: true, attempts: 2 })
+
+    // Paid, then cancelled by the shop before its email went out: nothing is sent about it.
+    const cancelled = await placeOrder(stranger, { MILK: 1 })
+    expect((await shop.api.post(`/api/orders/${cancelled.id}/cancel`, {}, { token: admin.token })).status).toBe(200)
+    expect(await sendDue()).toEqual({ sent: 0, failed: 0 })
+    expect(mailsAbout(cancelled.number)).toEqual([])
+  })
+
+  it('gives up after its attempts, and says so in the log', async () => {
+    const order = await placeOrder(stranger, { MILK: 1 })
+    await sqlRows(shop, 'UPDATE orders SET confirmation_attempts = $2 WHERE id = $1', [order.id, CONFIRMATION_ATTEMPTS])
+    expect(await sendDue()).toEqual({ sent: 0, failed: 0 })
+    expect(mailsAbout(order.number)).toEqual([])
+    expect(await outbox(order.id)).toEqual({ sent: false, attempts: CONFIRMATION_ATTEMPTS, leased: false })
   })
 })

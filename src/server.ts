@@ -5,7 +5,7 @@ import next from 'next'
 
 import { bootShop } from './boot'
 import { env, projectRoot } from './env'
-import { createApp } from './http/app'
+import { closeGracefully, createApp } from './http/app'
 
 const shop = await bootShop({ withJobs: true })
 const { payload } = shop
@@ -25,12 +25,7 @@ async function shutdown(signal: string) {
   if (stopping) return
   stopping = true
   payload.logger.info(`${signal}: shutting down`)
-  server.close() // no new connections
-  // Requests already being answered finish first (a checkout between its charge and its commit must not
-  // lose its database), up to 10 s; then the remaining connections are cut.
-  const inFlight = (app.locals.apiInFlight as () => Promise<void>[])()
-  await Promise.race([Promise.allSettled(inFlight), new Promise((r) => setTimeout(r, 10_000).unref())])
-  server.closeAllConnections()
+  await closeGracefully(app, server)
   await nextApp.close().catch(() => {})
   await shop.stop()
   process.exit(0)

@@ -1,5 +1,6 @@
 // The Express app: health check, security headers, body limits, and Payload's REST API under /api.
 // Built as a function so tests can serve it without Next.
+import type { Server } from 'node:http'
 import { Readable } from 'node:stream'
 
 import express, { type Express, type Request as ExpressRequest, type Response as ExpressResponse } from 'express'
@@ -126,21 +127,19 @@ export function createApp(payload: Payload, { api: serveApi = true }: { api?: bo
 
   // Without it (API_VIA=next), /api falls through to Next's route: for the benchmark's comparison.
   const catalogue = new CatalogueCache()
+  // Answers under way, each until its response is handed to the OS (or its connection dies): a graceful
+  // stop waits for them (closeGracefully below).
   const inFlight = new Set<Promise<void>>()
   if (serveApi) app.all('/api/{*rest}', (req, res) => {
-    const answering = api(payload, req, res, catalogue)
-      .catch((err) => {
-        payload.logger.error({ err }, 'Failed to answer /api')
-        if (!res.headersSent) jsonError(res, 500, 'Something went wrong.')
-        else res.destroy()
-      })
-      .then(() => {
-        inFlight.delete(answering)
-      })
-    inFlight.add(answering)
+    const answered = new Promise<void>((resolve) => res.once('close', resolve))
+    inFlight.add(answered)
+    void answered.then(() => inFlight.delete(answered))
+    api(payload, req, res, catalogue).catch((err) => {
+      payload.logger.error({ err }, 'Failed to answer /api')
+      if (!res.headersSent) jsonError(res, 500, 'Something went wrong.')
+      else res.destroy()
+    })
   })
-  // A graceful stop waits for these (a checkout half way through its steps finishes them) before the
-  // database goes away; see src/server.ts.
   app.locals.apiInFlight = () => [...inFlight]
 
   app.get('/', (_req, res) => {
@@ -148,4 +147,18 @@ export function createApp(payload: Payload, { api: serveApi = true }: { api?: bo
   })
 
   return app
+}
+
+/**
+ * Stops taking connections and lets the /api requests under way finish, up to `graceMs`, before the rest
+ * are cut: a checkout between its charge and its commit must not lose its database half way. The caller
+ * stops the shop (and its database) afterwards.
+ */
+export async function closeGracefully(app: Express, server: Server, graceMs = 10_000) {
+  server.close()
+  const inFlight = (app.locals.apiInFlight as () => Promise<void>[])()
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([Promise.allSettled(inFlight), new Promise((r) => (timer = setTimeout(r, graceMs)))])
+  clearTimeout(timer)
+  server.closeAllConnections()
 }

@@ -162,9 +162,9 @@ async function reserve(req: PayloadRequest, buyer: Buyer, input: CheckoutInput, 
       throw new TotalChanged(total, input.expectedTotal, env.currency)
     }
 
-    // The order first, the stock last: the stock rows (the contended ones) stay locked only from their
-    // decrement to the commit. A short line rolls the whole transaction back, order included.
-    // Order, line snapshots and the claim's link to the order: one statement.
+    // The order first (with its line snapshots and the claim's link to it, in one statement), the stock
+    // last: the stock rows (the contended ones) stay locked only from their decrement to the commit. A
+    // short line rolls the whole transaction back, order included.
     let order: { id: number; number: string; created_at: Date } | undefined
     while (order === undefined) {
       // A clash of random numbers is possible in principle: then nothing is written; pick another one.

@@ -2,13 +2,14 @@
 // (the admin panel plays no part in checkout). Prints READY <port> once it listens.
 import { bootShop } from '../../src/boot'
 import { env } from '../../src/env'
-import { createApp } from '../../src/http/app'
+import { closeGracefully, createApp } from '../../src/http/app'
 
 const shop = await bootShop({ withJobs: false, seedDemo: false })
-const server = createApp(shop.payload).listen(env.port, '127.0.0.1', () => console.log(`READY ${env.port}`))
+const app = createApp(shop.payload)
+const server = app.listen(env.port, '127.0.0.1', () => console.log(`READY ${env.port}`))
+// The same graceful stop as src/server.ts.
 process.on('SIGTERM', async () => {
-  server.close()
-  server.closeAllConnections()
+  await closeGracefully(app, server)
   await shop.stop()
   process.exit(0)
 })

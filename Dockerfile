@@ -1,4 +1,5 @@
-# The shop in production: the admin panel built by Next, the server run by tsx, PostgreSQL from DATABASE_URL.
+# The shop in production: the admin panel built by Next, the server bundled by esbuild (both `npm run build`),
+# PostgreSQL from DATABASE_URL.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./

@@ -1,7 +1,6 @@
 // Builds the Payload config. `payload.config.ts` calls it with the configured database; tests call it
 // with a database of their own.
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 
 import { postgresAdapter } from '@payloadcms/db-postgres'
 import { lexicalEditor } from '@payloadcms/richtext-lexical'
@@ -20,12 +19,13 @@ import { Stock } from './collections/stock'
 import { Stores } from './collections/stores'
 import { Users } from './collections/users'
 import { shopEmailAdapter } from './email/adapter'
-import { env } from './env'
+import { env, projectRoot } from './env'
 import { shopJobs } from './jobs'
 import { shopEndpoints } from './shop/endpoints'
 import { mapInfrastructureErrors } from './shop/errorResponses'
 
-const srcDir = path.dirname(fileURLToPath(import.meta.url))
+// From the project root, not this file's URL: the production server runs as one bundled file in dist/.
+const srcDir = path.join(projectRoot, 'src')
 
 export type ShopConfigOptions = {
   databaseUrl: string | undefined

@@ -59,8 +59,9 @@ export function shopJobs({ autoRun }: { autoRun: boolean }): JobsConfig {
     ],
     autoRun: autoRun
       ? [
-          { cron: '0 * * * * *', queue: SETTLEMENT_QUEUE, limit: 1 },
-          { cron: '*/10 * * * * *', queue: EMAIL_QUEUE, limit: 1 },
+          // Quiet at info level ("Running 1 jobs" every 10 s); the tasks log what they decide themselves.
+          { cron: '0 * * * * *', queue: SETTLEMENT_QUEUE, limit: 1, silent: { info: true } },
+          { cron: '*/10 * * * * *', queue: EMAIL_QUEUE, limit: 1, silent: { info: true } },
         ]
       : [],
   }

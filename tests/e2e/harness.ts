@@ -11,12 +11,13 @@ import { freePort } from '../../src/db/embedded'
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const CHROMIUM = '/usr/bin/chromium'
 export const artifactsDir = path.join(projectRoot, 'test-artifacts', 'e2e')
+/** The production server as `npm start` runs it (built by `npm run build`). */
+const SERVER_BUNDLE = path.join(projectRoot, 'dist', 'server.mjs')
 
 /** Throws (the test fails, it is not skipped) when the production build or Chromium is missing. */
 export function checkPrerequisites() {
-  const buildId = path.join(projectRoot, '.next', 'BUILD_ID')
-  if (!fs.existsSync(buildId)) {
-    throw new Error(`No production build (${buildId} is missing): run \`npm run build\` first.`)
+  for (const built of [path.join(projectRoot, '.next', 'BUILD_ID'), SERVER_BUNDLE]) {
+    if (!fs.existsSync(built)) throw new Error(`No production build (${built} is missing): run \`npm run build\` first.`)
   }
   try {
     fs.accessSync(CHROMIUM, fs.constants.X_OK)
@@ -39,25 +40,7 @@ export type ServerOptions = { databaseUrl: string; secret: string; workDir: stri
 
 export type RunningServer = { base: string; port: number; stop: () => Promise<void>; log: () => string }
 
-// Node 20 + tsx: a process may exit with 13 ("unsettled top-level await") while its module graph loads
-// under CPU load, before any of our code ran (see src/seed/runCommand.mjs). Safe to start again.
-const UNSETTLED_TOP_LEVEL_AWAIT = 13
-const START_ATTEMPTS = 3
 const READY_TIMEOUT_MS = 90_000
-
-/** Starts `node --import tsx src/server.ts` in production mode and waits for GET /healthz → 200. */
-export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  let lastError: Error | undefined
-  for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-    try {
-      return await startOnce(options, attempt)
-    } catch (err) {
-      lastError = err as Error
-      if (!(err instanceof EarlyExit) || err.code !== UNSETTLED_TOP_LEVEL_AWAIT) throw err
-    }
-  }
-  throw lastError
-}
 
 class EarlyExit extends Error {
   constructor(
@@ -69,13 +52,14 @@ class EarlyExit extends Error {
   }
 }
 
-async function startOnce(options: ServerOptions, attempt: number): Promise<RunningServer> {
+/** Starts the production server as `npm start` does (`node dist/server.mjs`), waits for GET /healthz → 200. */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const port = await freePort()
   const base = `http://localhost:${port}`
   let output = ''
   const logStream = fs.createWriteStream(options.logFile, { flags: 'a' })
-  logStream.write(`--- start attempt ${attempt}, port ${port} ---\n`)
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  logStream.write(`--- start, port ${port} ---\n`)
+  const child = spawn(process.execPath, ['--enable-source-maps', SERVER_BUNDLE], {
     cwd: projectRoot,
     env: childEnv({
       NODE_ENV: 'production',

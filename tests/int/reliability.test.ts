@@ -183,14 +183,16 @@ describe('reliability', () => {
   }, 180_000)
 
   it('SIGTERM while checkouts are charging: they finish (201, paid), new connections are refused, the process exits 0', async () => {
-    await db.query(`INSERT INTO stock (product_id, store_id, quantity) VALUES ('SOAP', 2, 10)`)
+    // A pickup point of its own, so the orders counted are this test's.
+    await db.query(`INSERT INTO stores (id, name, address) VALUES (3, 'Three', 'Street 3')`)
+    await db.query(`INSERT INTO stock (product_id, store_id, quantity) VALUES ('SOAP', 3, 10)`)
     const server = await startServer({ PAYMENT_STUB_LATENCY_MS: '1500' })
     const tokens = await buyersWithCarts(server.url, 3, { SOAP: 1 })
     const inFlight = tokens.map((token) =>
-      call(server.url, 'POST', '/api/checkout', { pickupPoint: 2, contact, paymentToken: 'tok_visa' }, token),
+      call(server.url, 'POST', '/api/checkout', { pickupPoint: 3, contact, paymentToken: 'tok_visa' }, token),
     )
     for (let i = 0; i < 100; i++) {
-      const { rows } = await db.query(`SELECT count(*)::int AS n FROM orders WHERE pickup_point_id = 2 AND status = 'awaiting_payment'`)
+      const { rows } = await db.query(`SELECT count(*)::int AS n FROM orders WHERE pickup_point_id = 3 AND status = 'awaiting_payment'`)
       if (rows[0].n === 3) break
       await new Promise((r) => setTimeout(r, 50))
     }
@@ -201,9 +203,9 @@ describe('reliability', () => {
     const answers = await Promise.all(inFlight)
     expect(answers.map((a) => a.status)).toEqual([201, 201, 201])
     expect(await exited).toBe(0)
-    expect((await db.query(`SELECT status, count(*)::int AS n FROM orders WHERE pickup_point_id = 2 GROUP BY status`)).rows).toEqual([
+    expect((await db.query(`SELECT status, count(*)::int AS n FROM orders WHERE pickup_point_id = 3 GROUP BY status`)).rows).toEqual([
       { status: 'paid', n: 3 },
     ])
-    expect((await db.query(`SELECT quantity::text AS q FROM stock WHERE product_id = 'SOAP' AND store_id = 2`)).rows).toEqual([{ q: '7' }])
+    expect((await db.query(`SELECT quantity::text AS q FROM stock WHERE product_id = 'SOAP' AND store_id = 3`)).rows).toEqual([{ q: '7' }])
   }, 120_000)
 })

@@ -8,6 +8,7 @@ import { buildShopConfig } from './config'
 import { provideDatabase, type ShopDatabase } from './db/database'
 import { closePool, migrateDatabase, watchPool } from './db/migrate'
 import { env } from './env'
+import { dropAbandonedJobs } from './jobs'
 import { closePaymentGateway } from './payments'
 import { seedDemoData } from './seed/demo'
 
@@ -25,17 +26,25 @@ export async function bootShop({
   await migrateDatabase(payload)
   if (seedDemo) await seedDemoData(payload)
   // Scheduled jobs start only once the schema exists, and at boot rather than on the first request.
-  if (withJobs) await getPayload({ config, cron: true })
-  return running(payload, database)
+  let sweeper: NodeJS.Timeout | undefined
+  if (withJobs) {
+    await getPayload({ config, cron: true })
+    const sweep = () =>
+      dropAbandonedJobs(payload).catch((err) => payload.logger.warn(`Could not check for abandoned jobs: ${(err as Error).message}`))
+    await sweep()
+    sweeper = setInterval(sweep, 60_000).unref()
+  }
+  return running(payload, database, () => clearInterval(sweeper))
 }
 
-function running(payload: Payload, database: ShopDatabase): RunningShop {
+function running(payload: Payload, database: ShopDatabase, stopTimers: () => void): RunningShop {
   let stopped = false
   return {
     payload,
     stop: async () => {
       if (stopped) return
       stopped = true
+      stopTimers()
       await payload.destroy().catch(() => {})
       await closePaymentGateway(payload)
       await closeAuthRateLimit(payload)

@@ -127,20 +127,21 @@ export function createApp(payload: Payload, { api: serveApi = true }: { api?: bo
 
   // Without it (API_VIA=next), /api falls through to Next's route: for the benchmark's comparison.
   const catalogue = new CatalogueCache()
-  // Answers under way, each until its response is handed to the OS (or its connection dies): a graceful
-  // stop waits for them (closeGracefully below).
-  const inFlight = new Set<Promise<void>>()
+  // Answers under way, each until its handler has finished (a checkout whose client went away still
+  // finishes its steps) and its response is handed to the OS: a graceful stop waits for them.
+  const inFlight = new Set<Promise<unknown>>()
   if (serveApi) app.all('/api/{*rest}', (req, res) => {
-    const answered = new Promise<void>((resolve) => res.once('close', resolve))
-    inFlight.add(answered)
-    void answered.then(() => inFlight.delete(answered))
-    api(payload, req, res, catalogue).catch((err) => {
+    const closed = new Promise<void>((resolve) => res.once('close', resolve))
+    const handled = api(payload, req, res, catalogue).catch((err) => {
       payload.logger.error({ err }, 'Failed to answer /api')
       if (!res.headersSent) jsonError(res, 500, 'Something went wrong.')
       else res.destroy()
     })
+    const answering = Promise.all([handled, closed])
+    inFlight.add(answering)
+    void answering.then(() => inFlight.delete(answering))
   })
-  app.locals.apiInFlight = () => [...inFlight]
+  app.locals.apiInFlight = inFlight
 
   app.get('/', (_req, res) => {
     res.json({ shop: '100am shop', api: '/api', admin: '/admin', health: '/healthz' })
@@ -156,9 +157,13 @@ export function createApp(payload: Payload, { api: serveApi = true }: { api?: bo
  */
 export async function closeGracefully(app: Express, server: Server, graceMs = 10_000) {
   server.close()
-  const inFlight = (app.locals.apiInFlight as () => Promise<void>[])()
-  let timer: NodeJS.Timeout | undefined
-  await Promise.race([Promise.allSettled(inFlight), new Promise((r) => (timer = setTimeout(r, graceMs)))])
-  clearTimeout(timer)
+  const inFlight = app.locals.apiInFlight as Set<Promise<unknown>>
+  const deadline = Date.now() + graceMs
+  // Again until none is left: a keep-alive connection may bring one more request while others finish.
+  while (inFlight.size > 0 && Date.now() < deadline) {
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([Promise.allSettled([...inFlight]), new Promise((r) => (timer = setTimeout(r, deadline - Date.now())))])
+    clearTimeout(timer)
+  }
   server.closeAllConnections()
 }

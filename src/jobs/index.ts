@@ -1,9 +1,10 @@
 // Background work on Payload's jobs queue: the settlement of unfinished orders (scheduled every minute)
 // and the confirmation emails of paid orders (every 10 s). Crons run only in the server process (see boot.ts).
-import type { JobsConfig, PayloadRequest } from 'payload'
+import type { JobsConfig, Payload, PayloadRequest } from 'payload'
 import { createLocalReq } from 'payload'
 
 import { isAdminUser } from '../access'
+import { execute, sql } from '../db/sql'
 import { CONFIRMATION_TASK, EMAIL_QUEUE, sendDueConfirmations } from '../shop/confirmation'
 import { settleOrders } from '../shop/settlement'
 
@@ -65,4 +66,25 @@ export function shopJobs({ autoRun }: { autoRun: boolean }): JobsConfig {
         ]
       : [],
   }
+}
+
+/** Longer than any run of our tasks can take (settlement: one batch; emails: 8 s plus one send ≤ 2 min). */
+const ABANDONED_AFTER = sql`interval '15 minutes'`
+
+/**
+ * Payload queues a scheduled task again only while none of its jobs is queued or running, and never picks
+ * up a job still marked `processing`: a process that dies during a run would stop that task for good (no
+ * more settlement, no more emails). Our tasks are idempotent sweeps, so a job left `processing` for longer
+ * than any run takes is deleted; the next cron tick queues a fresh one, which redoes whatever was left.
+ */
+export async function dropAbandonedJobs(payload: Payload): Promise<number> {
+  const { rowCount } = await execute(
+    await createLocalReq({}, payload),
+    sql`DELETE FROM payload_jobs
+        WHERE processing AND completed_at IS NULL
+          AND task_slug::text IN (${SETTLEMENT_TASK}, ${CONFIRMATION_TASK})
+          AND updated_at < now() - ${ABANDONED_AFTER}`,
+  )
+  if (rowCount > 0) payload.logger.warn(`Dropped ${rowCount} job(s) left running by a process that stopped; they run again on schedule`)
+  return rowCount
 }

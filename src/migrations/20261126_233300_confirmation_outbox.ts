@@ -12,12 +12,13 @@ export async function up({ db }: MigrateUpArgs): Promise<void> {
     ADD COLUMN "confirmation_attempts" integer DEFAULT 0 NOT NULL,
     ADD COLUMN "confirmation_next_at" timestamp(3) with time zone;
 
-  -- Paid before this migration: already sent, unless the old job for it is still waiting.
+  -- Paid before this migration: already sent, unless the old job for it is still waiting to be tried
+  -- (a job that failed for good stays failed: its email is not sent days late).
   UPDATE "orders" o SET "confirmation_sent_at" = COALESCE(o."paid_at", now())
   WHERE o."status" = 'paid'
     AND NOT EXISTS (
       SELECT 1 FROM "payload_jobs" j
-      WHERE j."task_slug" = 'sendOrderConfirmation' AND j."completed_at" IS NULL
+      WHERE j."task_slug" = 'sendOrderConfirmation' AND j."completed_at" IS NULL AND j."has_error" IS NOT TRUE
         AND j."input"->>'orderId' = o."id"::text
     );
   DELETE FROM "payload_jobs" WHERE "task_slug" = 'sendOrderConfirmation';

@@ -21,46 +21,43 @@ const FIRST_LEASE_MINUTES = 10
 export type ConfirmationReport = { sent: number; failed: number }
 
 /**
- * Sends the confirmation emails that are due: batches of `batch`, until none is left or `budgetMs` is
- * spent (the next run picks up the rest), so a burst of orders does not wait for many runs.
+ * Sends the confirmation emails that are due, one claim at a time, until none is left or `budgetMs` is
+ * spent (the next run picks up the rest). One at a time keeps every lease (10 min) longer than the one send
+ * it covers (the SMTP timeouts bound a send to 2 min), so a slow mail server cannot make a lease run out
+ * while its email is still waiting in a batch.
  */
-export async function sendDueConfirmations(req: PayloadRequest, { batch = 50, budgetMs = 8_000 } = {}): Promise<ConfirmationReport> {
+export async function sendDueConfirmations(req: PayloadRequest, { budgetMs = 8_000 } = {}): Promise<ConfirmationReport> {
   const report: ConfirmationReport = { sent: 0, failed: 0 }
   const started = Date.now()
-  for (;;) {
-    const claimed = await sendBatch(req, batch, report)
-    if (claimed < batch || Date.now() - started > budgetMs) return report
-  }
-}
-
-async function sendBatch(req: PayloadRequest, limit: number, report: ConfirmationReport): Promise<number> {
-  // A claim is a lease: the email is not due again until confirmation_next_at, whoever claimed it.
-  const { rows: claimed } = await execute<{ id: number; attempt: number }>(
-    req,
-    sql`UPDATE orders SET confirmation_attempts = confirmation_attempts + 1,
-               confirmation_next_at = now() + make_interval(mins => ${FIRST_LEASE_MINUTES} * power(2, confirmation_attempts)::int)
-        WHERE id IN (SELECT id FROM orders
-                     WHERE status = 'paid' AND confirmation_sent_at IS NULL
-                       AND confirmation_attempts < ${CONFIRMATION_ATTEMPTS}
-                       AND (confirmation_next_at IS NULL OR confirmation_next_at <= now())
-                     ORDER BY paid_at LIMIT ${limit}
-                     FOR UPDATE SKIP LOCKED)
-        RETURNING id, confirmation_attempts AS attempt`,
-  )
-  for (const { id, attempt } of claimed) {
+  do {
+    // A claim is a lease: the email is not due again until confirmation_next_at, whoever claimed it.
+    const { rows } = await execute<{ id: number; attempt: number }>(
+      req,
+      sql`UPDATE orders SET confirmation_attempts = confirmation_attempts + 1,
+                 confirmation_next_at = now() + make_interval(mins => ${FIRST_LEASE_MINUTES} * power(2, confirmation_attempts)::int)
+          WHERE id = (SELECT id FROM orders
+                      WHERE status = 'paid' AND confirmation_sent_at IS NULL
+                        AND confirmation_attempts < ${CONFIRMATION_ATTEMPTS}
+                        AND (confirmation_next_at IS NULL OR confirmation_next_at <= now())
+                      ORDER BY paid_at LIMIT 1
+                      FOR UPDATE SKIP LOCKED)
+          RETURNING id, confirmation_attempts AS attempt`,
+    )
+    const claimed = rows[0]
+    if (!claimed) break
     try {
-      await sendOrderConfirmation(req, id)
-      await execute(req, sql`UPDATE orders SET confirmation_sent_at = now() WHERE id = ${id}`)
+      await sendOrderConfirmation(req, claimed.id)
+      await execute(req, sql`UPDATE orders SET confirmation_sent_at = now() WHERE id = ${claimed.id}`)
       report.sent++
     } catch (err) {
       report.failed++
-      const last = attempt >= CONFIRMATION_ATTEMPTS
+      const last = claimed.attempt >= CONFIRMATION_ATTEMPTS
       req.payload.logger[last ? 'error' : 'warn'](
-        `Confirmation email of order ${id} failed (attempt ${attempt} of ${CONFIRMATION_ATTEMPTS}${last ? ', giving up' : ''}): ${(err as Error).message}`,
+        `Confirmation email of order ${claimed.id} failed (attempt ${claimed.attempt} of ${CONFIRMATION_ATTEMPTS}${last ? ', giving up' : ''}): ${(err as Error).message}`,
       )
     }
-  }
-  return claimed.length
+  } while (Date.now() - started < budgetMs)
+  return report
 }
 
 const escapeHtml = (text: string) =>

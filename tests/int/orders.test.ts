@@ -266,9 +266,10 @@ describe('confirmation email', () => {
     }
   })
 
-  it('a burst is sent in batches until none is left, within one run', async () => {
+  it('a run stops when its time budget is spent, after at least one email; the next run sends the rest', async () => {
     const orders = [await placeOrder(stranger, { MILK: 1 }), await placeOrder(buyer, { MILK: 1 }), await placeOrder(stranger, { MILK: 1 })]
-    expect(await sendDueConfirmations(await createLocalReq({}, shop.payload), { batch: 2 })).toEqual({ sent: 3, failed: 0 })
+    expect(await sendDueConfirmations(await createLocalReq({}, shop.payload), { budgetMs: 0 })).toEqual({ sent: 1, failed: 0 })
+    expect(await sendDue()).toEqual({ sent: 2, failed: 0 })
     for (const order of orders) expect(mailsAbout(order.number)).toHaveLength(1)
   })
 
@@ -297,9 +298,25 @@ describe('confirmation email', () => {
     expect(mailsAbout(cancelled.number)).toEqual([])
   })
 
-  it('gives up after its attempts, and says so in the log', async () => {
+  it('gives up after its last attempt fails, and says so in the log', async () => {
     const order = await placeOrder(stranger, { MILK: 1 })
-    await sqlRows(shop, 'UPDATE orders SET confirmation_attempts = $2 WHERE id = $1', [order.id, CONFIRMATION_ATTEMPTS])
+    await sqlRows(shop, 'UPDATE orders SET confirmation_attempts = $2 WHERE id = $1', [order.id, CONFIRMATION_ATTEMPTS - 1])
+    const { sendEmail } = shop.payload
+    const logError = shop.payload.logger.error
+    const errors: string[] = []
+    shop.payload.sendEmail = async () => {
+      throw new Error('mail server refused the connection')
+    }
+    shop.payload.logger.error = ((message: unknown) => void errors.push(String(message))) as typeof logError
+    try {
+      expect(await sendDue()).toEqual({ sent: 0, failed: 1 })
+    } finally {
+      shop.payload.sendEmail = sendEmail
+      shop.payload.logger.error = logError
+    }
+    expect(errors).toEqual([expect.stringMatching(new RegExp(`order ${order.id} failed \\(attempt ${CONFIRMATION_ATTEMPTS} of ${CONFIRMATION_ATTEMPTS}, giving up\\)`))])
+    // Its lease runs out, and still nothing is sent: it was the last attempt.
+    await sqlRows(shop, "UPDATE orders SET confirmation_next_at = now() - interval '1 second' WHERE id = $1", [order.id])
     expect(await sendDue()).toEqual({ sent: 0, failed: 0 })
     expect(mailsAbout(order.number)).toEqual([])
     expect(await outbox(order.id)).toEqual({ sent: false, attempts: CONFIRMATION_ATTEMPTS, leased: false })

@@ -6,7 +6,8 @@ import { getPayload } from 'payload'
 import { buildShopConfig } from '../../src/config'
 import { closePool } from '../../src/db/migrate'
 import { env } from '../../src/env'
-import { SETTLEMENT_QUEUE, SETTLEMENT_TASK } from '../../src/jobs'
+import { dropAbandonedJobs, SETTLEMENT_QUEUE, SETTLEMENT_TASK } from '../../src/jobs'
+import { CONFIRMATION_TASK, EMAIL_QUEUE } from '../../src/shop/confirmation'
 import { settleOrders } from '../../src/shop/settlement'
 import { type Catalogue, contact, fillCart, seedCatalogue, stockAt } from '../helpers/fixtures'
 import { createAdmin, registerBuyer, sqlRows, startTestShop, type Account, type TestShop } from '../helpers/shop'
@@ -146,5 +147,24 @@ describe('settlement job', () => {
       await server.destroy()
       await closePool(server)
     }
+  })
+
+  it('a job left running by a process that died is dropped after 15 min, so the schedule is not blocked for good', async () => {
+    await sqlRows(shop, 'DELETE FROM payload_jobs')
+    const queue = (task: typeof SETTLEMENT_TASK | typeof CONFIRMATION_TASK, q: string) =>
+      shop.payload.jobs.queue({ task, input: {}, queue: q, meta: { scheduled: true } }).then((job) => Number(job.id))
+    const abandoned = await queue(SETTLEMENT_TASK, SETTLEMENT_QUEUE)
+    const abandonedEmails = await queue(CONFIRMATION_TASK, EMAIL_QUEUE)
+    const runningNow = await queue(SETTLEMENT_TASK, SETTLEMENT_QUEUE)
+    const waiting = await queue(CONFIRMATION_TASK, EMAIL_QUEUE)
+    await sqlRows(shop, "UPDATE payload_jobs SET processing = true, updated_at = now() - interval '16 minutes' WHERE id = ANY($1)", [[abandoned, abandonedEmails]])
+    await sqlRows(shop, "UPDATE payload_jobs SET processing = true, updated_at = now() - interval '1 minute' WHERE id = $1", [runningNow])
+    await sqlRows(shop, "UPDATE payload_jobs SET updated_at = now() - interval '1 hour' WHERE id = $1", [waiting])
+
+    expect(await dropAbandonedJobs(shop.payload)).toBe(2)
+    const left = await sqlRows<{ id: number }>(shop, 'SELECT id FROM payload_jobs ORDER BY id')
+    expect(left.map((j) => j.id)).toEqual([runningNow, waiting])
+    expect(await dropAbandonedJobs(shop.payload)).toBe(0)
+    await sqlRows(shop, 'DELETE FROM payload_jobs')
   })
 })

@@ -1,4 +1,6 @@
 // The PNG encoder of pickup QR codes: a valid 1-bit PNG whose pixels are exactly the code's modules.
+import zlib from 'node:zlib'
+
 import { describe, expect, it } from '@jest/globals'
 import { PNG } from 'pngjs'
 import QRCode from 'qrcode'
@@ -35,5 +37,21 @@ describe('QR code PNGs', () => {
       }
     }
     expect(mismatches).toBe(0)
+  })
+
+  it('carries the right CRC on every chunk: IHDR, IDAT, IEND', () => {
+    const png = qrPng('ABCD-2345.abcdefghijklmnopqrstuv')
+    const chunks: Array<{ type: string; crcOk: boolean }> = []
+    for (let offset = 8; offset < png.length; ) {
+      const length = png.readUInt32BE(offset)
+      const body = png.subarray(offset + 4, offset + 8 + length)
+      chunks.push({ type: body.subarray(0, 4).toString('latin1'), crcOk: png.readUInt32BE(offset + 8 + length) === zlib.crc32(body) })
+      offset += 12 + length
+    }
+    expect(chunks).toEqual([
+      { type: 'IHDR', crcOk: true },
+      { type: 'IDAT', crcOk: true },
+      { type: 'IEND', crcOk: true },
+    ])
   })
 })

@@ -46,8 +46,12 @@ export async function closePool(payload: Payload) {
     _idle?: Array<{ client: unknown }>
     ended?: boolean
     end: () => Promise<void>
+    on: (event: 'error', listener: (err: Error) => void) => void
   }
   if (!pool || pool.ended) return
+  // end() resolves before its connections have finished closing; a server that drops them meanwhile
+  // (a database dropped or stopped right after) would otherwise raise an unhandled 'error' on the pool.
+  pool.on('error', () => {})
   const idle = new Set((pool._idle ?? []).map((i) => i.client))
   for (const client of pool._clients ?? []) {
     if (!idle.has(client)) {

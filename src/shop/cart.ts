@@ -60,25 +60,10 @@ function checkQuantity(product: SellableProduct, quantity: number, { allowZero =
   return milli
 }
 
-export async function viewCart(req: PayloadRequest, buyer: Buyer): Promise<CartView> {
-  const { rows } = await execute<{
-    sku: string
-    name: string
-    unit: string
-    step: string
-    quantity: string
-    price: string
-    active: boolean
-  }>(
-    req,
-    sql`SELECT l.product_id AS sku, p.name, p.unit, p.quantity_step::text AS step, l.quantity::text AS quantity,
-               p.price::text AS price, p.active
-        FROM carts c
-        JOIN cart_lines l ON l.cart_id = c.id
-        JOIN products p ON p.id = l.product_id
-        WHERE c.buyer_id = ${buyer.id}
-        ORDER BY l.created_at, l.id`,
-  )
+type CartRow = { sku: string; name: string; unit: string; step: string; quantity: string; price: string; active: boolean }
+
+/** Prices the lines from the products as they are now. */
+function pricedCart(rows: CartRow[]): CartView {
   const items = rows.map((row): CartLine => {
     const quantity = toMilli(row.quantity)!
     const unitPrice = Number(row.price)
@@ -97,29 +82,57 @@ export async function viewCart(req: PayloadRequest, buyer: Buyer): Promise<CartV
   return { items, total: sumMinor(items.map((i) => i.lineTotal)), currency: env.currency }
 }
 
-/** Adds to the line (creating the cart and the line if needed) in one statement. */
+export async function viewCart(req: PayloadRequest, buyer: Buyer): Promise<CartView> {
+  const { rows } = await execute<CartRow>(
+    req,
+    sql`SELECT l.product_id AS sku, p.name, p.unit, p.quantity_step::text AS step, l.quantity::text AS quantity,
+               p.price::text AS price, p.active
+        FROM carts c
+        JOIN cart_lines l ON l.cart_id = c.id
+        JOIN products p ON p.id = l.product_id
+        WHERE c.buyer_id = ${buyer.id}
+        ORDER BY l.created_at, l.id`,
+  )
+  return pricedCart(rows)
+}
+
+/**
+ * Adds to the line (creating the cart and the line if needed) and answers with the cart, in one statement:
+ * the upsert is one targeted write, and the cart it answers with is the other lines as they were plus the
+ * line as the upsert left it (a statement does not see its own writes in its other parts).
+ */
 export async function addToCart(req: PayloadRequest, buyer: Buyer, sku: string, quantity: number): Promise<CartView> {
   const product = await sellableProduct(req, sku)
   const amount = formatMilli(checkQuantity(product, quantity))
   const cap = String(MAX_LINE_QUANTITY)
-  const { rowCount } = await execute(
+  const { rows } = await execute<CartRow & { added: boolean }>(
     req,
     sql`WITH cart AS (
           INSERT INTO carts (buyer_id) VALUES (${buyer.id})
           ON CONFLICT (buyer_id) DO UPDATE SET updated_at = now()
           RETURNING id
+        ), added AS (
+          INSERT INTO cart_lines (cart_id, product_id, quantity)
+          SELECT cart.id, ${product.id}, ${amount}::numeric FROM cart
+          ON CONFLICT (cart_id, product_id) DO UPDATE
+            SET quantity = cart_lines.quantity + EXCLUDED.quantity, updated_at = now()
+            WHERE cart_lines.quantity + EXCLUDED.quantity <= ${cap}::numeric
+          RETURNING id, product_id, quantity, created_at
+        ), lines AS (
+          SELECT l.id, l.product_id, l.quantity, l.created_at, false AS added
+          FROM cart_lines l WHERE l.cart_id = (SELECT id FROM cart) AND l.product_id <> ${product.id}
+          UNION ALL
+          SELECT id, product_id, quantity, created_at, true FROM added
         )
-        INSERT INTO cart_lines (cart_id, product_id, quantity)
-        SELECT cart.id, ${product.id}, ${amount}::numeric FROM cart
-        ON CONFLICT (cart_id, product_id) DO UPDATE
-          SET quantity = cart_lines.quantity + EXCLUDED.quantity, updated_at = now()
-          WHERE cart_lines.quantity + EXCLUDED.quantity <= ${cap}::numeric
-        RETURNING quantity`,
+        SELECT l.product_id AS sku, p.name, p.unit, p.quantity_step::text AS step, l.quantity::text AS quantity,
+               p.price::text AS price, p.active, l.added
+        FROM lines l JOIN products p ON p.id = l.product_id
+        ORDER BY l.created_at, l.id`,
   )
-  if (rowCount === 0) {
+  if (!rows.some((row) => row.added)) {
     throw new BadRequest(`A cart line may hold at most ${MAX_LINE_QUANTITY} ${product.unit}`, { field: 'quantity' })
   }
-  return viewCart(req, buyer)
+  return pricedCart(rows)
 }
 
 /** Sets the line's quantity; 0 removes it. */

@@ -137,6 +137,22 @@ describe('cart', () => {
     expect(await linesOf(buyer)).toEqual(before)
   })
 
+  it('an add answers with the whole cart as it now is: the other lines in their order, the added line summed', async () => {
+    const buyer = await registerBuyer(shop)
+    await shop.api.post('/api/cart/items', { sku: 'APPLES', quantity: 0.1 }, { token: buyer.token })
+    await shop.api.post('/api/cart/items', { sku: 'MILK', quantity: 1 }, { token: buyer.token })
+    const added = await shop.api.post('/api/cart/items', { sku: 'APPLES', quantity: 0.2 }, { token: buyer.token })
+    expect(added.status).toBe(200)
+    expect(added.body.items.map((i: { sku: string; quantity: number }) => [i.sku, i.quantity])).toEqual([
+      ['APPLES', 0.3],
+      ['MILK', 1],
+    ])
+    expect(added.body).toEqual((await shop.api.get('/api/cart', { token: buyer.token })).body)
+    const again = await shop.api.post('/api/cart/items', { sku: 'MILK', quantity: 2 }, { token: buyer.token })
+    expect(again.body).toEqual((await shop.api.get('/api/cart', { token: buyer.token })).body)
+    expect(again.body.total).toBe(5997 + 3 * 8990)
+  })
+
   it('caps a line: adds that would pass the cap are refused', async () => {
     const buyer = await registerBuyer(shop)
     expect((await shop.api.post('/api/cart/items', { sku: 'MILK', quantity: 9999 }, { token: buyer.token })).status).toBe(200)

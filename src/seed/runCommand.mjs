@@ -1,7 +1,8 @@
 // Runs a one-shot TypeScript command (create-admin) under tsx, again if Node quits it while still loading.
-// Why: on Node 20, tsx's off-thread module hooks occasionally drop an answer while the module graph loads
-// under CPU load; Node then exits with code 13 ("unsettled top-level await") before any of our code ran
-// (seen in CI, about 1 run in 50 on a busy machine). Our commands are safe to repeat.
+// Why: on Node 20 a process occasionally exits with code 13 ("unsettled top-level await") while the module
+// graph of Payload, Next and their dependencies loads under CPU load, before any of our code ran (seen in
+// CI, about 1 run in 50; with plain node and a bundled server too, see src/launch.mjs). Our commands are
+// safe to repeat.
 import { spawnSync } from 'node:child_process'
 
 const UNSETTLED_TOP_LEVEL_AWAIT = 13

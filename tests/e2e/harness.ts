@@ -41,6 +41,24 @@ export type ServerOptions = { databaseUrl: string; secret: string; workDir: stri
 export type RunningServer = { base: string; port: number; stop: () => Promise<void>; log: () => string }
 
 const READY_TIMEOUT_MS = 90_000
+// Node 20 may quit a process with 13 ("unsettled top-level await") while its module graph loads under CPU
+// load, before any of our code ran (see src/launch.mjs, which `npm start` goes through). Safe to start again.
+const UNSETTLED_TOP_LEVEL_AWAIT = 13
+const START_ATTEMPTS = 3
+
+/** Starts the production server as `npm start` does (`dist/server.mjs`), waits for GET /healthz → 200. */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  let lastError: Error | undefined
+  for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+    try {
+      return await startOnce(options, attempt)
+    } catch (err) {
+      lastError = err as Error
+      if (!(err instanceof EarlyExit) || err.code !== UNSETTLED_TOP_LEVEL_AWAIT) throw err
+    }
+  }
+  throw lastError
+}
 
 class EarlyExit extends Error {
   constructor(
@@ -52,14 +70,13 @@ class EarlyExit extends Error {
   }
 }
 
-/** Starts the production server as `npm start` does (`node dist/server.mjs`), waits for GET /healthz → 200. */
-export async function startServer(options: ServerOptions): Promise<RunningServer> {
+async function startOnce(options: ServerOptions, attempt: number): Promise<RunningServer> {
   const port = await freePort()
   const base = `http://localhost:${port}`
   let output = ''
   const logStream = fs.createWriteStream(options.logFile, { flags: 'a' })
-  logStream.write(`--- start, port ${port} ---\n`)
-  const child = spawn(process.execPath, ['--enable-source-maps', SERVER_BUNDLE], {
+  logStream.write(`--- start attempt ${attempt}, port ${port} ---\n`)
+  const child = spawn(process.execPath, [SERVER_BUNDLE], {
     cwd: projectRoot,
     env: childEnv({
       NODE_ENV: 'production',

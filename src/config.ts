@@ -7,6 +7,7 @@ import { lexicalEditor } from '@payloadcms/richtext-lexical'
 import { en } from '@payloadcms/translations/languages/en'
 import { ru } from '@payloadcms/translations/languages/ru'
 import { buildConfig } from 'payload'
+import type { DestinationStream } from 'pino'
 import sharp from 'sharp'
 
 import { CartLines } from './collections/cartLines'
@@ -20,8 +21,9 @@ import { Stores } from './collections/stores'
 import { Users } from './collections/users'
 import { shopEmailAdapter } from './email/adapter'
 import { env, projectRoot } from './env'
+import { createShopLogger } from './logging'
+import { rootEndpoints } from './api/routes'
 import { shopJobs } from './jobs'
-import { shopEndpoints } from './shop/endpoints'
 import { mapInfrastructureErrors } from './shop/errorResponses'
 
 // From the project root, not this file's URL: the production server runs as one bundled file in dist/.
@@ -30,11 +32,14 @@ const srcDir = path.join(projectRoot, 'src')
 export type ShopConfigOptions = {
   databaseUrl: string | undefined
   poolMax?: number
+  /** Where log lines go (stdout when unset; tests capture them). */
+  logDestination?: DestinationStream
+  logLevel?: string
   /** Run the job queues on their crons (in the server; tests run jobs themselves). */
   autoRunJobs?: boolean
 }
 
-export function buildShopConfig({ databaseUrl, poolMax = env.dbPoolMax, autoRunJobs = !env.isTest }: ShopConfigOptions) {
+export function buildShopConfig({ databaseUrl, poolMax = env.dbPoolMax, autoRunJobs = !env.isTest, logDestination, logLevel = env.logLevel }: ShopConfigOptions) {
   return buildConfig({
     secret: env.secret,
     admin: {
@@ -57,8 +62,9 @@ export function buildShopConfig({ databaseUrl, poolMax = env.dbPoolMax, autoRunJ
     upload: { limits: { fileSize: MEDIA_MAX_BYTES } },
     typescript: { outputFile: path.join(srcDir, 'payload-types.ts'), autoGenerate: false },
     telemetry: false,
-    logger: { options: { level: env.logLevel } },
-    // A client's mistake is not a server error: log it at info level, without a stack trace.
+    logger: createShopLogger({ level: logLevel, destination: logDestination }),
+    // A client's mistake is not a server error: logged at info level, without a stack trace (Payload's own
+    // errors by name here; every other 4xx is moved to warn by the logger, see src/logging.ts).
     loggingLevels: Object.fromEntries(
       [
         'AuthenticationError', 'BadRequest', 'Conflict', 'Forbidden', 'LockedAuth', 'NotFound',
@@ -66,7 +72,7 @@ export function buildShopConfig({ databaseUrl, poolMax = env.dbPoolMax, autoRunJ
         'OutOfStock', 'TotalChanged', 'PaymentDeclined', 'PaymentPending', 'IdempotencyKeyReused', 'TooManyRequests',
       ].map((name) => [name, 'info' as const]),
     ),
-    endpoints: [...shopEndpoints], // a copy: Payload appends its own endpoints to this array
+    endpoints: rootEndpoints(), // a fresh array: Payload appends its own endpoints to it
     jobs: shopJobs({ autoRun: autoRunJobs }),
     email: shopEmailAdapter(),
     hooks: { afterError: [mapInfrastructureErrors] },

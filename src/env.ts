@@ -6,19 +6,25 @@ import { z } from 'zod'
 
 export const projectRoot = process.cwd()
 
-const intFromEnv = (fallback: number, min = 0) =>
+const intFromEnv = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z
     .string()
     .optional()
     .transform((v, ctx) => {
       if (v === undefined || v.trim() === '') return fallback
       const n = Number(v)
-      if (!Number.isInteger(n) || n < min) {
-        ctx.addIssue({ code: 'custom', message: `must be an integer >= ${min}` })
+      if (!Number.isInteger(n) || n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: max === Number.MAX_SAFE_INTEGER ? `must be an integer >= ${min}` : `must be an integer from ${min} to ${max}` })
         return z.NEVER
       }
       return n
     })
+
+/**
+ * The longest checkout waits for the gateway. Bounded because a checkout's claim is taken for abandoned
+ * only after the longest time a live process can still spend on it (see checkoutBounds below).
+ */
+export const MAX_PAYMENT_TIMEOUT_MS = 60_000
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -39,7 +45,7 @@ const schema = z.object({
   DB_POOL_MAX: intFromEnv(20, 2),
   // Payment gateway stub: how long it takes to answer, and how long checkout waits for any gateway.
   PAYMENT_STUB_LATENCY_MS: intFromEnv(0),
-  PAYMENT_TIMEOUT_MS: intFromEnv(5000, 1),
+  PAYMENT_TIMEOUT_MS: intFromEnv(5000, 1, MAX_PAYMENT_TIMEOUT_MS),
   // How long an order may wait for its payment before the settlement job asks the gateway and decides.
   RESERVATION_TTL: z
     .string()
@@ -70,6 +76,22 @@ export function durationMs(text: string): number | null {
   const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm' | 'h']
   return Number(match[1]) * factor
 }
+
+/**
+ * How long a checkout may take, step by step, and from that when its claim counts as abandoned.
+ * - reserveMs: from the claim to the start of the charge (the reservation's transaction, its retries and
+ *   the waits for locks). Checkout does not start a charge later than this after its claim: it gives up.
+ * - the charge itself ends within the payment timeout (checkout stops waiting then).
+ * - marginMs: timers firing late on a loaded machine, and the two clocks (PostgreSQL's, which dates the
+ *   claim, and the process's, which times the steps) ticking a little apart.
+ * A claim older than the sum belongs to no live process: none can still be about to charge for it.
+ */
+export function checkoutBounds(reserveMs = 10_000, marginMs = 15_000) {
+  return { reserveMs, marginMs }
+}
+
+/** When a checkout's claim counts as abandoned (see checkoutBounds). */
+export const claimStaleAfterMs = (e: Pick<Env, 'checkout' | 'payment'> = env) => e.checkout.reserveMs + e.payment.timeoutMs + e.checkout.marginMs
 
 function readSecret(nodeEnv: string, given: string | undefined): string {
   if (given && given.length >= 32) return given
@@ -116,6 +138,7 @@ function load() {
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'warn' : 'info'),
     dbPoolMax: e.DB_POOL_MAX,
     payment: { stubLatencyMs: e.PAYMENT_STUB_LATENCY_MS, timeoutMs: e.PAYMENT_TIMEOUT_MS },
+    checkout: checkoutBounds(),
     reservationTtlMs: e.RESERVATION_TTL,
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, dir: path.resolve(e.MAIL_DIR) },
     authRateLimit: e.AUTH_RATE_LIMIT,

@@ -292,7 +292,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<R
     try {
       await initialise(bin, dataDir, user)
     } catch (err) {
-      throw new Error(`Could not create the embedded PostgreSQL cluster in ${dataDir}: ${(err as Error).message}`)
+      throw new Error(`Could not create the embedded PostgreSQL cluster in ${dataDir}: ${(err as Error).message}`, { cause: err })
     }
   }
 
@@ -331,7 +331,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<R
         await sleep(250)
         continue
       }
-      throw new Error(`Embedded PostgreSQL did not start (${(err as Error).message}). Its output:\n${output || '(none)'}`)
+      throw new Error(`Embedded PostgreSQL did not start (${(err as Error).message}). Its output:\n${output || '(none)'}`, { cause: err })
     }
   }
 }

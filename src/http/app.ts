@@ -12,6 +12,8 @@ import { MEDIA_MAX_BYTES } from '../collections/media'
 import { CLIENT_IP_HEADER } from '../collections/users/rateLimit'
 import { isConnectionError, isSyntaxError } from '../db/errors'
 import { CatalogueCache, catalogueKey, writesCatalogue } from './catalogueCache'
+import { requestLanguage } from '../i18n/language'
+import { tooLarge } from '../i18n/messages'
 import { DATABASE_UNAVAILABLE } from '../shop/errors'
 
 export const JSON_BODY_LIMIT = 100 * 1024
@@ -21,17 +23,80 @@ const jsonError = (res: ExpressResponse, status: number, message: string) =>
   res.status(status).json({ errors: [{ message }] })
 
 /** Reads the body up to `limit` bytes; null when it is larger (the caller answers 413). */
-async function readBody(req: ExpressRequest, limit: number): Promise<Buffer | null> {
+function readBody(req: ExpressRequest, limit: number): Promise<Buffer | null> {
   const declared = Number(req.headers['content-length'] ?? 0)
-  if (declared > limit) return null
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length
-    if (size > limit) return null
-    chunks.push(chunk as Buffer)
-  }
-  return Buffer.concat(chunks)
+  if (declared > limit) return Promise.resolve(null)
+  // Events, not `for await`: leaving a for-await loop early destroys the request and its socket, and the
+  // client would never read the 413.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    const stop = () => {
+      req.off('data', onData)
+      req.off('end', onEnd)
+      req.off('error', onError)
+    }
+    const onData = (chunk: Buffer) => {
+      size += chunk.length
+      if (size > limit) {
+        stop()
+        req.pause()
+        resolve(null)
+      } else chunks.push(chunk)
+    }
+    const onEnd = () => {
+      stop()
+      resolve(Buffer.concat(chunks))
+    }
+    const onError = (err: Error) => {
+      stop()
+      reject(err)
+    }
+    req.on('data', onData)
+    req.once('end', onEnd)
+    req.once('error', onError)
+  })
+}
+
+/** How much of a refused body is still read (and dropped) so that the client gets to read the 413. */
+export const DISCARD_LIMITS = { bytes: 64 * 1024 * 1024, ms: 10_000 }
+
+/**
+ * Reads and drops the rest of a refused body, up to DISCARD_LIMITS: what nginx calls a lingering close.
+ * A server that answers and closes while the client is still sending makes most clients (fetch, browsers)
+ * fail with a broken pipe instead of reading the answer. True when the client sent everything.
+ */
+function discardRest(req: ExpressRequest): Promise<boolean> {
+  if (req.readableEnded) return Promise.resolve(true)
+  return new Promise((resolve) => {
+    let size = 0
+    const finish = (complete: boolean) => {
+      clearTimeout(timer)
+      req.off('data', onData)
+      req.off('end', onEnd)
+      req.off('error', onError)
+      if (!complete) req.pause()
+      resolve(complete)
+    }
+    const onData = (chunk: Buffer) => {
+      size += chunk.length
+      if (size > DISCARD_LIMITS.bytes) finish(false)
+    }
+    const onEnd = () => finish(true)
+    const onError = () => finish(false)
+    const timer = setTimeout(() => finish(false), DISCARD_LIMITS.ms)
+    req.on('data', onData)
+    req.once('end', onEnd)
+    req.once('error', onError)
+    req.resume()
+  })
+}
+
+async function refuseTooLarge(req: ExpressRequest, res: ExpressResponse, kind: 'upload' | 'json') {
+  const complete = await discardRest(req)
+  res.setHeader('Connection', 'close')
+  jsonError(res, 413, tooLarge(kind, requestLanguage(req.headers.cookie, req.headers['accept-language'])))
+  if (!complete) res.once('finish', () => req.socket.destroy())
 }
 
 /** Sends a Web Response through Express (cookies kept apart: Express joins repeated headers otherwise). */
@@ -61,10 +126,7 @@ async function api(payload: Payload, req: ExpressRequest, res: ExpressResponse, 
   let body: Buffer | undefined
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     const read = await readBody(req, limit)
-    if (read === null) {
-      res.setHeader('Connection', 'close')
-      return jsonError(res, 413, `Request body too large (limit ${Math.round(limit / 1024)} KB)`)
-    }
+    if (read === null) return refuseTooLarge(req, res, contentType.startsWith('multipart/') ? 'upload' : 'json')
     body = read
   }
   let response: Response

@@ -3,7 +3,7 @@
 import type { JobsConfig, Payload, PayloadRequest } from 'payload'
 import { createLocalReq } from 'payload'
 
-import { isAdminUser } from '../access'
+import { can, nobody } from '../access'
 import { execute, sql } from '../db/sql'
 import { CONFIRMATION_TASK, EMAIL_QUEUE, sendDueConfirmations } from '../shop/confirmation'
 import { settleOrders } from '../shop/settlement'
@@ -19,17 +19,17 @@ export function shopJobs({ autoRun }: { autoRun: boolean }): JobsConfig {
   return {
     // The REST endpoints /api/payload-jobs/run etc. are for admins only (Payload lets any user by default).
     access: {
-      run: ({ req }) => isAdminUser(req),
-      queue: ({ req }) => isAdminUser(req),
-      cancel: ({ req }) => isAdminUser(req),
+      run: can('jobs.run'),
+      queue: can('jobs.run'),
+      cancel: can('jobs.run'),
     },
     jobsCollectionOverrides: ({ defaultJobsCollection }) => ({
       ...defaultJobsCollection,
       access: {
-        read: ({ req }) => isAdminUser(req),
-        create: () => false,
-        update: () => false,
-        delete: ({ req }) => isAdminUser(req),
+        read: can('jobs.run'),
+        create: nobody,
+        update: nobody,
+        delete: can('jobs.run'),
       },
     }),
     deleteJobOnComplete: true,

@@ -19,7 +19,7 @@ export function paymentGateway(payload: Payload): PaymentGateway {
     const { connectionString } = (payload.db as unknown as PostgresAdapter).poolOptions
     const pool = new pg.Pool({ connectionString, max: 4, allowExitOnIdle: true })
     pool.on('error', (err) => payload.logger.warn(`Payment stub lost a connection: ${err.message}`))
-    entry = { gateway: new PaymentGatewayStub(pool, env.payment.stubLatencyMs), close: () => pool.end() }
+    entry = { gateway: new PaymentGatewayStub(pool, () => env.payment.stubLatencyMs), close: () => pool.end() }
     gateways.set(payload, entry)
   }
   return entry.gateway

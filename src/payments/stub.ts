@@ -51,8 +51,13 @@ const recordOf = (row: LedgerRow): ChargeRecord =>
 export class PaymentGatewayStub implements PaymentGateway {
   constructor(
     private readonly pool: Pool,
-    private readonly latencyMs = 0,
+    /** Read at every call, so a test can make the gateway slow for a while. */
+    private readonly latency: () => number = () => 0,
   ) {}
+
+  private get latencyMs() {
+    return this.latency()
+  }
 
   async charge(request: ChargeRequest, signal: AbortSignal): Promise<ChargeOutcome> {
     await sleep(this.latencyMs, signal)

@@ -5,9 +5,10 @@ import crypto from 'node:crypto'
 
 import type { PayloadRequest } from 'payload'
 
+import { postgresCode } from '../db/errors'
 import { execute, sql } from '../db/sql'
 import { inTransaction } from '../db/transaction'
-import { env } from '../env'
+import { claimStaleAfterMs, env } from '../env'
 import { lineTotal, sumMinor } from '../lib/money'
 import { newOrderNumber } from '../lib/orderNumber'
 import { toE164 } from '../lib/phone'
@@ -16,6 +17,7 @@ import { chargeWithTimeout, type ChargeOutcome, paymentGateway } from '../paymen
 import { removeOrderedFromCart } from './cart'
 import {
   BadRequest,
+  CheckoutTooSlow,
   Conflict,
   IdempotencyKeyReused,
   NotFound,
@@ -25,7 +27,7 @@ import {
   type ShortLine,
   TotalChanged,
 } from './errors'
-import { findOrder, type OrderView, orderWithQr, refundIfDue, transitionOrder } from './orders'
+import { findOrder, type OrderView, orderWithQr, refundIfDue, toOrderView, transitionOrder } from './orders'
 import { pickupCodeFor, pickupQrDataUrl } from './pickupCode'
 
 export type CheckoutInput = {
@@ -36,8 +38,11 @@ export type CheckoutInput = {
 }
 type Buyer = { id: number | string }
 
-/** A checkout still "running" after this long was abandoned by a dead process; the buyer may go again. */
-const STALE_CLAIM = sql`interval '1 minute'`
+/** PostgreSQL's statement_timeout fired. */
+const QUERY_CANCELED = '57014'
+
+/** How long keyed checkout answers are kept for Idempotency-Key replays (the settlement job deletes older ones). */
+export const IDEMPOTENCY_RETENTION_HOURS = 48
 
 // ---------------------------------------------------------------------------------------------------
 // Claim: the row that makes a buyer's checkouts one at a time, and remembers keyed ones for replays.
@@ -61,12 +66,14 @@ async function claimCheckout(req: PayloadRequest, buyer: Buyer, key: string | un
   let { rows } = await insert()
   if (!rows[0]) {
     // A claim left running by a process that died: without an order it is forgotten, with one it is done
-    // (the settlement job finishes that order; a replay answers from it). Then try once more.
+    // (the settlement job finishes that order; a replay answers from it). Then try once more. "Died" means
+    // older than any live checkout can be (env.checkout): a slow gateway must not let a retry charge again.
     const { rowCount } = await execute(
       req,
       sql`WITH stale AS (
             SELECT id, order_id FROM checkout_requests
-            WHERE buyer_id = ${buyer.id} AND state = 'running' AND started_at < now() - ${STALE_CLAIM}
+            WHERE buyer_id = ${buyer.id} AND state = 'running'
+              AND started_at < now() - ${`${claimStaleAfterMs()} milliseconds`}::interval
           ), forgotten AS (
             DELETE FROM checkout_requests WHERE id IN (SELECT id FROM stale WHERE order_id IS NULL) RETURNING id
           ), finished AS (
@@ -95,7 +102,7 @@ async function claimCheckout(req: PayloadRequest, buyer: Buyer, key: string | un
 }
 
 async function finishClaim(req: PayloadRequest, claim: { id: number; keyed: boolean }) {
-  // Keyed claims are kept for replays (the settlement job deletes them after 48 h); others are not needed.
+  // Keyed claims are kept for replays (IDEMPOTENCY_RETENTION_HOURS); others are not needed.
   await execute(
     req,
     claim.keyed
@@ -105,7 +112,8 @@ async function finishClaim(req: PayloadRequest, claim: { id: number; keyed: bool
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Reservation: one transaction, conditional decrements in SKU order, the order and its lines.
+// Reservation: one transaction of named steps. Read the cart at the pickup point, price it, write the
+// order, then reserve the stock (conditional decrements in SKU order); a short line rolls it all back.
 
 type Reserved = { orderId: number; total: number; paymentKey: string; view: OrderView }
 class ShortOfStock extends Error {
@@ -114,135 +122,156 @@ class ShortOfStock extends Error {
   }
 }
 
+type CartAtStore = {
+  store: { id: number; name: string; address: string | null }
+  lines: Array<{ sku: string; name: string; unit: string; quantity: string; price: string; active: boolean }>
+}
+type PricedLine = { sku: string; name: string; unit: string; milli: bigint; price: number; lineTotal: number }
+
+/** The pickup point and the buyer's cart in one round trip: no row means no such open pickup point. */
+async function readCartAt(req: PayloadRequest, buyer: Buyer, pickupPoint: number): Promise<CartAtStore> {
+  const { rows } = await execute<{
+    store_id: number
+    store_name: string
+    store_address: string | null
+    sku: string | null
+    name: string
+    unit: string
+    quantity: string
+    price: string
+    active: boolean
+  }>(
+    req,
+    sql`SELECT s.id AS store_id, s.name AS store_name, s.address AS store_address,
+               l.product_id AS sku, p.name, p.unit, l.quantity::text AS quantity, p.price::text AS price, p.active
+        FROM stores s
+        LEFT JOIN carts c ON c.buyer_id = ${buyer.id}
+        LEFT JOIN cart_lines l ON l.cart_id = c.id
+        LEFT JOIN products p ON p.id = l.product_id
+        WHERE s.id = ${pickupPoint} AND s.active`,
+  )
+  const first = rows[0]
+  if (!first) throw new NotFound(`No open pickup point with id ${pickupPoint}`, { field: 'pickupPoint' })
+  return {
+    store: { id: first.store_id, name: first.store_name, address: first.store_address },
+    lines: rows.filter((r) => r.sku !== null).map((r) => ({ ...r, sku: r.sku! })),
+  }
+}
+
+/**
+ * One line per product (lines of one product summed), in SKU order, priced as the products are now. SKU
+ * order is what keeps two checkouts of the same products from waiting on each other in a circle.
+ */
+export function priceCart(lines: CartAtStore['lines']): { lines: PricedLine[]; total: number } {
+  if (lines.length === 0) throw new BadRequest('The cart is empty')
+  const unavailable = lines.filter((l) => !l.active).map((l) => l.sku)
+  if (unavailable.length > 0) {
+    throw new Conflict(`No longer on sale: ${unavailable.join(', ')}. Remove them from the cart first.`, { unavailable })
+  }
+  const bySku = new Map<string, Omit<PricedLine, 'lineTotal'>>()
+  for (const line of lines) {
+    const entry = bySku.get(line.sku) ?? { sku: line.sku, name: line.name, unit: line.unit, milli: 0n, price: Number(line.price) }
+    entry.milli += toMilli(line.quantity)!
+    bySku.set(line.sku, entry)
+  }
+  const priced = [...bySku.values()]
+    .sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0))
+    .map((l) => ({ ...l, lineTotal: lineTotal(l.price, l.milli) }))
+  return { lines: priced, total: sumMinor(priced.map((l) => l.lineTotal)) }
+}
+
+/**
+ * The order, its line snapshots and the claim's link to it, in one statement, under a fresh random number
+ * (a clash writes nothing, and another number is drawn).
+ */
+async function writeOrder(req: PayloadRequest, buyer: Buyer, input: CheckoutInput, claimId: number, paymentKey: string, priced: { lines: PricedLine[]; total: number }) {
+  for (;;) {
+    const number = newOrderNumber()
+    const { rows } = await execute<{ id: number; number: string; created_at: Date }>(
+      req,
+      sql`WITH new_order AS (
+            INSERT INTO orders (number, pickup_code, buyer_id, status, pickup_point_id, total, currency,
+                                contact_first_name, contact_last_name, contact_phone,
+                                payment_state, payment_key, expires_at, updated_at, created_at)
+            VALUES (${number}, ${pickupCodeFor(number)}, ${buyer.id}, 'awaiting_payment', ${input.pickupPoint}, ${priced.total}, ${env.currency},
+                    ${input.contact.firstName}, ${input.contact.lastName}, ${input.contact.phone},
+                    'pending', ${paymentKey}, now() + ${`${env.reservationTtlMs} milliseconds`}::interval, now(), now())
+            ON CONFLICT (number) DO NOTHING RETURNING id, number, created_at
+          ), new_lines AS (
+            INSERT INTO order_lines (order_id, product_id, name, unit, quantity, unit_price, line_total, updated_at, created_at)
+            SELECT o.id, v.sku, v.name, v.unit, v.quantity, v.unit_price, v.line_total, now(), now()
+            FROM new_order o CROSS JOIN (VALUES ${sql.join(
+              priced.lines.map(
+                (l) =>
+                  sql`(${l.sku}::varchar, ${l.name}::varchar, ${l.unit}::varchar, ${formatMilli(l.milli)}::numeric, ${l.price}::numeric, ${l.lineTotal}::numeric)`,
+              ),
+              sql`, `,
+            )}) AS v (sku, name, unit, quantity, unit_price, line_total)
+          ), linked AS (
+            UPDATE checkout_requests SET order_id = o.id FROM new_order o WHERE checkout_requests.id = ${claimId}
+          )
+          SELECT id, number, created_at FROM new_order`,
+    )
+    if (rows[0]) return rows[0]
+  }
+}
+
+/**
+ * Every line's conditional decrement in one statement; any short line throws ShortOfStock, which rolls the
+ * transaction back. The MATERIALIZED CTE locks the rows in SKU order (rows are locked as they leave the
+ * sort) before the UPDATE touches any of them.
+ */
+async function takeStock(req: PayloadRequest, storeId: number, lines: PricedLine[]) {
+  const wanted = sql.join(
+    lines.map((l) => sql`(${l.sku}::varchar, ${formatMilli(l.milli)}::numeric)`),
+    sql`, `,
+  )
+  const { rows: taken } = await execute<{ sku: string }>(
+    req,
+    sql`WITH wanted (sku, quantity) AS (VALUES ${wanted}),
+        locked AS MATERIALIZED (
+          SELECT s.id FROM stock s JOIN wanted w ON w.sku = s.product_id
+          WHERE s.store_id = ${storeId}
+          ORDER BY s.product_id
+          FOR UPDATE OF s
+        )
+        UPDATE stock s SET quantity = s.quantity - w.quantity, updated_at = now()
+        FROM locked k, wanted w
+        WHERE s.id = k.id AND w.sku = s.product_id AND s.quantity >= w.quantity
+        RETURNING s.product_id AS sku`,
+  )
+  if (taken.length < lines.length) {
+    const done = new Set(taken.map((r) => r.sku))
+    throw new ShortOfStock(lines.filter((l) => !done.has(l.sku)).map((l) => ({ sku: l.sku, milli: l.milli })))
+  }
+}
+
 async function reserve(req: PayloadRequest, buyer: Buyer, input: CheckoutInput, claimId: number, paymentKey: string): Promise<Reserved> {
   return inTransaction(req, async (req) => {
-    // The pickup point and the cart in one round trip: no row means no such open pickup point, a row
-    // without a SKU an empty cart.
-    const { rows: cart } = await execute<{
-      store_id: number
-      store_name: string
-      store_address: string | null
-      sku: string | null
-      name: string
-      unit: string
-      quantity: string
-      price: string
-      active: boolean
-    }>(
-      req,
-      sql`SELECT s.id AS store_id, s.name AS store_name, s.address AS store_address,
-                 l.product_id AS sku, p.name, p.unit, l.quantity::text AS quantity, p.price::text AS price, p.active
-          FROM stores s
-          LEFT JOIN carts c ON c.buyer_id = ${buyer.id}
-          LEFT JOIN cart_lines l ON l.cart_id = c.id
-          LEFT JOIN products p ON p.id = l.product_id
-          WHERE s.id = ${input.pickupPoint} AND s.active`,
+    // No statement may wait longer than the reservation may take (a lock held by a stuck transaction).
+    await execute(req, sql`SELECT set_config('statement_timeout', ${String(env.checkout.reserveMs)}, true)`)
+    const cart = await readCartAt(req, buyer, input.pickupPoint)
+    const priced = priceCart(cart.lines)
+    if (input.expectedTotal !== undefined && input.expectedTotal !== priced.total) {
+      throw new TotalChanged(priced.total, input.expectedTotal, env.currency)
+    }
+    // The order first, the stock last: the contended stock rows stay locked only from their decrement to
+    // the commit.
+    const order = await writeOrder(req, buyer, input, claimId, paymentKey, priced)
+    await takeStock(req, input.pickupPoint, priced.lines)
+    const view = toOrderView(
+      {
+        ...order,
+        status: 'awaiting_payment',
+        total: priced.total,
+        currency: env.currency,
+        pickup_point_id: cart.store.id,
+        store_name: cart.store.name,
+        store_address: cart.store.address,
+      },
+      priced.lines.map((l) => ({ sku: l.sku, name: l.name, unit: l.unit, quantity: formatMilli(l.milli), unit_price: l.price, line_total: l.lineTotal })),
     )
-    const store = cart[0]
-    if (!store) throw new NotFound(`No open pickup point with id ${input.pickupPoint}`, { field: 'pickupPoint' })
-    if (store.sku === null) throw new BadRequest('The cart is empty')
-    const unavailable = cart.filter((l) => !l.active).map((l) => l.sku)
-    if (unavailable.length > 0) {
-      throw new Conflict(`No longer on sale: ${unavailable.join(', ')}. Remove them from the cart first.`, { unavailable })
-    }
-
-    // Lines of one product are summed (a product appears once), and stock rows are locked in SKU order so
-    // two checkouts of the same products can never wait on each other in a circle (deadlock).
-    const bySku = new Map<string, { sku: string; name: string; unit: string; milli: bigint; price: number }>()
-    for (const line of cart) {
-      const sku = line.sku!
-      const entry = bySku.get(sku) ?? { sku, name: line.name, unit: line.unit, milli: 0n, price: Number(line.price) }
-      entry.milli += toMilli(line.quantity)!
-      bySku.set(sku, entry)
-    }
-    const lines = [...bySku.values()].sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0))
-    const priced = lines.map((l) => ({ ...l, lineTotal: lineTotal(l.price, l.milli) }))
-    const total = sumMinor(priced.map((l) => l.lineTotal))
-    if (input.expectedTotal !== undefined && input.expectedTotal !== total) {
-      throw new TotalChanged(total, input.expectedTotal, env.currency)
-    }
-
-    // The order first (with its line snapshots and the claim's link to it, in one statement), the stock
-    // last: the stock rows (the contended ones) stay locked only from their decrement to the commit. A
-    // short line rolls the whole transaction back, order included.
-    let order: { id: number; number: string; created_at: Date } | undefined
-    while (order === undefined) {
-      // A clash of random numbers is possible in principle: then nothing is written; pick another one.
-      const number = newOrderNumber()
-      const { rows } = await execute<{ id: number; number: string; created_at: Date }>(
-        req,
-        sql`WITH new_order AS (
-              INSERT INTO orders (number, pickup_code, buyer_id, status, pickup_point_id, total, currency,
-                                  contact_first_name, contact_last_name, contact_phone,
-                                  payment_state, payment_key, expires_at, updated_at, created_at)
-              VALUES (${number}, ${pickupCodeFor(number)}, ${buyer.id}, 'awaiting_payment', ${input.pickupPoint}, ${total}, ${env.currency},
-                      ${input.contact.firstName}, ${input.contact.lastName}, ${input.contact.phone},
-                      'pending', ${paymentKey}, now() + ${`${env.reservationTtlMs} milliseconds`}::interval, now(), now())
-              ON CONFLICT (number) DO NOTHING RETURNING id, number, created_at
-            ), new_lines AS (
-              INSERT INTO order_lines (order_id, product_id, name, unit, quantity, unit_price, line_total, updated_at, created_at)
-              SELECT o.id, v.sku, v.name, v.unit, v.quantity, v.unit_price, v.line_total, now(), now()
-              FROM new_order o CROSS JOIN (VALUES ${sql.join(
-                priced.map(
-                  (l) =>
-                    sql`(${l.sku}::varchar, ${l.name}::varchar, ${l.unit}::varchar, ${formatMilli(l.milli)}::numeric, ${l.price}::numeric, ${l.lineTotal}::numeric)`,
-                ),
-                sql`, `,
-              )}) AS v (sku, name, unit, quantity, unit_price, line_total)
-            ), linked AS (
-              UPDATE checkout_requests SET order_id = o.id FROM new_order o WHERE checkout_requests.id = ${claimId}
-            )
-            SELECT id, number, created_at FROM new_order`,
-      )
-      order = rows[0]
-    }
-    const orderId = order.id
-
-    // Every line's conditional decrement in one statement. The MATERIALIZED CTE locks the rows in SKU
-    // order (rows are locked as they leave the sort) before the UPDATE touches any of them.
-    const wanted = sql.join(
-      priced.map((l) => sql`(${l.sku}::varchar, ${formatMilli(l.milli)}::numeric)`),
-      sql`, `,
-    )
-    const { rows: decremented } = await execute<{ sku: string }>(
-      req,
-      sql`WITH wanted (sku, quantity) AS (VALUES ${wanted}),
-          locked AS MATERIALIZED (
-            SELECT s.id FROM stock s JOIN wanted w ON w.sku = s.product_id
-            WHERE s.store_id = ${input.pickupPoint}
-            ORDER BY s.product_id
-            FOR UPDATE OF s
-          )
-          UPDATE stock s SET quantity = s.quantity - w.quantity, updated_at = now()
-          FROM locked k, wanted w
-          WHERE s.id = k.id AND w.sku = s.product_id AND s.quantity >= w.quantity
-          RETURNING s.product_id AS sku`,
-    )
-    if (decremented.length < priced.length) {
-      const done = new Set(decremented.map((r) => r.sku))
-      // Rolls back the order and every decrement of this statement.
-      throw new ShortOfStock(priced.filter((l) => !done.has(l.sku)).map((l) => ({ sku: l.sku, milli: l.milli })))
-    }
-
-    const view: OrderView = {
-      id: orderId,
-      number: order.number,
-      status: 'awaiting_payment',
-      items: priced.map((l) => ({
-        sku: l.sku,
-        name: l.name,
-        unit: l.unit,
-        quantity: milliToNumber(l.milli),
-        unitPrice: l.price,
-        lineTotal: l.lineTotal,
-      })),
-      total,
-      currency: env.currency,
-      pickupPoint: { id: store.store_id, name: store.store_name, address: store.store_address },
-      pickupCode: pickupCodeFor(order.number),
-      createdAt: new Date(order.created_at).toISOString(),
-    }
-    return { orderId, total, paymentKey, view }
+    return { orderId: order.id, total: priced.total, paymentKey, view }
   })
 }
 
@@ -275,6 +304,8 @@ export async function checkout(req: PayloadRequest, buyer: Buyer, input: Checkou
   if (!phone) throw new BadRequest('contact.phone is not a valid phone number', { field: 'contact.phone' })
   const normalized: CheckoutInput = { ...input, contact: { ...input.contact, phone } }
 
+  // Taken before the claim is written, so it never runs behind the claim's own date (see env.checkout).
+  const claimedAt = performance.now()
   const claim = await claimCheckout(req, buyer, idempotencyKey, requestHash(normalized))
   if ('replayOrderId' in claim) return answerFor(req, claim.replayOrderId)
 
@@ -290,7 +321,15 @@ export async function checkout(req: PayloadRequest, buyer: Buyer, input: Checkou
     // Nothing was reserved: forget the claim, so fixing the cart and retrying (same key) runs afresh.
     await execute(req, sql`DELETE FROM checkout_requests WHERE id = ${claim.id}`)
     if (err instanceof ShortOfStock) throw new OutOfStock(await shortLines(req, normalized.pickupPoint, err.lines))
+    if (postgresCode(err) === QUERY_CANCELED) throw new CheckoutTooSlow() // a statement ran past the reservation's bound
     throw err
+  }
+
+  if (performance.now() - claimedAt > env.checkout.reserveMs) {
+    // Too late to charge: a retry may already count this claim as abandoned. Nothing was charged.
+    await transitionOrder(req, reserved.orderId, 'cancelled', { paymentState: 'none', ifPaymentState: ['pending'], cancelReason: 'checkout too slow' })
+    await finishClaim(req, claim)
+    throw new CheckoutTooSlow()
   }
 
   let outcome: ChargeOutcome | 'unknown'

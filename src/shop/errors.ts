@@ -88,6 +88,13 @@ export class PaymentPending extends ShopError {
   }
 }
 
+/** The reservation took longer than a checkout may before its charge: cancelled, nothing charged. */
+export class CheckoutTooSlow extends ShopError {
+  constructor() {
+    super('The shop is too busy to finish this checkout right now; nothing was charged and the stock is released. Try again.', 503)
+  }
+}
+
 export class IdempotencyKeyReused extends ShopError {
   constructor() {
     super('This Idempotency-Key was already used with a different request body.', 422)

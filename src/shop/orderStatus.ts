@@ -5,6 +5,10 @@ import { Conflict } from './errors'
 export const ORDER_STATUSES = ['awaiting_payment', 'paid', 'collected', 'cancelled'] as const
 export type OrderStatus = (typeof ORDER_STATUSES)[number]
 
+/** Where an order's money stands (beside its status): set by checkout, the settlement job and refunds. */
+export const PAYMENT_STATES = ['pending', 'charged', 'declined', 'unknown', 'refund_due', 'refunded', 'none'] as const
+export type PaymentState = (typeof PAYMENT_STATES)[number]
+
 export const TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   awaiting_payment: ['paid', 'cancelled'], // the charge answered (or the expiry job decided)
   paid: ['collected', 'cancelled'], // picked up in the shop, or cancelled by an admin (stock back, refund)

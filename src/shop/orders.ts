@@ -4,13 +4,12 @@
 // settlement job until they succeed.
 import type { PayloadRequest } from 'payload'
 
-import type { PaymentState } from '../collections/orders'
 import { execute, sql } from '../db/sql'
 import { inTransaction } from '../db/transaction'
 import { milliToNumber, toMilli } from '../lib/quantity'
 import { paymentGateway } from '../payments'
 import { BadRequest, Conflict, NotFound } from './errors'
-import { assertTransition, type OrderStatus, statusesLeadingTo } from './orderStatus'
+import { assertTransition, type OrderStatus, type PaymentState, statusesLeadingTo } from './orderStatus'
 import { pickupCodeFor, pickupQrDataUrl, verifyPickupCode } from './pickupCode'
 
 export type OrderItem = { sku: string; name: string; unit: string; quantity: number; unitPrice: number; lineTotal: number }
@@ -27,12 +26,12 @@ export type OrderView = {
   createdAt: string
 }
 
-type OrderRow = {
+export type OrderRow = {
   id: number
   number: string
   buyer_id: number
   status: OrderStatus
-  total: string
+  total: string | number
   currency: string
   pickup_point_id: number
   store_name: string
@@ -56,19 +55,16 @@ export async function findOrder(req: PayloadRequest, where: { id: number } | { n
   return rows[0] ?? null
 }
 
-/** The order as its buyer sees it (no contact data: they typed it themselves). */
-export async function orderView(req: PayloadRequest, order: OrderRow): Promise<OrderView> {
-  const { rows } = await execute<{ sku: string; name: string; unit: string; quantity: string; unit_price: string; line_total: string }>(
-    req,
-    sql`SELECT product_id AS sku, name, unit, quantity::text AS quantity, unit_price::text AS unit_price,
-               line_total::text AS line_total
-        FROM order_lines WHERE order_id = ${order.id} ORDER BY product_id`,
-  )
+export type OrderLineRow = { sku: string; name: string; unit: string; quantity: string; unit_price: string | number; line_total: string | number }
+type OrderHead = Pick<OrderRow, 'id' | 'number' | 'status' | 'total' | 'currency' | 'pickup_point_id' | 'store_name' | 'store_address' | 'created_at'>
+
+/** The one place an order's view is built: from its row and its line rows (as PostgreSQL returns them). */
+export function toOrderView(order: OrderHead, lines: OrderLineRow[]): OrderView {
   return {
     id: order.id,
     number: order.number,
     status: order.status,
-    items: rows.map((r) => ({
+    items: lines.map((r) => ({
       sku: r.sku,
       name: r.name,
       unit: r.unit,
@@ -82,6 +78,17 @@ export async function orderView(req: PayloadRequest, order: OrderRow): Promise<O
     pickupCode: pickupCodeFor(order.number),
     createdAt: new Date(order.created_at).toISOString(),
   }
+}
+
+/** The order as its buyer sees it (no contact data: they typed it themselves). */
+export async function orderView(req: PayloadRequest, order: OrderRow): Promise<OrderView> {
+  const { rows } = await execute<OrderLineRow>(
+    req,
+    sql`SELECT product_id AS sku, name, unit, quantity::text AS quantity, unit_price::text AS unit_price,
+               line_total::text AS line_total
+        FROM order_lines WHERE order_id = ${order.id} ORDER BY product_id`,
+  )
+  return toOrderView(order, rows)
 }
 
 /** The order for the shop's staff: no contact data and no pickup code (the buyer's proof). */

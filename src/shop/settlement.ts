@@ -7,13 +7,13 @@ import { execute, sql } from '../db/sql'
 import { inTransaction } from '../db/transaction'
 import { paymentGateway } from '../payments'
 import { removeOrderedFromCart } from './cart'
+import { IDEMPOTENCY_RETENTION_HOURS } from './checkout'
 import { refundIfDue, setPaymentState, transitionOrder } from './orders'
 
 const BATCH = 100
 /** How long a cancelled order's unknown payment is still asked about (a late charge gets refunded). */
 const LATE_CHARGE_WINDOW = sql`interval '24 hours'`
-/** How long checkout answers are kept for Idempotency-Key replays (at least 24 h, as promised). */
-const IDEMPOTENCY_RETENTION = sql`interval '48 hours'`
+
 
 export type SettlementReport = { paid: number; cancelled: number; refunded: number }
 
@@ -95,6 +95,6 @@ export async function settleOrders(req: PayloadRequest): Promise<SettlementRepor
     sql`UPDATE checkout_requests SET state = 'done'
         WHERE state = 'running' AND order_id IN (SELECT id FROM orders WHERE status <> 'awaiting_payment')`,
   )
-  await execute(req, sql`DELETE FROM checkout_requests WHERE created_at < now() - ${IDEMPOTENCY_RETENTION}`)
+  await execute(req, sql`DELETE FROM checkout_requests WHERE created_at < now() - make_interval(hours => ${IDEMPOTENCY_RETENTION_HOURS})`)
   return report
 }

@@ -4,6 +4,7 @@ import crypto from 'node:crypto'
 
 import type { Payload } from 'payload'
 import { getPayload, handleEndpoints } from 'payload'
+import type { DestinationStream } from 'pino'
 
 import { closeAuthRateLimit } from '../../src/collections/users/rateLimit'
 import { buildShopConfig } from '../../src/config'
@@ -64,7 +65,13 @@ export type TestShop = {
   stop: () => Promise<void>
 }
 
-export async function startTestShop(): Promise<TestShop> {
+export type TestShopOptions = {
+  /** Capture the shop's log lines (tests/int/logging.test.ts). */
+  logDestination?: DestinationStream
+  logLevel?: string
+}
+
+export async function startTestShop({ logDestination, logLevel }: TestShopOptions = {}): Promise<TestShop> {
   const serverUrl = process.env[SERVER_ENV]
   const template = process.env[TEMPLATE_ENV]
   if (!serverUrl || !template) throw new Error('Run the tests through jest: its global setup prepares the database')
@@ -72,7 +79,7 @@ export async function startTestShop(): Promise<TestShop> {
   // sets one for itself (tests/int/rateLimit.test.ts).
   env.authRateLimit = 0
   const database = await createDatabaseFrom(serverUrl, template)
-  const config = buildShopConfig({ databaseUrl: database.url, poolMax: 10 })
+  const config = buildShopConfig({ databaseUrl: database.url, poolMax: 10, logDestination, logLevel })
   // The default cache key: handleEndpoints looks the instance up by it (each test file has its own global).
   const payload = await getPayload({ config })
   return {

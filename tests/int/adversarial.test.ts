@@ -308,9 +308,13 @@ describe('cart quantities and prices', () => {
     ['set quantity 1.5 pieces', 400, set('MILK', { quantity: 1.5 })],
   ])
 
-  it('a client-sent price, line total or cart total is ignored: 200 at the current price', async () => {
+  it('a client-sent price, line total or cart total is refused (400, nothing changed); the cart prices from the product', async () => {
     const buyer = await registerBuyer(shop)
-    const res = await shop.api.post('/api/cart/items', { sku: 'MILK', quantity: 2, price: 1, unitPrice: 1, lineTotal: 1, total: 1, currency: 'USD' }, { token: buyer.token })
+    const before = await snapshot(shop)
+    const refused = await shop.api.post('/api/cart/items', { sku: 'MILK', quantity: 2, price: 1, unitPrice: 1, lineTotal: 1, total: 1, currency: 'USD' }, { token: buyer.token })
+    expect(refused.status).toBe(400)
+    expect(await snapshot(shop)).toEqual(before)
+    const res = await shop.api.post('/api/cart/items', { sku: 'MILK', quantity: 2 }, { token: buyer.token })
     expect(res.status).toBe(200)
     expect(res.body).toEqual({
       items: [{ sku: 'MILK', name: 'Молоко 3,2%', unit: 'pcs', quantityStep: 1, quantity: 2, unitPrice: 8990, lineTotal: 17980, available: true }],
@@ -332,10 +336,13 @@ describe('checkout: client-sent totals and Idempotency-Key misuse', () => {
   const chargedFor = async (orderId: number) =>
     sqlRows(shop, 'SELECT c.amount::text AS amount FROM payment_stub_charges c JOIN orders o ON o.payment_key = c.idempotency_key WHERE o.id = $1', [orderId])
 
-  it('a client-sent total, prices and amount are ignored: 201, charged the real total', async () => {
+  it('a client-sent total, prices and amount are refused (400, nothing changed); checkout charges the real total', async () => {
     const buyer = await registerBuyer(shop)
     await fillCart(shop, buyer, { BREAD: 2 })
-    const res = await checkout(buyer, { total: 1, amount: 1, currency: 'USD', items: [{ sku: 'BREAD', unitPrice: 1, quantity: 100 }] })
+    const before = await snapshot(shop)
+    expect((await checkout(buyer, { total: 1, amount: 1, currency: 'USD', items: [{ sku: 'BREAD', unitPrice: 1, quantity: 100 }] })).status).toBe(400)
+    expect(await snapshot(shop)).toEqual(before)
+    const res = await checkout(buyer)
     expect(res.status).toBe(201)
     expect(res.body.order).toMatchObject({ total: 10000, currency: 'RUB', items: [{ sku: 'BREAD', quantity: 2, unitPrice: 5000, lineTotal: 10000 }] })
     expect(await chargedFor(res.body.order.id)).toEqual([{ amount: '10000' }])

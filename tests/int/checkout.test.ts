@@ -2,7 +2,7 @@
 // bad input, each refusal checked to have changed nothing (stock, carts, orders, claims, charges).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 
-import { env } from '../../src/env'
+import { checkoutBounds, claimStaleAfterMs, env } from '../../src/env'
 import { type Catalogue, contact, dataUrlPng, fillCart, readQr, seedCatalogue, snapshot, stockAt } from '../helpers/fixtures'
 import { createAdmin, registerBuyer, sqlRows, startTestShop, type Account, type TestShop } from '../helpers/shop'
 
@@ -26,6 +26,21 @@ const order = (buyer: Account, body: Record<string, unknown> = {}, key?: string)
     { pickupPoint: catalogue.stores.main, contact, paymentToken: 'tok_visa', ...body },
     { token: buyer.token, headers: key ? { 'Idempotency-Key': key } : {} },
   )
+
+/** Until the buyer's checkout has claimed its run (and, with `olderThanMs`, has been running that long). */
+async function waitForClaim(buyer: Account, olderThanMs = 0) {
+  for (let i = 0; i < 500; i++) {
+    const [row] = await sqlRows<{ n: number }>(
+      shop,
+      `SELECT count(*)::int AS n FROM checkout_requests
+       WHERE buyer_id = $1 AND state = 'running' AND started_at <= now() - make_interval(secs => $2::float / 1000)`,
+      [buyer.id, olderThanMs],
+    )
+    if (row!.n > 0) return
+    await new Promise((r) => setTimeout(r, 20))
+  }
+  throw new Error('the checkout never claimed its run')
+}
 
 const chargesFor = (orderId: number) =>
   sqlRows<{ status: string; amount: string; refunded: boolean }>(
@@ -65,10 +80,15 @@ describe('checkout: the happy path', () => {
     expect(await chargesFor(placed.id)).toEqual([{ status: 'approved', amount: String(5997 + 17980), refunded: false }])
   })
 
-  it('ignores a price or total the client sends, and reads the current prices', async () => {
+  it('refuses a price or total the client sends (400 naming the field, nothing changed), and reads the current prices', async () => {
     const buyer = await registerBuyer(shop)
     await fillCart(shop, buyer, { BREAD: 1 })
-    const res = await order(buyer, { total: 1, items: [{ sku: 'BREAD', unitPrice: 1 }] })
+    const before = await snapshot(shop)
+    const refused = await order(buyer, { total: 1, items: [{ sku: 'BREAD', unitPrice: 1 }] })
+    expect(refused.status).toBe(400)
+    expect(JSON.stringify(refused.body.errors[0].data.issues)).toMatch(/total|items/)
+    expect(await snapshot(shop)).toEqual(before)
+    const res = await order(buyer)
     expect(res.status).toBe(201)
     expect(res.body.order.total).toBe(5000)
     expect(res.body.order.items).toEqual([{ sku: 'BREAD', name: 'Хлеб', unit: 'pcs', quantity: 1, unitPrice: 5000, lineTotal: 5000 }])
@@ -245,7 +265,7 @@ describe('checkout: Idempotency-Key', () => {
     const buyer = await registerBuyer(shop)
     await fillCart(shop, buyer, { MILK: 1 })
     const slow = order(buyer, { paymentToken: 'tok_timeout' }, 'slow-key') // waits for the gateway timeout
-    await new Promise((r) => setTimeout(r, 100))
+    await waitForClaim(buyer)
     const sameKey = await order(buyer, { paymentToken: 'tok_timeout' }, 'slow-key')
     const noKey = await order(buyer)
     const otherKey = await order(buyer, {}, 'other-key')
@@ -256,6 +276,53 @@ describe('checkout: Idempotency-Key', () => {
     expect(await sqlRows(shop, 'SELECT count(*)::int AS n FROM orders WHERE buyer_id = $1', [buyer.id])).toEqual([{ n: 1 }])
     // Once it answered, a replay of the key answers from the order; the buyer's next checkout may run.
     expect((await order(buyer, { paymentToken: 'tok_timeout' }, 'slow-key')).status).toBe(504)
+  })
+
+  it('a slow gateway never leads to a second charge: retries while it waits are 409, one charge, one order', async () => {
+    // Scaled down: the gateway takes 1.5 s, checkout waits up to 3 s for it, a reservation may take 0.3 s.
+    // A claim then counts as abandoned only after 0.3 + 3 + 0.2 s; a fixed window shorter than the
+    // gateway's answer (the old one-minute rule, scaled: 1 s) would let the retries charge again.
+    const saved = { payment: { ...env.payment }, checkout: { ...env.checkout } }
+    Object.assign(env.payment, { timeoutMs: 3000, stubLatencyMs: 1500 })
+    Object.assign(env.checkout, checkoutBounds(300, 200))
+    try {
+      const buyer = await registerBuyer(shop)
+      await fillCart(shop, buyer, { MILK: 1 })
+      const first = order(buyer, {}, 'slow-gateway-1')
+      await waitForClaim(buyer, 1100)
+      const [otherKey, noKey] = [await order(buyer, {}, 'slow-gateway-2'), await order(buyer)]
+      expect([otherKey.status, noKey.status]).toEqual([409, 409])
+      expect((await first).status).toBe(201)
+      const charges = await sqlRows(shop, "SELECT idempotency_key FROM payment_stub_charges WHERE idempotency_key LIKE $1", [`co_${buyer.id}_%`])
+      expect(charges).toHaveLength(1)
+      expect(await sqlRows(shop, 'SELECT count(*)::int AS n FROM orders WHERE buyer_id = $1', [buyer.id])).toEqual([{ n: 1 }])
+    } finally {
+      Object.assign(env.payment, saved.payment)
+      Object.assign(env.checkout, saved.checkout)
+    }
+  })
+
+  it('a claim older than any live checkout can be is taken over: the buyer is not locked out', async () => {
+    const buyer = await registerBuyer(shop)
+    await fillCart(shop, buyer, { MILK: 1 })
+    // A claim whose process died before it wrote an order, just past the window.
+    await sqlRows(
+      shop,
+      `INSERT INTO checkout_requests (buyer_id, request_hash, state, started_at)
+       VALUES ($1, 'x', 'running', now() - make_interval(secs => $2::float / 1000 + 1))`,
+      [buyer.id, claimStaleAfterMs()],
+    )
+    expect((await order(buyer)).status).toBe(201)
+    // One just inside the window still counts as running.
+    const other = await registerBuyer(shop)
+    await fillCart(shop, other, { MILK: 1 })
+    await sqlRows(
+      shop,
+      `INSERT INTO checkout_requests (buyer_id, request_hash, state, started_at)
+       VALUES ($1, 'x', 'running', now() - make_interval(secs => $2::float / 1000 - 5))`,
+      [other.id, claimStaleAfterMs()],
+    )
+    expect((await order(other)).status).toBe(409)
   })
 
   it('without a key, two checkouts at once: one runs, the other is refused with 409', async () => {

@@ -28,7 +28,7 @@ const checkout = (buyer: Account) =>
 const buyers = (n: number) => Promise.all(Array.from({ length: n }, () => registerBuyer(shop)))
 
 describe('concurrency', () => {
-  it('stock 5, 30 buyers checking out 1 each at once → exactly 5 paid orders, stock exactly 0, never negative', async () => {
+  it('stock 5, 30 buyers checking out 1 each at once → exactly 5 paid orders, stock exactly 0', async () => {
     const crowd = await buyers(30)
     for (const buyer of crowd) await fillCart(shop, buyer, { MILK: 1 })
     const results = await Promise.all(crowd.map(checkout))
@@ -74,9 +74,5 @@ describe('concurrency', () => {
     expect(res.body.order.items).toEqual([expect.objectContaining({ sku: 'APPLES', quantity: 0.7, lineTotal: Math.round(19990 * 0.7) })])
     const after = await stockAt(shop, catalogue.stores.main)
     expect(Number(after.APPLES).toFixed(3)).toBe((Number(before.APPLES) - 0.7).toFixed(3))
-  })
-
-  it('stock never went negative (the database refuses it anyway)', async () => {
-    expect(await sqlRows(shop, 'SELECT count(*)::int AS n FROM stock WHERE quantity < 0')).toEqual([{ n: 0 }])
   })
 })

@@ -180,6 +180,15 @@ describe('pickup', () => {
     expect(await snapshot(shop)).toEqual(before)
   })
 
+  it('the same code at two counters at once: one hand-over, the other 409', async () => {
+    const order = await placeOrder(await registerBuyer(shop), { BREAD: 1 })
+    const answers = await Promise.all([1, 2].map(() => shop.api.post('/api/pickup', { code: order.pickupCode }, { token: admin.token })))
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409])
+    expect(await sqlRows(shop, 'SELECT status, collected_at IS NOT NULL AS collected FROM orders WHERE id = $1', [order.id])).toEqual([
+      { status: 'collected', collected: true },
+    ])
+  })
+
   it('an order that is not paid cannot be collected (409)', async () => {
     const declinedBuyer = await registerBuyer(shop)
     await fillCart(shop, declinedBuyer, { BREAD: 1 })

@@ -121,9 +121,6 @@ describe('reliability', () => {
       const statuses = results.map((r) => r.status)
       expect(statuses.filter((s) => s === 201)).toHaveLength(10)
       expect(statuses.filter((s) => s === 409)).toHaveLength(40)
-      // Both processes sold some (the work really was split).
-      const soldBy = (odd: number) => results.filter((r, i) => i % 2 === odd && r.status === 201).length
-      expect(soldBy(0) + soldBy(1)).toBe(10)
       expect((await db.query(`SELECT quantity::text AS q FROM stock WHERE product_id = 'SOAP' AND store_id = 1`)).rows).toEqual([{ q: '0' }])
       expect((await db.query(`SELECT count(*)::int AS n FROM orders WHERE status = 'paid'`)).rows).toEqual([{ n: 10 }])
     } finally {
@@ -155,7 +152,12 @@ describe('reliability', () => {
     const again = await startServer({ RESERVATION_TTL: '1s' })
     let settler: Payload | undefined
     try {
-      await new Promise((r) => setTimeout(r, 1100)) // the reservations are now older than RESERVATION_TTL
+      // Until every reservation is older than RESERVATION_TTL (PostgreSQL's clock decides, as in the job).
+      for (let i = 0; i < 300; i++) {
+        const { rows } = await db.query(`SELECT count(*)::int AS n FROM orders WHERE pickup_point_id = 2 AND expires_at >= now()`)
+        if (rows[0].n === 0) break
+        await new Promise((r) => setTimeout(r, 20))
+      }
       settler = await getPayload({ config: buildShopConfig({ databaseUrl: database.url, poolMax: 3, autoRunJobs: false }), key: 'settler' })
       await settleOrders(await createLocalReq({}, settler))
       await settleOrders(await createLocalReq({}, settler)) // a second run changes nothing

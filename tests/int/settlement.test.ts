@@ -105,6 +105,55 @@ describe('settlement job', () => {
     ])
   })
 
+  it('the charge answers after the job cancelled the order: checkout refunds it, the stock comes back once', async () => {
+    const saved = { latency: env.payment.stubLatencyMs, timeout: env.payment.timeoutMs, ttl: env.reservationTtlMs }
+    // The gateway takes 0.8 s to charge; the reservation expires at once, so the job decides meanwhile.
+    Object.assign(env.payment, { stubLatencyMs: 800, timeoutMs: 5000 })
+    env.reservationTtlMs = 1
+    try {
+      const buyer = await registerBuyer(shop)
+      await fillCart(shop, buyer, { BREAD: 2 })
+      const stockBefore = await stockAt(shop, catalogue.stores.main)
+      const answer = shop.api.post('/api/checkout', { pickupPoint: catalogue.stores.main, contact, paymentToken: 'tok_visa' }, { token: buyer.token })
+      let orderId: number | undefined
+      for (let i = 0; i < 200 && orderId === undefined; i++) {
+        orderId = (await sqlRows<{ id: number }>(shop, "SELECT id FROM orders WHERE buyer_id = $1 AND expires_at < now()", [buyer.id]))[0]?.id
+        if (orderId === undefined) await new Promise((r) => setTimeout(r, 10))
+      }
+      expect(await settle()).toMatchObject({ cancelled: 1 }) // no charge at the gateway yet
+      const res = await answer
+      expect(res.status).toBe(402)
+      expect(res.body.order).toMatchObject({ id: orderId, status: 'cancelled' })
+      expect(await orderRow(orderId!)).toEqual({ status: 'cancelled', payment_state: 'refunded' })
+      expect(await sqlRows(shop, 'SELECT c.refunded_at IS NOT NULL AS refunded FROM payment_stub_charges c JOIN orders o ON o.payment_key = c.idempotency_key WHERE o.id = $1', [orderId])).toEqual([
+        { refunded: true },
+      ])
+      expect(await stockAt(shop, catalogue.stores.main)).toEqual(stockBefore)
+    } finally {
+      Object.assign(env.payment, { stubLatencyMs: saved.latency, timeoutMs: saved.timeout })
+      env.reservationTtlMs = saved.ttl
+    }
+  })
+
+  it('an admin cancels while the job settles the same order: one decision each way, stock back once, money back', async () => {
+    const stockBefore = await stockAt(shop, catalogue.stores.main)
+    const { order } = await timedOutOrder('tok_timeoutAfterCharge', { MILK: 1 }) // charged, answer lost
+    await expireReservations()
+    const [cancel] = await Promise.all([
+      shop.api.post(`/api/orders/${order.id}/cancel`, { reason: 'buyer called' }, { token: admin.token }),
+      settle(),
+    ])
+    expect([200, 409]).toContain(cancel.status)
+    // Whatever won, another run leaves the order cancelled (an admin asked), refunded, its stock back once.
+    if (cancel.status === 409) expect((await shop.api.post(`/api/orders/${order.id}/cancel`, {}, { token: admin.token })).status).toBe(200)
+    await settle()
+    expect(await orderRow(order.id)).toEqual({ status: 'cancelled', payment_state: 'refunded' })
+    expect(await stockAt(shop, catalogue.stores.main)).toEqual(stockBefore)
+    expect(await sqlRows(shop, 'SELECT c.refunded_at IS NOT NULL AS refunded FROM payment_stub_charges c JOIN orders o ON o.payment_key = c.idempotency_key WHERE o.id = $1', [order.id])).toEqual([
+      { refunded: true },
+    ])
+  })
+
   it('finishes an order left behind by a process that died between reservation and payment', async () => {
     const buyer = await registerBuyer(shop)
     const stockBefore = await stockAt(shop, catalogue.stores.main)

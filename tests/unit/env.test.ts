@@ -3,6 +3,8 @@ import { spawnSync } from 'node:child_process'
 
 import { describe, expect, it } from '@jest/globals'
 
+import { checkoutBounds, claimStaleAfterMs } from '../../src/env'
+
 function loadEnv(vars: Record<string, string | undefined>) {
   const environment: Record<string, string> = { PATH: process.env.PATH ?? '' }
   for (const [k, v] of Object.entries(vars)) if (v !== undefined) environment[k] = v
@@ -39,6 +41,18 @@ describe('environment', () => {
     const run = loadEnv({ NODE_ENV: 'test', RESERVATION_TTL: 'soon' })
     expect(run.status).not.toBe(0)
     expect(run.stderr).toMatch(/RESERVATION_TTL/)
+  })
+
+  it('refuses a PAYMENT_TIMEOUT_MS above 60 s, and names it', () => {
+    const run = loadEnv({ NODE_ENV: 'test', PAYMENT_TIMEOUT_MS: '60001' })
+    expect(run.status).not.toBe(0)
+    expect(run.stderr).toMatch(/PAYMENT_TIMEOUT_MS: must be an integer from 1 to 60000/)
+    expect(loadEnv({ NODE_ENV: 'test', PAYMENT_TIMEOUT_MS: '60000' }).status).toBe(0)
+  })
+
+  it('takes a checkout claim for abandoned only after the reservation, the whole payment timeout and a margin', () => {
+    expect(claimStaleAfterMs({ payment: { timeoutMs: 60_000, stubLatencyMs: 0 }, checkout: checkoutBounds() })).toBe(10_000 + 60_000 + 15_000)
+    expect(claimStaleAfterMs({ payment: { timeoutMs: 5_000, stubLatencyMs: 0 }, checkout: checkoutBounds(300, 200) })).toBe(5_500)
   })
 
   it('names the variable that is wrong', () => {

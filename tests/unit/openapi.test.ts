@@ -1,43 +1,51 @@
 import { describe, expect, it } from '@jest/globals'
 import { z } from 'zod'
 
-import { type ApiOperation, docsEndpoints, openApiDocument } from '../../src/shop/openapi'
+import { docsEndpoints, openApiDocument } from '../../src/api/openapi'
+import { defineRoute, type Route } from '../../src/api/route'
 
 const setItemBody = z.object({ quantity: z.number().min(0).describe('0 removes the line') })
 const stockBody = z.object({ sku: z.string().min(1), delta: z.number().int(), note: z.string().optional() })
 const cartOut = z.object({ lines: z.array(z.object({ sku: z.string(), quantity: z.number() })) })
+const handler = () => new Response(null, { status: 204 })
 
-const operations: ApiOperation[] = [
-  {
+const operations: Route[] = [
+  defineRoute({
     method: 'patch',
     path: '/cart/items/:sku',
     summary: 'Set the quantity of a cart line',
     tag: 'Cart',
-    auth: 'buyer',
+    who: 'signedIn',
+    params: z.object({ sku: z.string() }),
     body: setItemBody,
     responses: { 200: { description: 'The cart', schema: cartOut }, 404: { description: 'No such product' } },
-  },
-  {
+    handler,
+  }),
+  defineRoute({
     method: 'post',
     path: '/stock/adjust',
     summary: 'Adjust stock',
     tag: 'Stock',
-    auth: 'admin',
-    headers: [{ name: 'Idempotency-Key', description: 'Retry safely', required: true, schema: z.string().uuid() }],
+    who: 'stock.manage',
+    headers: z.object({ 'Idempotency-Key': z.string().uuid().describe('Retry safely') }),
     body: stockBody,
     responses: { 200: { description: 'Adjusted' } },
-  },
-  {
+    handler,
+  }),
+  defineRoute({
     method: 'get',
     path: '/orders/:id/pickup-code',
     summary: 'The pickup QR code',
     tag: 'Pickup',
-    auth: 'none',
+    who: 'public',
+    params: z.object({ id: z.string() }),
     responses: { 200: { description: 'A PNG image', contentType: 'image/png' } },
-  },
+    handler,
+  }),
 ]
 
 type Op = {
+  description?: string
   parameters?: Array<Record<string, unknown>>
   requestBody?: { content: Record<string, { schema: unknown }> }
   responses: Record<string, { content?: Record<string, { schema: unknown }> }>
@@ -109,6 +117,7 @@ describe('openApiDocument', () => {
     expect(pickup.security).toBeUndefined()
     expect(Object.keys(patch.responses).sort()).toEqual(['200', '401', '404'])
     expect(Object.keys(adjust.responses).sort()).toEqual(['200', '401', '403'])
+    expect(adjust.description).toContain('stock.manage')
     expect(Object.keys(pickup.responses)).toEqual(['200'])
   })
 
@@ -130,15 +139,16 @@ describe('openApiDocument', () => {
     const Address = z.object({ city: z.string() }).meta({ id: 'Address' })
     const out = openApiDocument(
       [
-        {
+        defineRoute({
           method: 'post',
           path: '/addresses',
           summary: 'Two addresses',
           tag: 'T',
-          auth: 'none',
+          who: 'public',
           body: z.object({ from: Address, to: Address }),
           responses: { 204: { description: 'Saved' } },
-        },
+          handler,
+        }),
       ],
       { title: 'x', version: '1' },
     ) as typeof doc
@@ -150,6 +160,11 @@ describe('openApiDocument', () => {
 
   it('refuses the same operation twice', () => {
     expect(() => openApiDocument([operations[0]!, operations[0]!], { title: 'x', version: '1' })).toThrow(/twice/)
+  })
+
+  it('refuses a path parameter without a schema', () => {
+    const { params: _, ...withoutParams } = operations[0]!
+    expect(() => openApiDocument([withoutParams as Route], { title: 'x', version: '1' })).toThrow(/no schema for :sku/)
   })
 })
 

@@ -12,6 +12,7 @@ describe('quantities are exact decimals', () => {
   })
 
   it('refuses what is not a non-negative decimal with at most 3 places', () => {
+    // eslint-disable-next-line no-loss-of-precision -- 1e309 is Infinity on purpose: a JSON number that overflowed
     for (const bad of [-1, 0.0001, 1e309, Number.NaN, Infinity, '1e3', '', ' ', 'abc', null, undefined, true, {}, '0x10', 0.1 + 0.2]) {
       expect(toMilli(bad)).toBeNull()
     }

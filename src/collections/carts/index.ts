@@ -1,13 +1,7 @@
-import type { Access, CollectionConfig } from 'payload'
+import type { CollectionConfig } from 'payload'
 
-import { currentUser, isAdmin, nobody } from '../../access'
+import { can, nobody, or, ownerOf } from '../../access'
 import { label, labels } from '../../i18n/labels'
-
-const ownCartOrAdmin: Access = ({ req }) => {
-  const user = currentUser(req)
-  if (!user) return false
-  return user.role === 'admin' ? true : { buyer: { equals: user.id } }
-}
 
 /**
  * One cart per buyer, kept in PostgreSQL. Written only by the cart operations (src/shop/cart.ts), one
@@ -18,7 +12,7 @@ export const Carts: CollectionConfig = {
   slug: 'carts',
   labels: labels(['Cart', 'Корзина'], ['Carts', 'Корзины']),
   admin: { defaultColumns: ['id', 'buyer', 'updatedAt'] },
-  access: { read: ownCartOrAdmin, create: nobody, update: nobody, delete: isAdmin },
+  access: { read: or(can('carts.manage'), ownerOf('buyer')), create: nobody, update: nobody, delete: can('carts.manage') },
   fields: [
     {
       name: 'buyer',

@@ -1,11 +1,12 @@
 import type { CollectionBeforeOperationHook, CollectionConfig } from 'payload'
 
-import { anyone, isAdmin } from '../../access'
+import { anyone, can } from '../../access'
 import { env } from '../../env'
 import { label, labels } from '../../i18n/labels'
+import { MEDIA_MAX_MB } from '../../i18n/messages'
 import { BadRequest } from '../../shop/errors'
 
-export const MEDIA_MAX_BYTES = 10 * 1024 * 1024
+export const MEDIA_MAX_BYTES = MEDIA_MAX_MB * 1024 * 1024
 
 /**
  * `pasteURL: false` only closes Payload's paste-URL endpoint: a create with `{url, filename}` and no file
@@ -22,7 +23,12 @@ const refuseFetchByUrl: CollectionBeforeOperationHook = ({ args, operation, req 
 export const Media: CollectionConfig = {
   slug: 'media',
   labels: labels(['Photo', 'Фото'], ['Photos', 'Фото']),
-  access: { read: anyone, create: isAdmin, update: isAdmin, delete: isAdmin },
+  access: {
+    read: anyone,
+    create: can('catalogue.manage'),
+    update: can('catalogue.manage'),
+    delete: can('catalogue.manage'),
+  },
   hooks: { beforeOperation: [refuseFetchByUrl] },
   upload: {
     staticDir: env.mediaDir,

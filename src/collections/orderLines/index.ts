@@ -1,13 +1,8 @@
-import type { Access, CollectionConfig } from 'payload'
+import type { CollectionConfig } from 'payload'
 
-import { currentUser, nobody } from '../../access'
+import { can, nobody, or, ownerOf } from '../../access'
+import { roleCan } from '../../access/roles'
 import { label, labels } from '../../i18n/labels'
-
-const linesOfOwnOrdersOrAdmin: Access = ({ req }) => {
-  const user = currentUser(req)
-  if (!user) return false
-  return user.role === 'admin' ? true : { 'order.buyer': { equals: user.id } }
-}
 
 /**
  * A snapshot of one product in an order: name, unit and price as they were at checkout, and the quantity
@@ -16,8 +11,8 @@ const linesOfOwnOrdersOrAdmin: Access = ({ req }) => {
 export const OrderLines: CollectionConfig = {
   slug: 'order-lines',
   labels: labels(['Order line', 'Позиция заказа'], ['Order lines', 'Позиции заказов']),
-  admin: { defaultColumns: ['order', 'product', 'quantity', 'lineTotal'], hidden: ({ user }) => user?.role !== 'admin' },
-  access: { read: linesOfOwnOrdersOrAdmin, create: nobody, update: nobody, delete: nobody },
+  admin: { defaultColumns: ['order', 'product', 'quantity', 'lineTotal'], hidden: ({ user }) => !roleCan(user?.role, 'orders.read') },
+  access: { read: or(can('orders.read'), ownerOf('order.buyer')), create: nobody, update: nobody, delete: nobody },
   indexes: [{ fields: ['order', 'product'], unique: true }],
   fields: [
     { name: 'order', type: 'relationship', relationTo: 'orders', required: true, label: label('Order', 'Заказ') },

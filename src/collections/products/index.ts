@@ -1,6 +1,6 @@
 import type { CollectionConfig } from 'payload'
 
-import { activeOrAdmin, fieldNobody, isAdmin } from '../../access'
+import { activeOr, can, fieldNobody } from '../../access'
 import { env } from '../../env'
 import { label, labels } from '../../i18n/labels'
 import { toMilli } from '../../lib/quantity'
@@ -24,7 +24,12 @@ export const Products: CollectionConfig = {
   },
   // Duplicating would need a new SKU, and the SKU is the primary key.
   disableDuplicate: true,
-  access: { read: activeOrAdmin, create: isAdmin, update: isAdmin, delete: isAdmin },
+  access: {
+    read: activeOr('catalogue.manage'),
+    create: can('catalogue.manage'),
+    update: can('catalogue.manage'),
+    delete: can('catalogue.manage'),
+  },
   hooks: {
     beforeValidate: [
       ({ data, operation }) => {

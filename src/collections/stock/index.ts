@@ -1,9 +1,10 @@
 import type { CollectionConfig } from 'payload'
 
-import { anyone, isAdmin } from '../../access'
+import { anyone, can } from '../../access'
 import { label, labels } from '../../i18n/labels'
 import { toMilli } from '../../lib/quantity'
-import { adjustStockEndpoint } from './endpoints/adjust'
+import { collectionEndpoints } from '../../api/route'
+import { stockRoutes } from './endpoints'
 import { quantityFitsStep } from './hooks/quantityFitsStep'
 import { mustExist } from './mustExist'
 
@@ -12,9 +13,9 @@ export const Stock: CollectionConfig = {
   slug: 'stock',
   labels: labels(['Stock', 'Остаток'], ['Stock', 'Остатки']),
   admin: { defaultColumns: ['product', 'store', 'quantity', 'updatedAt'] },
-  access: { read: anyone, create: isAdmin, update: isAdmin, delete: isAdmin },
+  access: { read: anyone, create: can('stock.manage'), update: can('stock.manage'), delete: can('stock.manage') },
   indexes: [{ fields: ['product', 'store'], unique: true }],
-  endpoints: [adjustStockEndpoint],
+  endpoints: collectionEndpoints('stock', stockRoutes),
   hooks: { beforeChange: [quantityFitsStep] },
   fields: [
     {

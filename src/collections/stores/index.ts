@@ -1,6 +1,6 @@
 import type { CollectionConfig } from 'payload'
 
-import { activeOrAdmin, isAdmin } from '../../access'
+import { activeOr, can } from '../../access'
 import { label, labels } from '../../i18n/labels'
 import { refuseDeleteWhileReferenced } from '../../shop/references'
 
@@ -9,7 +9,12 @@ export const Stores: CollectionConfig = {
   slug: 'stores',
   labels: labels(['Pickup point', 'Пункт выдачи'], ['Pickup points', 'Пункты выдачи']),
   admin: { useAsTitle: 'name', defaultColumns: ['id', 'name', 'address', 'active'] },
-  access: { read: activeOrAdmin, create: isAdmin, update: isAdmin, delete: isAdmin },
+  access: {
+    read: activeOr('stores.manage'),
+    create: can('stores.manage'),
+    update: can('stores.manage'),
+    delete: can('stores.manage'),
+  },
   hooks: {
     beforeDelete: [refuseDeleteWhileReferenced('stores', [
       { collection: 'stock', field: 'store' },

@@ -1,25 +1,15 @@
 import type { CollectionConfig } from 'payload'
 
-import {
-  adminOrSelf,
-  anyone,
-  currentUser,
-  fieldNobody,
-  isAdmin,
-  isAdminUser,
-  privateToOwner,
-  selfOnly,
-} from '../../access'
+import { anyone, can, fieldNobody, fieldSignedIn, or, ownerOf, privateToOwner } from '../../access'
+import { ROLE_LABELS, ROLES } from '../../access/roles'
 import { label, labels } from '../../i18n/labels'
 import { toE164 } from '../../lib/phone'
-import { refuseFirstRegister } from './endpoints/refuseFirstRegister'
+import { collectionEndpoints } from '../../api/route'
+import { userRoutes } from './endpoints'
 import { guardCredentials } from './hooks/guardCredentials'
 import { guardRole } from './hooks/guardRole'
 import { limitAuthAttempts } from './hooks/limitAuthAttempts'
 import { dropServerOwnedFields } from './hooks/serverOwnedFields'
-
-export const ROLES = ['buyer', 'admin'] as const
-export type Role = (typeof ROLES)[number]
 
 const ownRecord = privateToOwner((doc) => doc.id)
 const personal = { read: ownRecord, update: ownRecord, create: () => true }
@@ -40,13 +30,13 @@ export const Users: CollectionConfig = {
   },
   access: {
     create: anyone, // registration; the role is forced to buyer below
-    read: adminOrSelf,
-    update: selfOnly, // nobody edits another account: no takeover through email or password
-    delete: isAdmin,
-    admin: ({ req }) => isAdminUser(req),
-    unlock: isAdmin,
+    read: or(can('users.manage'), ownerOf('id')),
+    update: ownerOf('id'), // nobody edits another account: no takeover through email or password
+    delete: can('users.manage'),
+    admin: can('panel.use'),
+    unlock: can('users.manage'),
   },
-  endpoints: [refuseFirstRegister],
+  endpoints: collectionEndpoints('users', userRoutes),
   hooks: {
     // The rate limit first: an attempt over it is refused before anything else looks at it.
     beforeOperation: [limitAuthAttempts, guardCredentials],
@@ -75,16 +65,13 @@ export const Users: CollectionConfig = {
       name: 'role',
       type: 'select',
       label: label('Role', 'Роль'),
-      options: [
-        { label: label('Buyer', 'Покупатель'), value: 'buyer' },
-        { label: label('Admin', 'Администратор'), value: 'admin' },
-      ],
+      options: ROLES.map((value) => ({ value, label: ROLE_LABELS[value] })),
       required: true,
       defaultValue: 'buyer',
       saveToJWT: true,
       index: true,
       // Clients never set a role; admins are made by `npm run create-admin` (see guardRole).
-      access: { create: fieldNobody, update: fieldNobody, read: ({ req }) => Boolean(currentUser(req)) },
+      access: { create: fieldNobody, update: fieldNobody, read: fieldSignedIn },
     },
     {
       name: 'firstName',

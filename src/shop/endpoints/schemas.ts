@@ -42,6 +42,9 @@ export const orderSchema = z.object({
   createdAt: z.string(),
 })
 
+/** An order as the shop's staff see it: no pickup code (the buyer's proof), no contact. */
+export const staffOrderSchema = orderSchema.omit({ pickupCode: true })
+
 export const paidOrderSchema = z.object({
   order: orderSchema,
   qr: z.string().describe('data:image/png;base64,… QR code of order.pickupCode'),
@@ -50,8 +53,11 @@ export const paidOrderSchema = z.object({
 const errorList = z.array(z.object({ name: z.string().optional(), message: z.string(), data: z.unknown().optional() }))
 const orderSummary = z.object({ id: z.number().int(), number: z.string(), status: z.string(), total: z.number().int(), currency: z.string() })
 
-export const outOfStockSchema = z.object({
+/** Checkout's 409s: not enough stock (`lines`), a changed total (`total`), or a plain conflict (`errors` only). */
+export const checkoutConflictSchema = z.object({
   errors: errorList,
-  lines: z.array(z.object({ sku: z.string(), requested: z.number(), available: z.number() })),
+  lines: z.array(z.object({ sku: z.string(), requested: z.number(), available: z.number() })).optional().describe('Not enough stock: what each short line asked for and what there is'),
+  total: z.number().int().optional().describe('The total changed: the current one, to confirm'),
+  currency: z.string().optional(),
 })
 export const unsettledPaymentSchema = z.object({ errors: errorList, order: orderSummary })

@@ -1,6 +1,6 @@
 import type { CollectionBeforeOperationHook } from 'payload'
 
-import { isAdminUser } from '../../../access'
+import { userCan } from '../../../access'
 import { env } from '../../../env'
 import { TooManyRequests } from '../../../shop/errors'
 import { CLIENT_IP_HEADER, clientKey, countAuthAttempt } from '../rateLimit'
@@ -19,7 +19,7 @@ export const limitAuthAttempts: CollectionBeforeOperationHook = async ({ args, o
   // Forgot-password too: otherwise anyone could flood a buyer's mailbox with reset emails.
   if (operation !== 'login' && operation !== 'create' && operation !== 'forgotPassword') return args
   const limit = env.authRateLimit
-  if (limit <= 0 || req.payloadAPI !== 'REST' || isAdminUser(req)) return args
+  if (limit <= 0 || req.payloadAPI !== 'REST' || userCan(req, 'users.manage')) return args
   const { count, retryAfter } = await countAuthAttempt(req.payload, clientKey(req.headers.get(CLIENT_IP_HEADER)))
   if (count > limit) {
     throw new TooManyRequests(`Too many login or registration attempts from your address; try again in ${retryAfter} s.`, retryAfter)

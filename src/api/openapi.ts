@@ -1,5 +1,5 @@
-// The OpenAPI 3.1 description of the shop's custom endpoints, built from the same zod schemas that
-// validate their bodies (so the document cannot drift from the code), and a Swagger UI page to read it.
+// The OpenAPI 3.1 description of the shop's custom routes, built from their declarations (./route.ts): the
+// zod schemas that validate a request are the ones documented, and a Swagger UI page to read it.
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
@@ -7,22 +7,7 @@ import { dirname, join } from 'node:path'
 import type { Endpoint } from 'payload'
 import { z } from 'zod'
 
-export type ApiOperation = {
-  method: 'get' | 'post' | 'patch' | 'delete'
-  /** Payload style, relative to /api, e.g. '/cart/items/:sku' */
-  path: string
-  summary: string
-  description?: string
-  /** e.g. 'Cart', 'Checkout', 'Orders', 'Pickup' */
-  tag: string
-  /** buyer = any logged-in user (JWT), admin = a user with role admin */
-  auth: 'buyer' | 'admin' | 'none'
-  headers?: Array<{ name: string; description: string; required?: boolean; schema: z.ZodType }>
-  /** JSON request body */
-  body?: z.ZodType
-  /** contentType defaults to application/json */
-  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>
-}
+import type { Route } from './route'
 
 type Json = Record<string, unknown>
 
@@ -86,46 +71,58 @@ function toSchema(schema: z.ZodType, io: 'input' | 'output', name: string, compo
 const operationId = (method: string, path: string) =>
   method + path.replace(/[^A-Za-z0-9]+(.)?/g, (_, c?: string) => (c ? c.toUpperCase() : ''))
 
+type Parameter = { name: string; in: 'path' | 'query' | 'header'; required: boolean; description?: string; schema: Json }
+
+/** The parameters of one location (path, query, header) from the zod object that validates them. */
+function parametersOf(shape: z.ZodObject<z.ZodRawShape> | undefined, location: Parameter['in'], id: string, components: Json): Parameter[] {
+  if (!shape) return []
+  return Object.entries(shape.shape).map(([name, schema]) => {
+    const field = schema as z.ZodType
+    const { description, ...json } = toSchema(field, 'input', `${id}_${name.replace(/\W/g, '')}`, components)
+    return {
+      name,
+      in: location,
+      required: location === 'path' || !field.safeParse(undefined).success,
+      ...(typeof description === 'string' && { description }),
+      schema: json,
+    }
+  })
+}
+
+const whoText = (who: Route['who']) =>
+  who === 'public' ? undefined : who === 'signedIn' ? 'Requires a signed-in user.' : `Requires the capability \`${who}\`.`
+
 /**
- * The OpenAPI 3.1 document for `operations`. `serverUrl` is the site origin (like Payload's serverURL);
- * the server entry is that origin plus '/api', or just '/api' (same origin) without it.
+ * The OpenAPI 3.1 document for `routes`. `serverUrl` is the site origin (like Payload's serverURL); the
+ * server entry is that origin plus '/api', or just '/api' (same origin) without it.
  */
-export function openApiDocument(
-  operations: ApiOperation[],
-  info: { title: string; version: string; serverUrl?: string },
-): Record<string, unknown> {
+export function openApiDocument(routes: Route[], info: { title: string; version: string; serverUrl?: string }): Record<string, unknown> {
   const schemas: Json = { Error: errorSchema }
   const paths: Record<string, Json> = {}
   const tags: string[] = []
 
-  for (const op of operations) {
-    const path = op.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')
-    const id = operationId(op.method, op.path)
+  for (const route of routes) {
+    const path = route.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')
+    const id = operationId(route.method, route.path)
     const item = (paths[path] ??= {})
-    if (item[op.method]) throw new Error(`openApiDocument: ${op.method.toUpperCase()} ${op.path} is listed twice`)
-    if (!tags.includes(op.tag)) tags.push(op.tag)
+    if (item[route.method]) throw new Error(`openApiDocument: ${route.method.toUpperCase()} ${route.path} is declared twice`)
+    if (!tags.includes(route.tag)) tags.push(route.tag)
+    const declaredParams = new Set(Object.keys(route.params?.shape ?? {}))
+    for (const [, name] of route.path.matchAll(/:([A-Za-z0-9_]+)/g)) {
+      if (!declaredParams.has(name!)) throw new Error(`openApiDocument: ${route.path} has no schema for :${name}`)
+    }
 
     const parameters = [
-      ...[...op.path.matchAll(/:([A-Za-z0-9_]+)/g)].map(([, name]) => ({
-        name,
-        in: 'path',
-        required: true,
-        schema: { type: 'string' },
-      })),
-      ...(op.headers ?? []).map((h) => ({
-        name: h.name,
-        in: 'header',
-        description: h.description,
-        required: h.required ?? false,
-        schema: toSchema(h.schema, 'input', `${id}_${h.name.replace(/\W/g, '')}`, schemas),
-      })),
+      ...parametersOf(route.params, 'path', id, schemas),
+      ...parametersOf(route.query, 'query', id, schemas),
+      ...parametersOf(route.headers, 'header', id, schemas),
     ]
 
-    const secured = op.auth !== 'none'
-    const declared: ApiOperation['responses'] = {}
+    const secured = route.who !== 'public'
+    const declared: Record<number, { description: string; schema?: z.ZodType; contentType?: string }> = {}
     if (secured) declared[401] = { description: 'Not logged in, or the token is invalid or expired' }
-    if (op.auth === 'admin') declared[403] = { description: 'Logged in, but not as an admin' }
-    Object.assign(declared, op.responses) // the operation's own entries win
+    if (route.who !== 'public' && route.who !== 'signedIn') declared[403] = { description: `Logged in, but without \`${route.who}\`` }
+    Object.assign(declared, route.responses) // the route's own entries win
     const responses = Object.fromEntries(
       Object.entries(declared).map(([status, r]) => {
         const type = r.contentType ?? JSON_TYPE
@@ -140,18 +137,16 @@ export function openApiDocument(
       }),
     )
 
-    item[op.method] = {
+    item[route.method] = {
       operationId: id,
-      tags: [op.tag],
-      summary: op.summary,
-      description:
-        [op.description, op.auth === 'admin' && 'Requires an admin account.'].filter(Boolean).join('\n\n') ||
-        undefined,
+      tags: [route.tag],
+      summary: route.summary,
+      description: [route.description, whoText(route.who)].filter(Boolean).join('\n\n') || undefined,
       ...(parameters.length > 0 && { parameters }),
-      ...(op.body && {
+      ...(route.body && {
         requestBody: {
           required: true,
-          content: { [JSON_TYPE]: { schema: toSchema(op.body, 'input', `${id}_body`, schemas) } },
+          content: { [JSON_TYPE]: { schema: toSchema(route.body, 'input', `${id}_body`, schemas) } },
         },
       }),
       responses,

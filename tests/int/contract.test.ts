@@ -1,0 +1,237 @@
+// The API contract: every operation in /api/openapi.json is called over real HTTP (the Express front, so
+// 413s are real too), and every answer is checked against the document. Drift fails in both directions:
+// an answer whose status is not documented or whose body does not match its schema fails here, and so does
+// a documented operation or response that no call below produces.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { Ajv2020 } from 'ajv/dist/2020.js'
+
+import { env } from '../../src/env'
+import { pickupCodeFor } from '../../src/shop/pickupCode'
+import { contact, fillCart, seedCatalogue, type Catalogue } from '../helpers/fixtures'
+import { serve } from '../helpers/http'
+import { createAdmin, registerBuyer, sqlRows, startTestShop, type Account, type TestShop } from '../helpers/shop'
+
+let shop: TestShop
+let http: Awaited<ReturnType<typeof serve>>
+let doc: { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>> }
+let admin: Account
+let catalogue: Catalogue
+const ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: true })
+
+beforeAll(async () => {
+  shop = await startTestShop()
+  http = await serve(shop.payload)
+  admin = await createAdmin(shop)
+  catalogue = await seedCatalogue(shop, admin)
+  const res = await fetch(`${http.base}/api/openapi.json`)
+  doc = await res.json()
+  ajv.addSchema(doc, 'openapi')
+})
+afterAll(async () => {
+  await http?.close()
+  await shop?.stop()
+})
+
+type Answer = { status: number; contentType: string; body: unknown }
+/** Statuses seen per documented operation, e.g. 'post /checkout' → {201, 409}. */
+const seen = new Map<string, Set<number>>()
+
+const pointer = (...parts: string[]) => parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')
+
+/** Calls `method path` (a concrete path) and checks the answer against operation `op` of the document. */
+async function call(
+  op: string,
+  path: string,
+  options: { token?: string; body?: unknown; raw?: BodyInit; headers?: Record<string, string> } = {},
+): Promise<Answer> {
+  const [method, template] = op.split(' ') as [string, string]
+  const headers: Record<string, string> = { ...options.headers }
+  if (options.token) headers.Authorization = `Bearer ${options.token}`
+  if (options.body !== undefined) headers['Content-Type'] ??= 'application/json'
+  const res = await fetch(`${http.base}/api${path}`, {
+    method: method.toUpperCase(),
+    headers,
+    body: options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+  })
+  const contentType = (res.headers.get('content-type') ?? '').split(';')[0]!
+  const body = contentType === 'application/json' ? await res.json() : Buffer.from(await res.arrayBuffer())
+  const operation = doc.paths[template]?.[method]
+  expect({ op, documented: Boolean(operation) }).toEqual({ op, documented: true })
+  const response = operation!.responses[String(res.status)]
+  // An undocumented status: the code says something the document does not.
+  expect({ op, status: res.status, documented: Boolean(response), body: response ? undefined : body }).toEqual({
+    op,
+    status: res.status,
+    documented: true,
+    body: undefined,
+  })
+  const documentedTypes = Object.keys(response!.content ?? {})
+  if (documentedTypes.length > 0) expect({ op, status: res.status, contentType }).toEqual({ op, status: res.status, contentType: documentedTypes[0] })
+  if (contentType === 'application/json' && response!.content?.['application/json']) {
+    const validate = ajv.getSchema(`openapi#/${pointer('paths', template, method, 'responses', String(res.status), 'content', 'application/json', 'schema')}`)!
+    const valid = validate(body)
+    expect({ op, status: res.status, body, errors: valid ? null : validate.errors }).toEqual({ op, status: res.status, body, errors: null })
+  }
+  const statuses = seen.get(op) ?? new Set<number>()
+  statuses.add(res.status)
+  seen.set(op, statuses)
+  return { status: res.status, contentType, body }
+}
+
+const expectStatus = async (answer: Promise<Answer>, status: number) => {
+  const res = await answer
+  expect(res.status).toBe(status)
+  return res
+}
+
+const checkoutBody = (extra: Record<string, unknown> = {}) => ({ pickupPoint: catalogue.stores.main, contact, paymentToken: 'tok_visa', ...extra })
+
+/** A buyer with a cart, and their paid order when `paid`. */
+async function buyerWithCart(items: Record<string, number> = { BREAD: 1 }) {
+  const buyer = await registerBuyer(shop)
+  await fillCart(shop, buyer, items)
+  return buyer
+}
+async function paidOrder() {
+  const buyer = await buyerWithCart()
+  const res = await shop.api.post('/api/checkout', checkoutBody(), { token: buyer.token })
+  expect(res.status).toBe(201)
+  return { buyer, order: res.body.order as { id: number; number: string; pickupCode: string } }
+}
+const stockRowId = async (sku: string) =>
+  (await sqlRows<{ id: number }>(shop, 'SELECT id FROM stock WHERE product_id = $1 AND store_id = $2', [sku, catalogue.stores.main]))[0]!.id
+
+const scenarios: Record<string, () => Promise<void>> = {
+  'get /cart': async () => {
+    const buyer = await buyerWithCart()
+    await expectStatus(call('get /cart', '/cart', { token: buyer.token }), 200)
+    await expectStatus(call('get /cart', '/cart'), 401)
+  },
+  'delete /cart': async () => {
+    const buyer = await buyerWithCart()
+    const res = await expectStatus(call('delete /cart', '/cart', { token: buyer.token }), 200)
+    expect((res.body as { items: unknown[] }).items).toEqual([])
+    await expectStatus(call('delete /cart', '/cart'), 401)
+  },
+  'post /cart/items': async () => {
+    const buyer = await registerBuyer(shop)
+    const op = 'post /cart/items'
+    await expectStatus(call(op, '/cart/items', { token: buyer.token, body: { sku: 'APPLES', quantity: 0.3 } }), 200)
+    await expectStatus(call(op, '/cart/items', { token: buyer.token, body: { sku: 'APPLES', quantity: 0.35 } }), 400)
+    await expectStatus(call(op, '/cart/items', { token: buyer.token, body: { sku: 'APPLES', quantity: 1, price: 1 } }), 400)
+    await expectStatus(call(op, '/cart/items', { token: buyer.token, body: { sku: 'NO-SUCH', quantity: 1 } }), 404)
+    await expectStatus(call(op, '/cart/items', { body: { sku: 'APPLES', quantity: 1 } }), 401)
+    const huge = JSON.stringify({ sku: 'APPLES', quantity: 1, note: 'x'.repeat(200 * 1024) })
+    await expectStatus(call(op, '/cart/items', { token: buyer.token, raw: huge, headers: { 'Content-Type': 'application/json' } }), 413)
+  },
+  'patch /cart/items/{sku}': async () => {
+    const buyer = await buyerWithCart({ APPLES: 0.5 })
+    const op = 'patch /cart/items/{sku}'
+    await expectStatus(call(op, '/cart/items/APPLES', { token: buyer.token, body: { quantity: 0.7 } }), 200)
+    await expectStatus(call(op, '/cart/items/APPLES', { token: buyer.token, body: { quantity: -1 } }), 400)
+    await expectStatus(call(op, '/cart/items/MILK', { token: buyer.token, body: { quantity: 1 } }), 404)
+    await expectStatus(call(op, '/cart/items/APPLES', { body: { quantity: 1 } }), 401)
+  },
+  'delete /cart/items/{sku}': async () => {
+    const buyer = await buyerWithCart({ APPLES: 0.5 })
+    const op = 'delete /cart/items/{sku}'
+    await expectStatus(call(op, '/cart/items/APPLES', { token: buyer.token }), 200)
+    await expectStatus(call(op, '/cart/items/APPLES', { token: buyer.token }), 404)
+    await expectStatus(call(op, '/cart/items/APPLES'), 401)
+  },
+  'post /checkout': async () => {
+    const op = 'post /checkout'
+    const paid = await buyerWithCart()
+    await expectStatus(call(op, '/checkout', { token: paid.token, body: checkoutBody() }), 201)
+    await expectStatus(call(op, '/checkout', { token: paid.token, body: checkoutBody() }), 400) // the cart is empty now
+    await expectStatus(call(op, '/checkout', { body: checkoutBody() }), 401)
+    await expectStatus(call(op, '/checkout', { token: (await buyerWithCart()).token, body: checkoutBody({ paymentToken: 'tok_chargeDeclined' }) }), 402)
+    await expectStatus(call(op, '/checkout', { token: (await buyerWithCart()).token, body: checkoutBody({ pickupPoint: 999_999 }) }), 404)
+    const short = await buyerWithCart({ MILK: 11 })
+    const outOfStock = await expectStatus(call(op, '/checkout', { token: short.token, body: checkoutBody() }), 409)
+    expect(outOfStock.body).toMatchObject({ lines: [{ sku: 'MILK', requested: 11, available: 10 }] })
+    const changed = await expectStatus(call(op, '/checkout', { token: short.token, body: checkoutBody({ expectedTotal: 1 }) }), 409)
+    expect(changed.body).toMatchObject({ total: 11 * 8990 })
+    const keyed = await buyerWithCart()
+    const headers = { 'Idempotency-Key': 'contract-1' }
+    await expectStatus(call(op, '/checkout', { token: keyed.token, body: checkoutBody({ paymentToken: 'tok_chargeDeclined' }), headers }), 402)
+    await expectStatus(call(op, '/checkout', { token: keyed.token, body: checkoutBody(), headers }), 422)
+    const saved = { ...env.payment }
+    env.payment.timeoutMs = 200
+    try {
+      await expectStatus(call(op, '/checkout', { token: (await buyerWithCart()).token, body: checkoutBody({ paymentToken: 'tok_timeout' }) }), 504)
+    } finally {
+      Object.assign(env.payment, saved)
+    }
+    const reserveMs = env.checkout.reserveMs
+    env.checkout.reserveMs = 0 // no time left to charge: the checkout gives up before the gateway
+    try {
+      await expectStatus(call(op, '/checkout', { token: (await buyerWithCart()).token, body: checkoutBody() }), 503)
+    } finally {
+      env.checkout.reserveMs = reserveMs
+    }
+  },
+  'post /pickup': async () => {
+    const op = 'post /pickup'
+    const { buyer, order } = await paidOrder()
+    await expectStatus(call(op, '/pickup', { token: admin.token, body: { code: order.pickupCode, store: catalogue.stores.other } }), 409)
+    await expectStatus(call(op, '/pickup', { token: admin.token, body: { code: order.pickupCode } }), 200)
+    await expectStatus(call(op, '/pickup', { token: admin.token, body: { code: order.pickupCode } }), 409)
+    await expectStatus(call(op, '/pickup', { token: admin.token, body: { code: `${order.pickupCode}x` } }), 400)
+    await expectStatus(call(op, '/pickup', { token: admin.token, body: { code: pickupCodeFor('ZZZZ-ZZZZ') } }), 404)
+    await expectStatus(call(op, '/pickup', { token: buyer.token, body: { code: order.pickupCode } }), 403)
+    await expectStatus(call(op, '/pickup', { body: { code: order.pickupCode } }), 401)
+  },
+  'get /orders/{id}/qr': async () => {
+    const op = 'get /orders/{id}/qr'
+    const { buyer, order } = await paidOrder()
+    const png = await expectStatus(call(op, `/orders/${order.id}/qr`, { token: buyer.token }), 200)
+    expect(png.contentType).toBe('image/png')
+    await expectStatus(call(op, `/orders/${order.id}/qr`, { token: (await registerBuyer(shop)).token }), 404)
+    await expectStatus(call(op, '/orders/abc/qr', { token: buyer.token }), 400)
+    await expectStatus(call(op, `/orders/${order.id}/qr`), 401)
+  },
+  'post /orders/{id}/cancel': async () => {
+    const op = 'post /orders/{id}/cancel'
+    const { buyer, order } = await paidOrder()
+    await expectStatus(call(op, `/orders/${order.id}/cancel`, { token: buyer.token, body: {} }), 403)
+    await expectStatus(call(op, `/orders/${order.id}/cancel`, { body: {} }), 401)
+    await expectStatus(call(op, `/orders/${order.id}/cancel`, { token: admin.token, body: { reason: 'x'.repeat(501) } }), 400)
+    await expectStatus(call(op, '/orders/99999999/cancel', { token: admin.token, body: {} }), 404)
+    await expectStatus(call(op, `/orders/${order.id}/cancel`, { token: admin.token, body: { reason: 'damaged' } }), 200)
+    await expectStatus(call(op, `/orders/${order.id}/cancel`, { token: admin.token, body: {} }), 409)
+  },
+  'post /stock/{id}/adjust': async () => {
+    const op = 'post /stock/{id}/adjust'
+    const id = await stockRowId('BREAD')
+    await expectStatus(call(op, `/stock/${id}/adjust`, { token: admin.token, body: { delta: 1 } }), 200)
+    await expectStatus(call(op, `/stock/${id}/adjust`, { token: admin.token, body: { delta: 0.5 } }), 400)
+    await expectStatus(call(op, `/stock/${id}/adjust`, { token: admin.token, body: { delta: -1000 } }), 409)
+    await expectStatus(call(op, '/stock/999999/adjust', { token: admin.token, body: { delta: 1 } }), 404)
+    await expectStatus(call(op, `/stock/${id}/adjust`, { token: (await registerBuyer(shop)).token, body: { delta: 1 } }), 403)
+    await expectStatus(call(op, `/stock/${id}/adjust`, { body: { delta: 1 } }), 401)
+  },
+  'post /users/first-register': async () => {
+    await expectStatus(call('post /users/first-register', '/users/first-register', { body: { email: 'x@example.com', password: 'long enough password' } }), 403)
+  },
+}
+
+describe('the API contract (/api/openapi.json against real answers)', () => {
+  it('has a scenario for every documented operation, and documents every scenario', () => {
+    const documented = Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method} ${path}`))
+    expect(documented.sort()).toEqual(Object.keys(scenarios).sort())
+  })
+
+  for (const [op, scenario] of Object.entries(scenarios)) it(op, scenario)
+
+  it('produced every documented response of every operation', () => {
+    const missing = Object.entries(doc.paths).flatMap(([path, item]) =>
+      Object.entries(item).flatMap(([method, operation]) =>
+        Object.keys(operation.responses)
+          .filter((status) => !seen.get(`${method} ${path}`)?.has(Number(status)))
+          .map((status) => `${method} ${path} ${status}`),
+      ),
+    )
+    expect(missing).toEqual([])
+  })
+})

@@ -233,6 +233,27 @@ describe('the admin panel in Chromium', () => {
     expect(Buffer.from(await file.arrayBuffer()).equals(photo)).toBe(true)
   })
 
+  test("a photo over the limit: a readable message in the panel's language, nothing stored", async () => {
+    // The same admin, with a Russian browser.
+    const context = await browser!.newContext({ locale: 'ru-RU', viewport: { width: 1280, height: 900 }, storageState: await adminContext.storageState() })
+    const page = await context.newPage()
+    const before = await rest.expect(200, 'GET', '/api/media?limit=0', { token: adminToken })
+    try {
+      await step(page, '04b-photo-too-large-ru', async () => {
+        await page.goto(`${server.base}/admin/collections/media/create`)
+        await page.locator('input[type=file]').setInputFiles({ name: 'huge.png', mimeType: 'image/png', buffer: Buffer.alloc(12 * 1024 * 1024, 7) })
+        const upload = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/media' && r.request().method() === 'POST')
+        await page.getByRole('button', { name: 'Сохранить' }).click()
+        expect((await upload).status()).toBe(413)
+        await page.getByText('Фото слишком большое: не больше 10 МБ.').waitFor()
+      })
+    } finally {
+      await context.close()
+    }
+    const after = await rest.expect(200, 'GET', '/api/media?limit=0', { token: adminToken })
+    expect(after.totalDocs).toBe(before.totalDocs)
+  })
+
   test('sets its stock in a shop', async () => {
     const page = adminPage
     await step(page, '05-stock-form', async () => {

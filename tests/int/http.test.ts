@@ -67,7 +67,7 @@ describe('HTTP server', () => {
     // 10.5 MB passes the front's limit and meets Payload's; the others are refused by the front. Uploaded
     // from another process, as a real client is: in this process the server's close would wait politely
     // for the client to read, and the broken pipe would never show.
-    const uploads = [
+    const uploads: Array<{ megabytes: number; headers: Record<string, string> }> = [
       { megabytes: 10.5, headers: {} },
       { megabytes: 12, headers: {} },
       { megabytes: 20, headers: {} },

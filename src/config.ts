@@ -17,6 +17,7 @@ import { OrderLines } from './collections/orderLines'
 import { Orders } from './collections/orders'
 import { Products } from './collections/products'
 import { Stock } from './collections/stock'
+import { StockMovements } from './collections/stockMovements'
 import { Stores } from './collections/stores'
 import { Users } from './collections/users'
 import { shopEmailAdapter } from './email/adapter'
@@ -48,7 +49,7 @@ export function buildShopConfig({ databaseUrl, poolMax = env.dbPoolMax, autoRunJ
       meta: { titleSuffix: ' — 100am shop' },
       avatar: 'default', // not Gravatar: the panel would send every admin's email hash to a third party
     },
-    collections: [Users, Media, Products, Stores, Stock, Carts, CartLines, Orders, OrderLines],
+    collections: [Users, Media, Products, Stores, Stock, StockMovements, Carts, CartLines, Orders, OrderLines],
     editor: lexicalEditor(),
     db: postgresAdapter({
       pool: { connectionString: databaseUrl, max: poolMax },

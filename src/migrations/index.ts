@@ -7,6 +7,7 @@ import * as migration_20261126_160900_checkout_guards from './20261126_160900_ch
 import * as migration_20261126_170000_auth_rate_limit from './20261126_170000_auth_rate_limit';
 import * as migration_20261126_233300_confirmation_outbox from './20261126_233300_confirmation_outbox';
 import * as migration_20261126_233314_confirmation_task from './20261126_233314_confirmation_task';
+import * as migration_20261129_205312_stock_ledger from './20261129_205312_stock_ledger';
 
 export const migrations = [
   {
@@ -53,5 +54,10 @@ export const migrations = [
     up: migration_20261126_233314_confirmation_task.up,
     down: migration_20261126_233314_confirmation_task.down,
     name: '20261126_233314_confirmation_task',
+  },
+  {
+    up: migration_20261129_205312_stock_ledger.up,
+    down: migration_20261129_205312_stock_ledger.down,
+    name: '20261129_205312_stock_ledger',
   },
 ];

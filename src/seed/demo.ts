@@ -88,12 +88,13 @@ export async function seedDemoData(payload: Payload) {
         overrideAccess: true,
       })
       for (const [s, store] of stores.entries()) {
-        // A whole number of steps, multiplied in thousandths rather than in floating point.
+        // A whole number of steps, multiplied in thousandths rather than in floating point; every third
+        // row is low (a threshold above what is there), so the panel's low-stock list has something to show.
         const steps = BigInt(((i * 7 + s * 13) % 40) + 5)
-        const quantity = milliToNumber(steps * toMilli(product.step ?? 1)!)
+        const onHand = milliToNumber(steps * toMilli(product.step ?? 1)!)
         await payload.create({
           collection: 'stock',
-          data: { product: product.id, store: store.id, quantity },
+          data: { product: product.id, store: store.id, onHand, ...((i + s) % 3 === 0 && { lowStockThreshold: milliToNumber(50n * toMilli(product.step ?? 1)!) }) },
           overrideAccess: true,
         })
       }
@@ -109,7 +110,7 @@ export async function seedDemoData(payload: Payload) {
       data: { ...DEMO_BUYER, firstName: 'Анна', lastName: 'Покупателева', phone: '+79161234567' },
       overrideAccess: true,
     })
-    payload.logger.info(`Demo data ready: admin ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}, buyer ${DEMO_BUYER.email} / ${DEMO_BUYER.password}`)
+    payload.logger.info('Demo data ready: the demo accounts are listed in the README')
   } finally {
     await lock.query('SELECT pg_advisory_unlock($1)', [SEED_LOCK_KEY]).catch(() => {})
     lock.release()

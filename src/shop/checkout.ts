@@ -15,6 +15,7 @@ import { toE164 } from '../lib/phone'
 import { formatMilli, milliToNumber, toMilli } from '../lib/quantity'
 import { chargeWithTimeout, type ChargeOutcome, paymentGateway } from '../payments'
 import { removeOrderedFromCart } from './cart'
+import { reserveLines } from './stock'
 import {
   BadRequest,
   CheckoutTooSlow,
@@ -40,9 +41,6 @@ type Buyer = { id: number | string }
 
 /** PostgreSQL's statement_timeout fired. */
 const QUERY_CANCELED = '57014'
-
-/** How long keyed checkout answers are kept for Idempotency-Key replays (the settlement job deletes older ones). */
-export const IDEMPOTENCY_RETENTION_HOURS = 48
 
 // ---------------------------------------------------------------------------------------------------
 // Claim: the row that makes a buyer's checkouts one at a time, and remembers keyed ones for replays.
@@ -102,7 +100,7 @@ async function claimCheckout(req: PayloadRequest, buyer: Buyer, key: string | un
 }
 
 async function finishClaim(req: PayloadRequest, claim: { id: number; keyed: boolean }) {
-  // Keyed claims are kept for replays (IDEMPOTENCY_RETENTION_HOURS); others are not needed.
+  // Keyed claims are kept for replays (IDEMPOTENCY_RETENTION_HOURS, ./idempotency.ts); others are not needed.
   await execute(
     req,
     claim.keyed
@@ -113,7 +111,8 @@ async function finishClaim(req: PayloadRequest, claim: { id: number; keyed: bool
 
 // ---------------------------------------------------------------------------------------------------
 // Reservation: one transaction of named steps. Read the cart at the pickup point, price it, write the
-// order, then reserve the stock (conditional decrements in SKU order); a short line rolls it all back.
+// order, then reserve the stock (conditional `reserved += q` in SKU order, ./stock.ts); a short line rolls
+// it all back.
 
 type Reserved = { orderId: number; total: number; paymentKey: string; view: OrderView }
 class ShortOfStock extends Error {
@@ -216,36 +215,6 @@ async function writeOrder(req: PayloadRequest, buyer: Buyer, input: CheckoutInpu
   }
 }
 
-/**
- * Every line's conditional decrement in one statement; any short line throws ShortOfStock, which rolls the
- * transaction back. The MATERIALIZED CTE locks the rows in SKU order (rows are locked as they leave the
- * sort) before the UPDATE touches any of them.
- */
-async function takeStock(req: PayloadRequest, storeId: number, lines: PricedLine[]) {
-  const wanted = sql.join(
-    lines.map((l) => sql`(${l.sku}::varchar, ${formatMilli(l.milli)}::numeric)`),
-    sql`, `,
-  )
-  const { rows: taken } = await execute<{ sku: string }>(
-    req,
-    sql`WITH wanted (sku, quantity) AS (VALUES ${wanted}),
-        locked AS MATERIALIZED (
-          SELECT s.id FROM stock s JOIN wanted w ON w.sku = s.product_id
-          WHERE s.store_id = ${storeId}
-          ORDER BY s.product_id
-          FOR UPDATE OF s
-        )
-        UPDATE stock s SET quantity = s.quantity - w.quantity, updated_at = now()
-        FROM locked k, wanted w
-        WHERE s.id = k.id AND w.sku = s.product_id AND s.quantity >= w.quantity
-        RETURNING s.product_id AS sku`,
-  )
-  if (taken.length < lines.length) {
-    const done = new Set(taken.map((r) => r.sku))
-    throw new ShortOfStock(lines.filter((l) => !done.has(l.sku)).map((l) => ({ sku: l.sku, milli: l.milli })))
-  }
-}
-
 async function reserve(req: PayloadRequest, buyer: Buyer, input: CheckoutInput, claimId: number, paymentKey: string): Promise<Reserved> {
   return inTransaction(req, async (req) => {
     // No statement may wait longer than the reservation may take (a lock held by a stuck transaction).
@@ -255,10 +224,13 @@ async function reserve(req: PayloadRequest, buyer: Buyer, input: CheckoutInput, 
     if (input.expectedTotal !== undefined && input.expectedTotal !== priced.total) {
       throw new TotalChanged(priced.total, input.expectedTotal, env.currency)
     }
-    // The order first, the stock last: the contended stock rows stay locked only from their decrement to
-    // the commit.
+    // The order first, the stock last: the contended stock rows stay locked only from their reservation
+    // to the commit. A short line rolls the whole transaction back, order included.
     const order = await writeOrder(req, buyer, input, claimId, paymentKey, priced)
-    await takeStock(req, input.pickupPoint, priced.lines)
+    const reserved = await reserveLines(req, input.pickupPoint, order.id, priced.lines)
+    if (reserved.size < priced.lines.length) {
+      throw new ShortOfStock(priced.lines.filter((l) => !reserved.has(l.sku)).map((l) => ({ sku: l.sku, milli: l.milli })))
+    }
     const view = toOrderView(
       {
         ...order,
@@ -277,12 +249,12 @@ async function reserve(req: PayloadRequest, buyer: Buyer, input: CheckoutInput, 
 
 /** What is available now of each short line (read after the rollback, for the 409's `lines`). */
 async function shortLines(req: PayloadRequest, storeId: number, short: Array<{ sku: string; milli: bigint }>): Promise<ShortLine[]> {
-  const { rows } = await execute<{ sku: string; quantity: string }>(
+  const { rows } = await execute<{ sku: string; available: string }>(
     req,
-    sql`SELECT product_id AS sku, quantity::text AS quantity FROM stock
+    sql`SELECT product_id AS sku, GREATEST(on_hand - reserved, 0)::text AS available FROM stock
         WHERE store_id = ${storeId} AND product_id IN (${sql.join(short.map((s) => sql`${s.sku}`), sql`, `)})`,
   )
-  const available = new Map(rows.map((r) => [r.sku, toMilli(r.quantity)!]))
+  const available = new Map(rows.map((r) => [r.sku, toMilli(r.available)!]))
   return short.map((s) => ({ sku: s.sku, requested: milliToNumber(s.milli), available: milliToNumber(available.get(s.sku) ?? 0n) }))
 }
 

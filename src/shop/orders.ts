@@ -9,6 +9,7 @@ import { inTransaction } from '../db/transaction'
 import { milliToNumber, toMilli } from '../lib/quantity'
 import { paymentGateway } from '../payments'
 import { BadRequest, Conflict, NotFound } from './errors'
+import { settleOrderStock } from './stock'
 import { assertTransition, type OrderStatus, type PaymentState, statusesLeadingTo } from './orderStatus'
 import { pickupCodeFor, pickupQrDataUrl, verifyPickupCode } from './pickupCode'
 
@@ -109,6 +110,8 @@ type TransitionChanges = {
   chargeId?: string
   declineReason?: string
   cancelReason?: string
+  /** Who made the change (staff, admin); the stock movements name them. */
+  by?: { id: number | string }
 }
 
 /**
@@ -144,20 +147,10 @@ export async function transitionOrder(req: PayloadRequest, orderId: number, to: 
       // Allowed by the table, but the payment moved on meanwhile: someone else settled this order first.
       throw new Conflict(`Order ${current.number} was settled by another request meanwhile`, { status: current.status })
     }
-    if (to === 'cancelled') await releaseStock(req, orderId)
+    // The order's hold on the stock ends with it: released (back to available) or handed over (gone).
+    if (to === 'cancelled') await settleOrderStock(req, orderId, 'release', changes.by)
+    if (to === 'collected') await settleOrderStock(req, orderId, 'handout', changes.by)
   })
-}
-
-/** Puts an order's reserved quantities back into its pickup point's stock (rows in SKU order). */
-async function releaseStock(req: PayloadRequest, orderId: number) {
-  await execute(
-    req,
-    sql`UPDATE stock s SET quantity = s.quantity + l.quantity, updated_at = now()
-        FROM (SELECT ol.product_id, ol.quantity, o.pickup_point_id
-              FROM order_lines ol JOIN orders o ON o.id = ol.order_id
-              WHERE ol.order_id = ${orderId} ORDER BY ol.product_id) l
-        WHERE s.product_id = l.product_id AND s.store_id = l.pickup_point_id`,
-  )
 }
 
 /** Sets the payment state when it is still `from` (one conditional update; false when it was not). */
@@ -193,7 +186,7 @@ export async function refundIfDue(req: PayloadRequest, orderId: number): Promise
 }
 
 /** An admin cancels an order (e.g. never collected): stock goes back, and a charge is refunded. */
-export async function cancelOrder(req: PayloadRequest, orderId: number, reason: string) {
+export async function cancelOrder(req: PayloadRequest, orderId: number, reason: string, by?: { id: number | string }) {
   await inTransaction(req, async (req) => {
     const order = await findOrder(req, { id: orderId })
     if (!order) throw new NotFound('No such order', { id: orderId })
@@ -203,6 +196,7 @@ export async function cancelOrder(req: PayloadRequest, orderId: number, reason: 
       paymentState,
       ifPaymentState: [order.payment_state],
       cancelReason: reason,
+      by,
     })
   })
   await refundIfDue(req, orderId)
@@ -214,7 +208,7 @@ export async function cancelOrder(req: PayloadRequest, orderId: number, reason: 
  * The shop hands an order over: the code must carry our signature, the order must be paid, and when the
  * request names the shop it must be the order's pickup point.
  */
-export async function collectOrder(req: PayloadRequest, code: string, storeId?: number) {
+export async function collectOrder(req: PayloadRequest, code: string, storeId?: number, by?: { id: number | string }) {
   const number = verifyPickupCode(code)
   if (!number) throw new BadRequest('This is not a valid pickup code')
   const order = await findOrder(req, { number })
@@ -224,6 +218,6 @@ export async function collectOrder(req: PayloadRequest, code: string, storeId?: 
       pickupPoint: order.pickup_point_id,
     })
   }
-  await transitionOrder(req, order.id, 'collected')
+  await transitionOrder(req, order.id, 'collected', { by })
   return (await findOrder(req, { id: order.id }))!
 }

@@ -7,7 +7,7 @@ import { execute, sql } from '../db/sql'
 import { inTransaction } from '../db/transaction'
 import { paymentGateway } from '../payments'
 import { removeOrderedFromCart } from './cart'
-import { IDEMPOTENCY_RETENTION_HOURS } from './checkout'
+import { IDEMPOTENCY_RETENTION_HOURS } from './idempotency'
 import { refundIfDue, setPaymentState, transitionOrder } from './orders'
 
 const BATCH = 100
@@ -96,5 +96,6 @@ export async function settleOrders(req: PayloadRequest): Promise<SettlementRepor
         WHERE state = 'running' AND order_id IN (SELECT id FROM orders WHERE status <> 'awaiting_payment')`,
   )
   await execute(req, sql`DELETE FROM checkout_requests WHERE created_at < now() - make_interval(hours => ${IDEMPOTENCY_RETENTION_HOURS})`)
+  await execute(req, sql`DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => ${IDEMPOTENCY_RETENTION_HOURS})`)
   return report
 }

@@ -1,6 +1,7 @@
 // A small catalogue for the checkout tests, made through the REST API as an admin would.
 import type { Account, TestShop } from './shop'
 import { sqlRows } from './shop'
+import { verifyStock } from '../../src/shop/stock'
 
 export type Catalogue = { stores: { main: number; other: number; closed: number } }
 
@@ -22,9 +23,9 @@ export async function seedCatalogue(shop: TestShop, admin: Account, stock: Recor
   const main = (await ok(shop.api.post('/api/stores', { name: 'Тверская', address: 'Москва, Тверская, 7' }, { token }))).doc.id
   const other = (await ok(shop.api.post('/api/stores', { name: 'Арбат', address: 'Москва, Арбат, 1' }, { token }))).doc.id
   const closed = (await ok(shop.api.post('/api/stores', { name: 'Closed', address: 'Nowhere', active: false }, { token }))).doc.id
-  for (const [product, quantity] of Object.entries(stock)) {
-    await ok(shop.api.post('/api/stock', { product, store: main, quantity }, { token }))
-    await ok(shop.api.post('/api/stock', { product, store: other, quantity }, { token }))
+  for (const [product, onHand] of Object.entries(stock)) {
+    await ok(shop.api.post('/api/stock', { product, store: main, onHand }, { token }))
+    await ok(shop.api.post('/api/stock', { product, store: other, onHand }, { token }))
   }
   return { stores: { main, other, closed } }
 }
@@ -35,15 +36,18 @@ export async function fillCart(shop: TestShop, buyer: Account, items: Record<str
   for (const [sku, quantity] of Object.entries(items)) await ok(shop.api.post('/api/cart/items', { sku, quantity }, { token: buyer.token }))
 }
 
-/** Stock levels at a store, as exact decimal strings. */
+/** What buyers can still order at a store (onHand − reserved), as exact decimal strings. */
 export async function stockAt(shop: TestShop, store: number) {
-  const rows = await sqlRows<{ sku: string; quantity: string }>(
+  const rows = await sqlRows<{ sku: string; available: string }>(
     shop,
-    'SELECT product_id AS sku, quantity::text AS quantity FROM stock WHERE store_id = $1 ORDER BY product_id',
+    'SELECT product_id AS sku, (on_hand - reserved)::text AS available FROM stock WHERE store_id = $1 ORDER BY product_id',
     [store],
   )
-  return Object.fromEntries(rows.map((r) => [r.sku, r.quantity]))
+  return Object.fromEntries(rows.map((r) => [r.sku, r.available]))
 }
+
+/** The ledger's invariant over the test's database (what `npm run stock:verify` checks): [] when it holds. */
+export const stockDisagreements = (shop: TestShop) => verifyStock((text) => sqlRows(shop, text).then((rows) => ({ rows })))
 
 /**
  * Everything a refused request might touch, to assert that it changed none of it: what checkout writes
@@ -52,7 +56,12 @@ export async function stockAt(shop: TestShop, store: number) {
  */
 export async function snapshot(shop: TestShop) {
   const [stock, carts, orders, requests, charges, users, sessions, products, media] = await Promise.all([
-    sqlRows(shop, 'SELECT product_id, store_id, quantity::text FROM stock ORDER BY product_id, store_id'),
+    sqlRows(
+      shop,
+      `SELECT product_id, store_id, on_hand::text, reserved::text, low_stock_threshold::text,
+              (SELECT count(*)::int FROM stock_movements m WHERE m.stock_id = s.id) AS movements
+       FROM stock s ORDER BY product_id, store_id`,
+    ),
     sqlRows(shop, 'SELECT c.buyer_id, l.product_id, l.quantity::text FROM cart_lines l JOIN carts c ON c.id = l.cart_id ORDER BY 1, 2'),
     sqlRows(shop, 'SELECT id, status, payment_state FROM orders ORDER BY id'),
     sqlRows(shop, "SELECT buyer_id, key, state FROM checkout_requests ORDER BY id"),

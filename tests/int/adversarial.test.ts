@@ -424,7 +424,7 @@ describe('malformed JSON', () => {
     ['cart set', 400, () => send('PATCH', '/api/cart/items/MILK', mallory.token)()],
     ['checkout', 400, () => send('POST', '/api/checkout', mallory.token)()],
     ['product create (admin)', 400, () => send('POST', '/api/products', admin.token)()],
-    ['stock adjust (admin)', 400, () => send('POST', '/api/stock/1/adjust', admin.token)()],
+    ['stock receipt (admin)', 400, () => send('POST', '/api/stock/1/receive', admin.token)()],
     ['pickup (admin)', 400, () => send('POST', '/api/pickup', admin.token)()],
     ['a JSON body that is a bare string', 400, () => shop.api.request('POST', '/api/cart/items', { token: mallory.token, ...json('"MILK"') })],
   ])

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 
 import { env } from '../../src/env'
-import { type Catalogue, contact, fillCart, seedCatalogue, stockAt } from '../helpers/fixtures'
+import { type Catalogue, contact, fillCart, seedCatalogue, stockAt, stockDisagreements } from '../helpers/fixtures'
 import { createAdmin, registerBuyer, sqlRows, startTestShop, type Account, type TestShop } from '../helpers/shop'
 
 let shop: TestShop
@@ -65,6 +65,33 @@ describe('concurrency', () => {
     expect(Number(after.BREAD)).toBe(Number(before.BREAD) - 16)
   }, 120_000)
 
+  it('deliveries and stocktakes during a checkout rush: every change kept, nothing oversold, the ledger holds', async () => {
+    // A product of its own: 20 on the shelf, 40 buyers, 4 deliveries of 5 and 2 stocktakes that find 40.
+    await shop.api.post('/api/products', { id: 'SOAP', name: 'Мыло', price: 5000, unit: 'pcs' }, { token: admin.token })
+    const row = await shop.api.post('/api/stock', { product: 'SOAP', store: catalogue.stores.main, onHand: 20 }, { token: admin.token })
+    const id = row.body.doc.id as number
+    const crowd = await buyers(40)
+    for (const buyer of crowd) await fillCart(shop, buyer, { SOAP: 1 })
+    const staff = (op: string, body: unknown) => shop.api.post(`/api/stock/${id}/${op}`, body, { token: admin.token })
+    const [results, shelf] = await Promise.all([
+      Promise.all(crowd.map(checkout)),
+      Promise.all([
+        ...Array.from({ length: 4 }, () => staff('receive', { quantity: 5, note: 'rush delivery' })),
+        staff('count', { onHand: 40 }),
+        staff('count', { onHand: 40 }),
+      ]),
+    ])
+    expect(shelf.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200])
+    const statuses = results.map((r) => r.status)
+    expect(statuses.every((s) => s === 201 || s === 409)).toBe(true)
+    const paid = statuses.filter((s) => s === 201).length
+    const [stock] = await sqlRows<{ on_hand: string; reserved: string }>(shop, 'SELECT on_hand::text, reserved::text FROM stock WHERE id = $1', [id])
+    expect(Number(stock!.reserved)).toBe(paid)
+    expect(Number(stock!.reserved)).toBeLessThanOrEqual(Number(stock!.on_hand))
+    expect(paid).toBeGreaterThanOrEqual(20) // at least what was there from the start
+    expect(await stockDisagreements(shop)).toEqual([])
+  }, 120_000)
+
   it('adding the same product twice makes one line; checkout takes the sum once, not twice', async () => {
     const [buyer] = await buyers(1)
     await Promise.all([fillCart(shop, buyer!, { APPLES: 0.3 }), fillCart(shop, buyer!, { APPLES: 0.4 })])
@@ -74,5 +101,9 @@ describe('concurrency', () => {
     expect(res.body.order.items).toEqual([expect.objectContaining({ sku: 'APPLES', quantity: 0.7, lineTotal: Math.round(19990 * 0.7) })])
     const after = await stockAt(shop, catalogue.stores.main)
     expect(Number(after.APPLES).toFixed(3)).toBe((Number(before.APPLES) - 0.7).toFixed(3))
+  })
+
+  it('after all of the above, every stock row agrees with its movements and its orders (stock:verify)', async () => {
+    expect(await stockDisagreements(shop)).toEqual([])
   })
 })

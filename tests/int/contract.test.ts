@@ -201,15 +201,56 @@ const scenarios: Record<string, () => Promise<void>> = {
     await expectStatus(call(op, `/orders/${order.id}/cancel`, { token: admin.token, body: { reason: 'damaged' } }), 200)
     await expectStatus(call(op, `/orders/${order.id}/cancel`, { token: admin.token, body: {} }), 409)
   },
-  'post /stock/{id}/adjust': async () => {
-    const op = 'post /stock/{id}/adjust'
+  'post /stock/{id}/receive': async () => {
+    const op = 'post /stock/{id}/receive'
     const id = await stockRowId('BREAD')
-    await expectStatus(call(op, `/stock/${id}/adjust`, { token: admin.token, body: { delta: 1 } }), 200)
-    await expectStatus(call(op, `/stock/${id}/adjust`, { token: admin.token, body: { delta: 0.5 } }), 400)
-    await expectStatus(call(op, `/stock/${id}/adjust`, { token: admin.token, body: { delta: -1000 } }), 409)
-    await expectStatus(call(op, '/stock/999999/adjust', { token: admin.token, body: { delta: 1 } }), 404)
-    await expectStatus(call(op, `/stock/${id}/adjust`, { token: (await registerBuyer(shop)).token, body: { delta: 1 } }), 403)
-    await expectStatus(call(op, `/stock/${id}/adjust`, { body: { delta: 1 } }), 401)
+    const key = { 'Idempotency-Key': 'contract-receive' }
+    await expectStatus(call(op, `/stock/${id}/receive`, { token: admin.token, body: { quantity: 1, note: 'delivery' }, headers: key }), 200)
+    await expectStatus(call(op, `/stock/${id}/receive`, { token: admin.token, body: { quantity: 2 }, headers: key }), 422)
+    await expectStatus(call(op, `/stock/${id}/receive`, { token: admin.token, body: { quantity: 0.5 } }), 400)
+    await expectStatus(call(op, '/stock/999999/receive', { token: admin.token, body: { quantity: 1 } }), 404)
+    await expectStatus(call(op, `/stock/${id}/receive`, { token: (await registerBuyer(shop)).token, body: { quantity: 1 } }), 403)
+    await expectStatus(call(op, `/stock/${id}/receive`, { body: { quantity: 1 } }), 401)
+  },
+  'post /stock/{id}/count': async () => {
+    const op = 'post /stock/{id}/count'
+    const id = await stockRowId('APPLES')
+    const key = { 'Idempotency-Key': 'contract-count' }
+    await expectStatus(call(op, `/stock/${id}/count`, { token: admin.token, body: { onHand: 9.87 }, headers: key }), 200)
+    await expectStatus(call(op, `/stock/${id}/count`, { token: admin.token, body: { onHand: 9 }, headers: key }), 422)
+    await expectStatus(call(op, `/stock/${id}/count`, { token: admin.token, body: { onHand: -1 } }), 400)
+    await expectStatus(call(op, '/stock/999999/count', { token: admin.token, body: { onHand: 1 } }), 404)
+    await expectStatus(call(op, `/stock/${id}/count`, { token: (await registerBuyer(shop)).token, body: { onHand: 1 } }), 403)
+    await expectStatus(call(op, `/stock/${id}/count`, { body: { onHand: 1 } }), 401)
+  },
+  'post /stock/{id}/write-off': async () => {
+    const op = 'post /stock/{id}/write-off'
+    const id = await stockRowId('MILK')
+    const key = { 'Idempotency-Key': 'contract-write-off' }
+    await expectStatus(call(op, `/stock/${id}/write-off`, { token: admin.token, body: { quantity: 1, reason: 'damaged' }, headers: key }), 200)
+    await expectStatus(call(op, `/stock/${id}/write-off`, { token: admin.token, body: { quantity: 2, reason: 'damaged' }, headers: key }), 422)
+    await expectStatus(call(op, `/stock/${id}/write-off`, { token: admin.token, body: { quantity: 1000, reason: 'lost' } }), 409)
+    await expectStatus(call(op, `/stock/${id}/write-off`, { token: admin.token, body: { quantity: 1 } }), 400)
+    await expectStatus(call(op, '/stock/999999/write-off', { token: admin.token, body: { quantity: 1, reason: 'lost' } }), 404)
+    await expectStatus(call(op, `/stock/${id}/write-off`, { token: (await registerBuyer(shop)).token, body: { quantity: 1, reason: 'lost' } }), 403)
+    await expectStatus(call(op, `/stock/${id}/write-off`, { body: { quantity: 1, reason: 'lost' } }), 401)
+  },
+  'patch /stock/{id}': async () => {
+    const op = 'patch /stock/{id}'
+    const id = await stockRowId('MILK')
+    await expectStatus(call(op, `/stock/${id}`, { token: admin.token, body: { lowStockThreshold: 3 } }), 200)
+    await expectStatus(call(op, `/stock/${id}`, { token: admin.token, body: { lowStockThreshold: 3, onHand: 100 } }), 400)
+    await expectStatus(call(op, '/stock/999999', { token: admin.token, body: { lowStockThreshold: 3 } }), 404)
+    await expectStatus(call(op, `/stock/${id}`, { token: (await registerBuyer(shop)).token, body: { lowStockThreshold: 3 } }), 403)
+    await expectStatus(call(op, `/stock/${id}`, { body: { lowStockThreshold: 3 } }), 401)
+  },
+  'get /stock/low': async () => {
+    const op = 'get /stock/low'
+    await shop.api.patch(`/api/stock/${await stockRowId('BREAD')}`, { lowStockThreshold: 1000 }, { token: admin.token })
+    const res = await expectStatus(call(op, '/stock/low', { token: admin.token }), 200)
+    expect((res.body as { docs: Array<{ product: string }> }).docs.map((d) => d.product)).toContain('BREAD')
+    await expectStatus(call(op, '/stock/low', { token: (await registerBuyer(shop)).token }), 403)
+    await expectStatus(call(op, '/stock/low'), 401)
   },
   'post /users/first-register': async () => {
     await expectStatus(call('post /users/first-register', '/users/first-register', { body: { email: 'x@example.com', password: 'long enough password' } }), 403)

@@ -1,10 +1,12 @@
 // The schema comes only from committed migrations, applied safely by several processes at once.
 import { afterAll, describe, expect, it } from '@jest/globals'
-import { getPayload } from 'payload'
+import { getPayload, type Migration } from 'payload'
 
 import { buildShopConfig } from '../../src/config'
 import { closePool, migrateDatabase } from '../../src/db/migrate'
 import { pendingSchemaChanges } from '../../src/db/migrationDrift'
+import { migrations } from '../../src/migrations'
+import { verifyStock } from '../../src/shop/stock'
 import { createDatabaseFrom, dropDatabase, SERVER_ENV, withClient } from '../helpers/testDatabase'
 import { startTestShop, type TestShop } from '../helpers/shop'
 
@@ -15,6 +17,54 @@ afterAll(async () => {
 })
 
 describe('migrations', () => {
+  it('stock_ledger carries stock over without losing a unit: reserved = open orders, onHand = left + reserved', async () => {
+    const database = await createDatabaseFrom(serverUrl, null, 'shop_ledger')
+    const payload = await getPayload({ config: buildShopConfig({ databaseUrl: database.url, poolMax: 3 }), key: 'ledger-migration' })
+    try {
+      const ledger = migrations.findIndex((m) => m.name.endsWith('_stock_ledger'))
+      expect(ledger).toBeGreaterThan(0)
+      await payload.db.migrate({ migrations: migrations.slice(0, ledger) as unknown as Migration[] })
+      await withClient(database.url, async (client) => {
+        // The shop as it was: one stock number per row, and orders of every status.
+        await client.query(`
+          INSERT INTO stores (id, name, address) VALUES (1, 'One', 'a'), (2, 'Two', 'b');
+          INSERT INTO products (id, name, price, unit, quantity_step) VALUES ('HAM', 'Ham', 19990, 'kg', 0.1), ('MILK', 'Milk', 8990, 'pcs', 1);
+          INSERT INTO users (id, email, role, hash, salt) VALUES (1, 'b@example.com', 'buyer', 'x', 'y');
+          INSERT INTO stock (product_id, store_id, quantity) VALUES ('HAM', 1, 8.5), ('MILK', 1, 3), ('MILK', 2, 0);
+          INSERT INTO orders (id, number, buyer_id, status, pickup_point_id, total, currency, contact_first_name, contact_last_name,
+                              contact_phone, payment_state, payment_key, expires_at)
+          VALUES (1, 'AAAA-0001', 1, 'awaiting_payment', 1, 1, 'RUB', 'A', 'B', '+79161234567', 'pending', 'k1', now()),
+                 (2, 'AAAA-0002', 1, 'paid', 1, 1, 'RUB', 'A', 'B', '+79161234567', 'charged', 'k2', now()),
+                 (3, 'AAAA-0003', 1, 'collected', 1, 1, 'RUB', 'A', 'B', '+79161234567', 'charged', 'k3', now()),
+                 (4, 'AAAA-0004', 1, 'cancelled', 1, 1, 'RUB', 'A', 'B', '+79161234567', 'refunded', 'k4', now()),
+                 (5, 'AAAA-0005', 1, 'paid', 2, 1, 'RUB', 'A', 'B', '+79161234567', 'charged', 'k5', now());
+          INSERT INTO order_lines (order_id, product_id, name, unit, quantity, unit_price, line_total) VALUES
+            (1, 'HAM', 'Ham', 'kg', 1.5, 19990, 29985), (1, 'MILK', 'Milk', 'pcs', 1, 8990, 8990),
+            (2, 'HAM', 'Ham', 'kg', 0.3, 19990, 5997),
+            (3, 'HAM', 'Ham', 'kg', 2, 19990, 39980), (4, 'MILK', 'Milk', 'pcs', 5, 8990, 44950),
+            (5, 'MILK', 'Milk', 'pcs', 2, 8990, 17980);`)
+      })
+      await payload.db.migrate({ migrations: migrations as unknown as Migration[] })
+      await withClient(database.url, async (client) => {
+        const { rows } = await client.query(
+          'SELECT product_id, store_id, on_hand::text, reserved::text FROM stock ORDER BY store_id, product_id',
+        )
+        expect(rows).toEqual([
+          { product_id: 'HAM', store_id: 1, on_hand: '10.3', reserved: '1.8' }, // 8.5 left + 1.5 + 0.3 open
+          { product_id: 'MILK', store_id: 1, on_hand: '4', reserved: '1' },
+          { product_id: 'MILK', store_id: 2, on_hand: '2', reserved: '2' },
+        ])
+        expect(await verifyStock((text) => client.query(text))).toEqual([])
+        const { rows: moves } = await client.query('SELECT type::text, count(*)::int AS n FROM stock_movements GROUP BY type ORDER BY type')
+        expect(moves).toEqual([{ type: 'initial', n: 3 }, { type: 'reservation', n: 4 }])
+      })
+    } finally {
+      await payload.destroy()
+      await closePool(payload)
+      await dropDatabase(serverUrl, database.name)
+    }
+  })
+
   it('cover every change in the config (run `npm run migrate:create -- <name>` if this fails)', async () => {
     shop = await startTestShop()
     const statements = await pendingSchemaChanges(shop.payload)

@@ -12,6 +12,7 @@ import { freePort } from '../../src/db/embedded'
 import { closePool } from '../../src/db/migrate'
 import { closePaymentGateway } from '../../src/payments'
 import { settleOrders } from '../../src/shop/settlement'
+import { verifyStock } from '../../src/shop/stock'
 import { contact } from '../helpers/fixtures'
 import { createDatabaseFrom, dropDatabase, SERVER_ENV, TEMPLATE_ENV } from '../helpers/testDatabase'
 
@@ -27,6 +28,19 @@ beforeAll(async () => {
   await db.query(`INSERT INTO products (id, name, price, unit, quantity_step) VALUES
                   ('SOAP', 'Soap', 5000, 'pcs', 1), ('RICE', 'Rice', 12000, 'kg', 0.1), ('TEA', 'Tea', 30000, 'pcs', 1)`)
 })
+/** Stock rows as an admin makes them: each with its `initial` movement, so the ledger holds. */
+const addStock = (rows: Array<[sku: string, store: number, onHand: number]>) =>
+  db.query(
+    `WITH s AS (INSERT INTO stock (product_id, store_id, on_hand)
+                SELECT * FROM unnest($1::varchar[], $2::int[], $3::numeric[]) RETURNING id, product_id, store_id, on_hand)
+     INSERT INTO stock_movements (stock_id, product_id, store_id, type, on_hand_delta, reserved_delta)
+     SELECT id, product_id, store_id, 'initial', on_hand, 0 FROM s`,
+    [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2])],
+  )
+const available = async (sku: string, store: number) =>
+  (await db.query(`SELECT (on_hand - reserved)::text AS q FROM stock WHERE product_id = $1 AND store_id = $2`, [sku, store])).rows
+const ledgerHolds = async () => expect(await verifyStock((text) => db.query(text))).toEqual([])
+
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL')
   await db?.end()
@@ -109,7 +123,7 @@ const stop = async (child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM') => 
 
 describe('reliability', () => {
   it('two server processes, 50 parallel checkouts for stock 10 split across them → exactly 10 paid, stock 0', async () => {
-    await db.query(`INSERT INTO stock (product_id, store_id, quantity) VALUES ('SOAP', 1, 10)`)
+    await addStock([['SOAP', 1, 10]])
     const [a, b] = await Promise.all([startServer(), startServer()])
     try {
       const tokens = await buyersWithCarts(a.url, 50, { SOAP: 1 })
@@ -121,7 +135,8 @@ describe('reliability', () => {
       const statuses = results.map((r) => r.status)
       expect(statuses.filter((s) => s === 201)).toHaveLength(10)
       expect(statuses.filter((s) => s === 409)).toHaveLength(40)
-      expect((await db.query(`SELECT quantity::text AS q FROM stock WHERE product_id = 'SOAP' AND store_id = 1`)).rows).toEqual([{ q: '0' }])
+      expect(await available('SOAP', 1)).toEqual([{ q: '0' }])
+      await ledgerHolds()
       expect((await db.query(`SELECT count(*)::int AS n FROM orders WHERE status = 'paid'`)).rows).toEqual([{ n: 10 }])
     } finally {
       await Promise.all([stop(a.child), stop(b.child)])
@@ -129,7 +144,7 @@ describe('reliability', () => {
   }, 180_000)
 
   it('a server killed with SIGKILL between reservation and payment: after the settlement job, stock = initial − paid, nothing lost', async () => {
-    await db.query(`INSERT INTO stock (product_id, store_id, quantity) VALUES ('RICE', 2, 50), ('TEA', 2, 20)`)
+    await addStock([['RICE', 2, 50], ['TEA', 2, 20]])
     const initial = { RICE: 50, TEA: 20 }
     // Charges take 1.5 s: the kill lands after the reservations, before any payment answer.
     const victim = await startServer({ PAYMENT_STUB_LATENCY_MS: '1500', RESERVATION_TTL: '1s' })
@@ -162,7 +177,7 @@ describe('reliability', () => {
       await settleOrders(await createLocalReq({}, settler))
       await settleOrders(await createLocalReq({}, settler)) // a second run changes nothing
       const { rows } = await db.query(
-        `SELECT s.product_id AS sku, s.quantity::text AS stock,
+        `SELECT s.product_id AS sku, (s.on_hand - s.reserved)::text AS stock,
                 coalesce((SELECT sum(l.quantity) FROM order_lines l JOIN orders o ON o.id = l.order_id
                           WHERE l.product_id = s.product_id AND o.pickup_point_id = 2 AND o.status IN ('paid', 'collected')), 0)::text AS sold
          FROM stock s WHERE s.store_id = 2 ORDER BY s.product_id`,
@@ -171,6 +186,7 @@ describe('reliability', () => {
         expect(Number(row.stock) + Number(row.sold)).toBe(initial[row.sku])
       }
       expect((await db.query(`SELECT count(*)::int AS n FROM orders WHERE pickup_point_id = 2 AND status = 'awaiting_payment'`)).rows).toEqual([{ n: 0 }])
+      await ledgerHolds()
       // The buyers may check out again at once: their claims did not die with the process.
       const retry = await call(again.url, 'POST', '/api/checkout', { pickupPoint: 2, contact, paymentToken: 'tok_visa' }, tokens[0])
       expect(retry.status).toBe(201)
@@ -187,7 +203,7 @@ describe('reliability', () => {
   it('SIGTERM while checkouts are charging: they finish (201, paid), new connections are refused, the process exits 0', async () => {
     // A pickup point of its own, so the orders counted are this test's.
     await db.query(`INSERT INTO stores (id, name, address) VALUES (3, 'Three', 'Street 3')`)
-    await db.query(`INSERT INTO stock (product_id, store_id, quantity) VALUES ('SOAP', 3, 10)`)
+    await addStock([['SOAP', 3, 10]])
     const server = await startServer({ PAYMENT_STUB_LATENCY_MS: '1500' })
     const tokens = await buyersWithCarts(server.url, 3, { SOAP: 1 })
     const inFlight = tokens.map((token) =>
@@ -208,6 +224,7 @@ describe('reliability', () => {
     expect((await db.query(`SELECT status, count(*)::int AS n FROM orders WHERE pickup_point_id = 3 GROUP BY status`)).rows).toEqual([
       { status: 'paid', n: 3 },
     ])
-    expect((await db.query(`SELECT quantity::text AS q FROM stock WHERE product_id = 'SOAP' AND store_id = 3`)).rows).toEqual([{ q: '7' }])
+    expect(await available('SOAP', 3)).toEqual([{ q: '7' }])
+    await ledgerHolds()
   }, 120_000)
 })

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 
 import { DEMO_ADMIN, DEMO_BUYER, seedDemoData } from '../../src/seed/demo'
+import { stockDisagreements } from '../helpers/fixtures'
 import { login, sqlRows, startTestShop, type TestShop } from '../helpers/shop'
 
 let shop: TestShop
@@ -30,12 +31,14 @@ describe('demo seed', () => {
     await seedDemoData(shop.payload)
     expect(await counts()).toEqual(first)
 
-    // Stock levels are whole steps, stored exactly.
-    const offStep = await sqlRows(
+    // Stock levels are stored exactly (pieces whole), each row's ledger starting with its `initial` movement.
+    const inexact = await sqlRows(
       shop,
-      'SELECT s.id FROM stock s JOIN products p ON p.id = s.product_id WHERE mod(s.quantity, p.quantity_step) <> 0 OR scale(s.quantity) > 3',
+      "SELECT s.id FROM stock s JOIN products p ON p.id = s.product_id WHERE scale(s.on_hand) > 3 OR (p.unit = 'pcs' AND mod(s.on_hand, 1) <> 0)",
     )
-    expect(offStep).toEqual([])
+    expect(inexact).toEqual([])
+    expect(await sqlRows(shop, "SELECT count(*)::int AS n FROM stock_movements WHERE type = 'initial'")).toEqual([{ n: 60 }])
+    expect(await stockDisagreements(shop)).toEqual([])
 
     const roles = await sqlRows(shop, 'SELECT email, role FROM users ORDER BY email')
     expect(roles).toEqual([

@@ -157,16 +157,18 @@ describe('settlement job', () => {
   it('finishes an order left behind by a process that died between reservation and payment', async () => {
     const buyer = await registerBuyer(shop)
     const stockBefore = await stockAt(shop, catalogue.stores.main)
-    // What a crash leaves: stock decremented, an order awaiting payment, a claim still "running".
+    // What a crash leaves: stock reserved (with its movement), an order awaiting payment, a claim still "running".
     const [{ id }] = await sqlRows<{ id: number }>(
       shop,
-      `WITH s AS (UPDATE stock SET quantity = quantity - 1 WHERE product_id = 'MILK' AND store_id = $1 RETURNING 1),
-            o AS (INSERT INTO orders (number, buyer_id, status, pickup_point_id, total, currency, contact_first_name,
+      `WITH o AS (INSERT INTO orders (number, buyer_id, status, pickup_point_id, total, currency, contact_first_name,
                     contact_last_name, contact_phone, payment_state, payment_key, expires_at)
-                  SELECT 'CRSH-2222', $2, 'awaiting_payment', $1, 8990, 'RUB', 'A', 'B', '+79161234567', 'pending', 'crash-key', now() - interval '1 minute' FROM s
+                  VALUES ('CRSH-2222', $2, 'awaiting_payment', $1, 8990, 'RUB', 'A', 'B', '+79161234567', 'pending', 'crash-key', now() - interval '1 minute')
                   RETURNING id),
             l AS (INSERT INTO order_lines (order_id, product_id, name, unit, quantity, unit_price, line_total)
-                  SELECT id, 'MILK', 'Milk', 'pcs', 1, 8990, 8990 FROM o)
+                  SELECT id, 'MILK', 'Milk', 'pcs', 1, 8990, 8990 FROM o),
+            s AS (UPDATE stock SET reserved = reserved + 1 WHERE product_id = 'MILK' AND store_id = $1 RETURNING id, product_id, store_id),
+            m AS (INSERT INTO stock_movements (stock_id, product_id, store_id, type, on_hand_delta, reserved_delta, order_id)
+                  SELECT s.id, s.product_id, s.store_id, 'reservation', 0, 1, o.id FROM s, o)
        SELECT id FROM o`,
       [catalogue.stores.main, buyer.id],
     )

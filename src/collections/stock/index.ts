@@ -1,22 +1,50 @@
 import type { CollectionConfig } from 'payload'
 
-import { anyone, can } from '../../access'
-import { label, labels } from '../../i18n/labels'
-import { toMilli } from '../../lib/quantity'
+import { anyone, can, fieldNobody, nobody } from '../../access'
 import { collectionEndpoints } from '../../api/route'
+import { label, labels } from '../../i18n/labels'
+import { milliToNumber, toMilli } from '../../lib/quantity'
+import { initialStockFitsUnit, MAX_STOCK_QUANTITY, recordInitialStock } from '../../shop/stock'
 import { stockRoutes } from './endpoints'
-import { quantityFitsStep } from './hooks/quantityFitsStep'
 import { mustExist } from './mustExist'
 
-/** How much of a product one pickup point holds, in the product's unit. One row per (product, store). */
+/** Readable by those who manage stock; the public sees product, store and what is available. */
+const managersOnly = { read: can('stock.manage'), create: fieldNobody, update: fieldNobody }
+
+const quantityRule = (value: unknown) =>
+  typeof value === 'number' && value >= 0 && value <= MAX_STOCK_QUANTITY && toMilli(value) !== null
+    ? true
+    : `A quantity from 0 to ${MAX_STOCK_QUANTITY}, with at most 3 decimals`
+
+/**
+ * How much of a product one pickup point holds, in the product's unit. One row per (product, store).
+ * `onHand` is on the premises (goods set aside for orders included), `reserved` is held for orders not
+ * handed over yet, `available = onHand − reserved` is what buyers can still order. The numbers change only
+ * through the stock operations (src/shop/stock.ts: receive, count, write off; checkout, cancellation and
+ * hand-over), each a conditional update with its movement in the same transaction, never through a
+ * generic update (which would write back numbers read before a concurrent checkout changed them).
+ */
 export const Stock: CollectionConfig = {
   slug: 'stock',
   labels: labels(['Stock', 'Остаток'], ['Stock', 'Остатки']),
-  admin: { defaultColumns: ['product', 'store', 'quantity', 'updatedAt'] },
-  access: { read: anyone, create: can('stock.manage'), update: can('stock.manage'), delete: can('stock.manage') },
+  admin: { defaultColumns: ['product', 'store', 'onHand', 'reserved', 'available', 'lowStockThreshold'] },
+  // Created here (with its `initial` movement); changed only through the stock operations; never deleted
+  // (its movements are its history: a row no longer stocked is counted to 0).
+  access: { read: anyone, create: can('stock.manage'), update: nobody, delete: nobody },
   indexes: [{ fields: ['product', 'store'], unique: true }],
   endpoints: collectionEndpoints('stock', stockRoutes),
-  hooks: { beforeChange: [quantityFitsStep] },
+  hooks: {
+    // `available` for every reader, computed before field access hides onHand and reserved from the public.
+    beforeRead: [
+      ({ doc }) => {
+        const onHand = toMilli(String(doc.onHand ?? '0'))
+        const reserved = toMilli(String(doc.reserved ?? '0'))
+        return onHand === null || reserved === null ? doc : { ...doc, available: milliToNumber(onHand - reserved) }
+      },
+    ],
+    beforeChange: [initialStockFitsUnit],
+    afterChange: [recordInitialStock],
+  },
   fields: [
     {
       name: 'product',
@@ -35,13 +63,40 @@ export const Stock: CollectionConfig = {
       validate: mustExist('stores', 'Pickup point'),
     },
     {
-      name: 'quantity',
+      name: 'onHand',
       type: 'number',
-      label: label('Quantity', 'Количество'),
+      label: label('On hand', 'В наличии'),
       required: true,
       defaultValue: 0,
-      validate: (value: unknown) =>
-        toMilli(value) !== null ? true : 'Quantity: 0 or more, with at most 3 decimals',
+      access: { read: can('stock.manage'), update: fieldNobody },
+      validate: quantityRule,
+    },
+    { name: 'reserved', type: 'number', label: label('Reserved', 'В резерве'), required: true, defaultValue: 0, access: managersOnly },
+    {
+      name: 'available',
+      type: 'number',
+      virtual: true,
+      label: label('Available', 'Доступно'),
+      access: { create: fieldNobody, update: fieldNobody },
+      admin: { readOnly: true },
+    },
+    {
+      name: 'lowStockThreshold',
+      type: 'number',
+      label: label('Low stock at', 'Мало, если не больше'),
+      access: { read: can('stock.manage'), update: fieldNobody },
+      validate: (value: unknown) => (value === null || value === undefined ? true : quantityRule(value)),
+    },
+    {
+      name: 'movements',
+      type: 'join',
+      collection: 'stock-movements',
+      on: 'stock',
+      label: label('Movements', 'Движения'),
+      defaultSort: '-createdAt',
+      defaultLimit: 20,
+      access: { read: can('stock.manage') },
+      admin: { allowCreate: false, defaultColumns: ['createdAt', 'type', 'onHandDelta', 'reservedDelta', 'order', 'by', 'note'] },
     },
   ],
 }

@@ -2,7 +2,8 @@
 import { z } from 'zod'
 
 import { defineRoute, json } from '../../api/route'
-import { checkout, IDEMPOTENCY_RETENTION_HOURS } from '../checkout'
+import { checkout } from '../checkout'
+import { idempotencyKeyHeader } from '../idempotency'
 import { checkoutConflictSchema, paidOrderSchema, unsettledPaymentSchema } from './schemas'
 
 const name = z.string().trim().min(1).max(100)
@@ -24,11 +25,6 @@ export const checkoutBody = z
     expectedTotal: z.number().int().nonnegative().optional().describe('The total the buyer saw; a different current total → 409'),
   })
   .strict()
-
-export const idempotencyKeyHeader = z
-  .string()
-  .regex(/^[\x21-\x7e]{1,255}$/, '1-255 visible ASCII characters')
-  .describe(`Recommended. Same key (same buyer) → the first answer again, charged once; kept ${IDEMPOTENCY_RETENTION_HOURS} h`)
 
 export const checkoutRoutes = [
   defineRoute({

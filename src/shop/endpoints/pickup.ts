@@ -26,6 +26,6 @@ export const pickupRoutes = [
       404: { description: 'No such order' },
       409: { description: 'Already collected, not paid, or to be collected at another shop' },
     },
-    handler: async ({ req, body }) => json({ order: await orderForStaff(req, await collectOrder(req, body.code, body.store)) }),
+    handler: async ({ req, user, body }) => json({ order: await orderForStaff(req, await collectOrder(req, body.code, body.store, user)) }),
   }),
 ]

@@ -50,8 +50,8 @@ export const orderRoutes = [
       404: { description: 'No such order' },
       409: { description: 'Already collected or cancelled' },
     },
-    handler: async ({ req, params, body }) => {
-      const order = await cancelOrder(req, params.id, body.reason)
+    handler: async ({ req, user, params, body }) => {
+      const order = await cancelOrder(req, params.id, body.reason, user)
       return json({ order: await orderForStaff(req, order), payment: order.payment_state })
     },
   }),

@@ -26,12 +26,17 @@ export async function growCatalogue(pool: pg.Pool, total: number) {
      FROM generate_series($1::int, $2::int) g`,
     [from, total],
   )
+  // Each row with its `initial` movement, as the API makes them (stock:verify holds on the bench database).
   await pool.query(
-    `INSERT INTO stock (product_id, store_id, quantity)
-     SELECT 'P-' || lpad(g::text, 6, '0'), s.id, 1000000 FROM generate_series($1::int, $2::int) g CROSS JOIN stores s`,
+    `WITH s AS (
+       INSERT INTO stock (product_id, store_id, on_hand)
+       SELECT 'P-' || lpad(g::text, 6, '0'), s.id, 1000000 FROM generate_series($1::int, $2::int) g CROSS JOIN stores s
+       RETURNING id, product_id, store_id, on_hand)
+     INSERT INTO stock_movements (stock_id, product_id, store_id, type, on_hand_delta, reserved_delta)
+     SELECT id, product_id, store_id, 'initial', on_hand, 0 FROM s`,
     [from, total],
   )
-  await pool.query('ANALYZE products; ANALYZE stock')
+  await pool.query('ANALYZE products; ANALYZE stock; ANALYZE stock_movements')
 }
 
 /** `count` buyers (bench-<n>@bench.local) sharing the template buyer's password. */

@@ -75,15 +75,14 @@ export const cartView = (buyerOf: (i: number) => number) => async (c: pg.PoolCli
   )
 }
 
-/** The reservation transaction of checkout: 3 conditional decrements in SKU order, the order, its lines. */
+/**
+ * The reservation transaction of checkout: the order and its lines, then per line in SKU order a
+ * conditional `reserved += 1` where enough is available, with its movement row.
+ */
 export const checkoutTransaction =
   (buyerOf: (i: number) => number, storeId: number, skusOf: (i: number) => string[]) => async (c: pg.PoolClient, i: number) => {
     const skus = [...skusOf(i)].sort()
     await c.query('BEGIN')
-    for (const s of skus) {
-      const r = await c.query('UPDATE stock SET quantity = quantity - 1, updated_at = now() WHERE product_id = $1 AND store_id = $2 AND quantity >= 1', [s, storeId])
-      if (r.rowCount === 0) throw new Error('short')
-    }
     const number = crypto.randomBytes(5).toString('hex')
     const { rows } = await c.query<{ id: number }>(
       `INSERT INTO orders (number, pickup_code, buyer_id, status, pickup_point_id, total, currency, contact_first_name,
@@ -97,5 +96,15 @@ export const checkoutTransaction =
        SELECT $1, s, 'x', 'pcs', 1, 1000, 1000 FROM unnest($2::text[]) s`,
       [rows[0]!.id, skus],
     )
+    for (const s of skus) {
+      const r = await c.query(
+        `WITH r AS (UPDATE stock SET reserved = reserved + 1, updated_at = now()
+                    WHERE product_id = $1 AND store_id = $2 AND on_hand - reserved >= 1 RETURNING id, product_id, store_id)
+         INSERT INTO stock_movements (stock_id, product_id, store_id, type, on_hand_delta, reserved_delta, order_id)
+         SELECT id, product_id, store_id, 'reservation', 0, 1, $3 FROM r`,
+        [s, storeId, rows[0]!.id],
+      )
+      if (r.rowCount === 0) throw new Error('short')
+    }
     await c.query('COMMIT')
   }

@@ -8,6 +8,7 @@ import pg from 'pg'
 
 import { buyerEmail, buyerIds, cloneBuyers, fillCarts, growCatalogue, logIn, seedStores, sku } from './data'
 import { cartUpsert, cartView, cataloguePage, checkoutTransaction, type Measured, measureSql, pageOnly, productById } from './floor'
+import { verifyStock } from '../src/shop/stock'
 import { ensureProductionBuild, startBenchShop } from './server'
 
 const quick = process.argv.includes('--quick')
@@ -147,7 +148,12 @@ async function main() {
 
     // Flash sale: one SKU at one shop, more buyers than stock.
     await db.query(`INSERT INTO products (id, name, price, unit, quantity_step) VALUES ('FLASH-1', 'Flash sale', 9900, 'pcs', 1)`)
-    await db.query('INSERT INTO stock (product_id, store_id, quantity) VALUES ($1, $2, $3)', ['FLASH-1', store, FLASH.stock])
+    await db.query(
+      `WITH s AS (INSERT INTO stock (product_id, store_id, on_hand) VALUES ($1, $2, $3) RETURNING id, product_id, store_id, on_hand)
+       INSERT INTO stock_movements (stock_id, product_id, store_id, type, on_hand_delta, reserved_delta)
+       SELECT id, product_id, store_id, 'initial', on_hand, 0 FROM s`,
+      ['FLASH-1', store, FLASH.stock],
+    )
     const crowd = await takeBuyers(FLASH.buyers)
     await fillCarts(db, crowd.ids, () => ['FLASH-1'])
     const flash = await http(
@@ -164,13 +170,17 @@ async function main() {
     const [{ paid }] = (await db.query<{ paid: number }>(
       `SELECT count(*)::int AS paid FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE l.product_id = 'FLASH-1' AND o.status = 'paid'`,
     )).rows as [{ paid: number }]
-    const [{ left }] = (await db.query<{ left: string }>(`SELECT quantity::text AS left FROM stock WHERE product_id = 'FLASH-1'`)).rows as [{ left: string }]
-    const flashOk = paid === FLASH.stock && left === '0' && (flash.statuses['201'] ?? 0) === FLASH.stock && (flash.statuses['409'] ?? 0) === FLASH.buyers - FLASH.stock
+    const [{ left }] = (await db.query<{ left: string }>(`SELECT (on_hand - reserved)::text AS left FROM stock WHERE product_id = 'FLASH-1'`)).rows as [{ left: string }]
+    // The ledger over the whole bench database after the rush (what `npm run stock:verify` checks).
+    const disagreements = await verifyStock((text) => db.query(text))
+    const flashOk =
+      paid === FLASH.stock && left === '0' && disagreements.length === 0 &&
+      (flash.statuses['201'] ?? 0) === FLASH.stock && (flash.statuses['409'] ?? 0) === FLASH.buyers - FLASH.stock
     rows.push({
       scenario: `flash sale (${FLASH.buyers} buyers, stock ${FLASH.stock})`,
       connections: 32,
       http: flash,
-      note: `${paid} paid, stock left ${left}, ${flash.statuses['409'] ?? 0}×409 ${flashOk ? 'OK' : 'WRONG'}`,
+      note: `${paid} paid, available left ${left}, ${flash.statuses['409'] ?? 0}×409, stock:verify ${disagreements.length === 0 ? 'clean' : `${disagreements.length} rows off`} ${flashOk ? 'OK' : 'WRONG'}`,
     })
 
     // 64 clients with the default pool: must not stall.

@@ -59,30 +59,25 @@ export async function startBenchShop(): Promise<BenchShop> {
   let server!: ChildProcess
 
   const startServer = async (extra: Record<string, string> = {}, nodeArgs: string[] = []) => {
-    for (let attempt = 1; attempt <= 3; attempt++) {
-      server = spawn(process.execPath, [...nodeArgs, 'dist/server.mjs'], {
-        env: {
-          PATH: process.env.PATH ?? '',
-          NODE_ENV: 'production',
-          PAYLOAD_SECRET: secret,
-          DATABASE_URL: databaseUrl,
-          PORT: String(port),
-          SEED_DEMO: 'false',
-          LOG_LEVEL: 'warn',
-          MEDIA_DIR: path.join(dir, 'media'),
-          MAIL_DIR: path.join(dir, 'mail'),
-          NEXT_TELEMETRY_DISABLED: '1',
-          AUTH_RATE_LIMIT: '0', // thousands of buyers log in from this one address
-          ...extra,
-        },
-        stdio: ['ignore', 'inherit', 'inherit'],
-      })
-      // Node 20 may quit a process with code 13 while its modules load, before our code runs (see
-      // src/launch.mjs, which does the same for `npm start`). Spawned directly here to measure its RSS.
-      if (await waitForHealth(url, server)) return
-      if (server.exitCode !== 13) throw new Error(`The server exited with ${server.exitCode}`)
-    }
-    throw new Error('The server did not start')
+    // Spawned directly (as `npm start` runs it), so its RSS is the server's own.
+    server = spawn(process.execPath, [...nodeArgs, 'dist/server.mjs'], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        NODE_ENV: 'production',
+        PAYLOAD_SECRET: secret,
+        DATABASE_URL: databaseUrl,
+        PORT: String(port),
+        SEED_DEMO: 'false',
+        LOG_LEVEL: 'warn',
+        MEDIA_DIR: path.join(dir, 'media'),
+        MAIL_DIR: path.join(dir, 'mail'),
+        NEXT_TELEMETRY_DISABLED: '1',
+        AUTH_RATE_LIMIT: '0', // thousands of buyers log in from this one address
+        ...extra,
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    })
+    if (!(await waitForHealth(url, server))) throw new Error(`The server exited with ${server.exitCode}`)
   }
   const stopServer = async () => {
     if (server.exitCode !== null) return

@@ -24,6 +24,7 @@ import { shopEmailAdapter } from './email/adapter'
 import { env, projectRoot } from './env'
 import { createShopLogger } from './logging'
 import { rootEndpoints } from './api/routes'
+import { adminTranslations } from './i18n/adminTranslations'
 import { shopJobs } from './jobs'
 import { mapInfrastructureErrors } from './shop/errorResponses'
 
@@ -48,6 +49,8 @@ export function buildShopConfig({ databaseUrl, poolMax = env.dbPoolMax, autoRunJ
       importMap: { baseDir: srcDir, importMapFile: path.join(srcDir, 'app', '(payload)', 'admin', 'importMap.js') },
       meta: { titleSuffix: ' — 100am shop' },
       avatar: 'default', // not Gravatar: the panel would send every admin's email hash to a third party
+      dateFormat: 'Pp', // date and time, in the panel language's own order: 29.11.2026, 21:05
+      components: { beforeDashboard: ['/admin/LowStock#LowStock'] },
     },
     collections: [Users, Media, Products, Stores, Stock, StockMovements, Carts, CartLines, Orders, OrderLines],
     editor: lexicalEditor(),
@@ -59,7 +62,7 @@ export function buildShopConfig({ databaseUrl, poolMax = env.dbPoolMax, autoRunJ
     }),
     sharp,
     graphQL: { disable: true }, // the storefront uses REST; one API surface to secure
-    i18n: { supportedLanguages: { en, ru }, fallbackLanguage: 'en' },
+    i18n: { supportedLanguages: { en, ru }, fallbackLanguage: 'en', translations: adminTranslations },
     upload: { limits: { fileSize: MEDIA_MAX_BYTES } },
     typescript: { outputFile: path.join(srcDir, 'payload-types.ts'), autoGenerate: false },
     telemetry: false,

@@ -141,7 +141,7 @@ beforeAll(async () => {
   await rest.expect(201, 'POST', '/api/products', { token: adminToken, body: FIXTURE_PRODUCT })
   await rest.expect(201, 'POST', '/api/stock', {
     token: adminToken,
-    body: { product: FIXTURE_PRODUCT.id, store: storeId, quantity: 10 },
+    body: { product: FIXTURE_PRODUCT.id, store: storeId, onHand: 10 },
   })
   buyerToken = await rest.login(BUYER.email, BUYER.password)
   await rest.expect(200, 'POST', '/api/cart/items', { token: buyerToken, body: { sku: FIXTURE_PRODUCT.id, quantity: 2 } })
@@ -254,7 +254,7 @@ describe('the admin panel in Chromium', () => {
     expect(after.totalDocs).toBe(before.totalDocs)
   })
 
-  test('sets its stock in a shop', async () => {
+  test("sets its stock in a shop, then receives a delivery through the stock row's operations", async () => {
     const page = adminPage
     await step(page, '05-stock-form', async () => {
       await page.goto(`${server.base}/admin/collections/stock/create`)
@@ -264,7 +264,7 @@ describe('the admin panel in Chromium', () => {
       const store = page.locator('#field-store')
       await store.getByRole('combobox').click()
       await page.getByRole('option', { name: STORE.name }).click()
-      await page.getByLabel('Quantity').fill(String(PANEL_STOCK))
+      await page.getByLabel('On hand').fill(String(PANEL_STOCK))
       await product.getByText(PANEL_PRODUCT.name).waitFor()
       await store.getByText(STORE.name).waitFor()
     })
@@ -272,7 +272,16 @@ describe('the admin panel in Chromium', () => {
       await page.getByRole('button', { name: 'Save' }).click()
       await page.waitForURL((url) => /^\/admin\/collections\/stock\/\d+$/.test(url.pathname))
       await page.getByText('Stock successfully created.').waitFor()
-      await page.locator('#field-product').getByText(PANEL_PRODUCT.name).waitFor()
+      await page.getByTestId('stock-on-hand').getByText(`${PANEL_STOCK}\u00a0pcs`).waitFor()
+    })
+    await step(page, '06b-stock-received', async () => {
+      const receive = page.getByRole('group', { name: 'Delivery received' })
+      await receive.getByLabel('Quantity').fill('5')
+      await receive.getByLabel('Note').fill('e2e delivery')
+      await receive.getByRole('button', { name: 'Add to stock' }).click()
+      await page.getByTestId('stock-on-hand').getByText(`${PANEL_STOCK + 5}\u00a0pcs`).waitFor()
+      // The movement is in the row's history.
+      await page.getByText('e2e delivery').first().waitFor()
     })
 
     const stock = await rest.expect(
@@ -282,7 +291,7 @@ describe('the admin panel in Chromium', () => {
       { token: adminToken },
     )
     expect(stock.docs).toHaveLength(1)
-    expect(stock.docs[0]).toMatchObject({ product: PANEL_PRODUCT.id, store: storeId, quantity: PANEL_STOCK })
+    expect(stock.docs[0]).toMatchObject({ product: PANEL_PRODUCT.id, store: storeId, onHand: PANEL_STOCK + 5, reserved: 0, available: PANEL_STOCK + 5 })
   })
 
   test("opens the paid order: its number and status, none of the buyer's personal data", async () => {

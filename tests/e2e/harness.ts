@@ -41,24 +41,6 @@ export type ServerOptions = { databaseUrl: string; secret: string; workDir: stri
 export type RunningServer = { base: string; port: number; stop: () => Promise<void>; log: () => string }
 
 const READY_TIMEOUT_MS = 90_000
-// Node 20 may quit a process with 13 ("unsettled top-level await") while its module graph loads under CPU
-// load, before any of our code ran (see src/launch.mjs, which `npm start` goes through). Safe to start again.
-const UNSETTLED_TOP_LEVEL_AWAIT = 13
-const START_ATTEMPTS = 3
-
-/** Starts the production server as `npm start` does (`dist/server.mjs`), waits for GET /healthz → 200. */
-export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  let lastError: Error | undefined
-  for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-    try {
-      return await startOnce(options, attempt)
-    } catch (err) {
-      lastError = err as Error
-      if (!(err instanceof EarlyExit) || err.code !== UNSETTLED_TOP_LEVEL_AWAIT) throw err
-    }
-  }
-  throw lastError
-}
 
 class EarlyExit extends Error {
   constructor(
@@ -70,12 +52,13 @@ class EarlyExit extends Error {
   }
 }
 
-async function startOnce(options: ServerOptions, attempt: number): Promise<RunningServer> {
+/** Starts the production server as `npm start` does (`dist/server.mjs`), waits for GET /healthz → 200. */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const port = await freePort()
   const base = `http://localhost:${port}`
   let output = ''
   const logStream = fs.createWriteStream(options.logFile, { flags: 'a' })
-  logStream.write(`--- start attempt ${attempt}, port ${port} ---\n`)
+  logStream.write(`--- start, port ${port} ---\n`)
   const child = spawn(process.execPath, [SERVER_BUNDLE], {
     cwd: projectRoot,
     env: childEnv({
@@ -141,7 +124,7 @@ async function stopChild(child: ChildProcess, logStream: fs.WriteStream) {
 export async function createAdmin(options: { databaseUrl: string; secret: string; workDir: string }, email: string, password: string) {
   const child = spawn(
     process.execPath,
-    ['src/seed/runCommand.mjs', 'src/seed/createAdmin.ts', '--email', email, '--password', password],
+    ['--import', 'tsx', 'src/cli/createAdmin.ts', '--email', email, '--password', password],
     {
       cwd: projectRoot,
       env: childEnv({

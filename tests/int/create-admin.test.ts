@@ -15,7 +15,7 @@ afterAll(async () => {
 
 const runCreateAdmin = (args: string[]) =>
   // The same command as `npm run create-admin`.
-  spawnSync(process.execPath, ['src/seed/runCommand.mjs', 'src/cli/createAdmin.ts', ...args], {
+  spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/createAdmin.ts', ...args], {
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', DATABASE_URL: shop.databaseUrl, LOG_LEVEL: 'warn' },
     encoding: 'utf8',
     timeout: 60_000,

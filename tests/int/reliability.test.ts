@@ -47,46 +47,43 @@ afterAll(async () => {
   if (database) await dropDatabase(process.env[SERVER_ENV]!, database.name)
 })
 
-/** Starts a shop process on the test database; again if Node quits it while loading (exit 13). */
+/** Starts a shop process on the test database. */
 async function startServer(extraEnv: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess }> {
-  for (let attempt = 1; ; attempt++) {
-    const port = await freePort()
-    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/helpers/apiServer.ts'], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        NODE_ENV: 'test',
-        PAYLOAD_SECRET: SECRET,
-        DATABASE_URL: database.url,
-        PORT: String(port),
-        AUTH_RATE_LIMIT: '0',
-        DB_POOL_MAX: '10',
-        MEDIA_DIR: process.env.MEDIA_DIR ?? '',
-        MAIL_DIR: process.env.MAIL_DIR ?? '',
-        ...extraEnv,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    children.push(child)
-    const ready = await new Promise<boolean>((resolve, reject) => {
-      let out = ''
-      let settled = false
-      child.stdout!.on('data', (d) => {
-        out += d
-        if (!settled && out.includes('READY')) {
-          settled = true
-          resolve(true)
-        }
-      })
-      child.stderr!.on('data', (d) => (out += d))
-      child.once('exit', (code) => {
-        if (settled) return
+  const port = await freePort()
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/helpers/apiServer.ts'], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'test',
+      PAYLOAD_SECRET: SECRET,
+      DATABASE_URL: database.url,
+      PORT: String(port),
+      AUTH_RATE_LIMIT: '0',
+      DB_POOL_MAX: '10',
+      MEDIA_DIR: process.env.MEDIA_DIR ?? '',
+      MAIL_DIR: process.env.MAIL_DIR ?? '',
+      ...extraEnv,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  children.push(child)
+  await new Promise<void>((resolve, reject) => {
+    let out = ''
+    let settled = false
+    child.stdout!.on('data', (d) => {
+      out += d
+      if (!settled && out.includes('READY')) {
         settled = true
-        if (code === 13 && attempt < 3) resolve(false)
-        else reject(new Error(`server exited with ${code}: ${out}`))
-      })
+        resolve()
+      }
     })
-    if (ready) return { url: `http://127.0.0.1:${port}`, child }
-  }
+    child.stderr!.on('data', (d) => (out += d))
+    child.once('exit', (code) => {
+      if (settled) return
+      settled = true
+      reject(new Error(`server exited with ${code}: ${out}`))
+    })
+  })
+  return { url: `http://127.0.0.1:${port}`, child }
 }
 
 async function call(url: string, method: string, path: string, body?: unknown, token?: string) {

@@ -8,14 +8,10 @@ import { checkoutBounds, claimStaleAfterMs } from '../../src/env'
 function loadEnv(vars: Record<string, string | undefined>) {
   const environment: Record<string, string> = { PATH: process.env.PATH ?? '' }
   for (const [k, v] of Object.entries(vars)) if (v !== undefined) environment[k] = v
-  for (let attempt = 1; ; attempt++) {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', '-e', "await import('./src/env.ts')"], {
-      env: environment as unknown as NodeJS.ProcessEnv,
-      encoding: 'utf8',
-    })
-    // 13: Node quit while tsx was still loading modules (see src/seed/runCommand.mjs); not our answer.
-    if (run.status !== 13 || attempt === 3) return run
-  }
+  return spawnSync(process.execPath, ['--import', 'tsx', '-e', "await import('./src/env.ts')"], {
+    env: environment as unknown as NodeJS.ProcessEnv,
+    encoding: 'utf8',
+  })
 }
 
 describe('environment', () => {

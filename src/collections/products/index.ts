@@ -4,10 +4,10 @@ import { activeOr, can, fieldNobody } from '../../access'
 import { env } from '../../env'
 import { label, labels } from '../../i18n/labels'
 import { toMilli } from '../../lib/quantity'
+import type { Unit } from '../../lib/units'
 import { refuseDeleteWhileReferenced } from '../../shop/references'
 
-export const UNITS = ['pcs', 'kg', 'g', 'l', 'm'] as const
-export type Unit = (typeof UNITS)[number]
+export { UNITS, type Unit } from '../../lib/units'
 
 /** Letters, digits, "-" and "_", 1-64 characters, case-sensitive. */
 export const SKU_PATTERN = /^[A-Za-z0-9_-]{1,64}$/

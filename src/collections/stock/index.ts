@@ -10,6 +10,10 @@ import { mustExist } from './mustExist'
 
 /** Readable by those who manage stock; the public sees product, store and what is available. */
 const managersOnly = { read: can('stock.manage'), create: fieldNobody, update: fieldNobody }
+/** The numbers in the list with the product's unit; in the form only where they can be typed (on creation). */
+const CELL = '/collections/stock/components/StockQuantityCell#StockQuantityCell'
+const typedOnCreation = { Cell: CELL, Field: '/collections/stock/components/StockNumberFields#OnlyWhenCreating' }
+const shownInOperations = { Cell: CELL, Field: '/collections/stock/components/StockNumberFields#NotInForm' }
 
 const quantityRule = (value: unknown) =>
   typeof value === 'number' && value >= 0 && value <= MAX_STOCK_QUANTITY && toMilli(value) !== null
@@ -70,15 +74,24 @@ export const Stock: CollectionConfig = {
       defaultValue: 0,
       access: { read: can('stock.manage'), update: fieldNobody },
       validate: quantityRule,
+      admin: { components: typedOnCreation },
     },
-    { name: 'reserved', type: 'number', label: label('Reserved', 'В резерве'), required: true, defaultValue: 0, access: managersOnly },
+    {
+      name: 'reserved',
+      type: 'number',
+      label: label('Reserved', 'В резерве'),
+      required: true,
+      defaultValue: 0,
+      access: managersOnly,
+      admin: { components: shownInOperations },
+    },
     {
       name: 'available',
       type: 'number',
       virtual: true,
       label: label('Available', 'Доступно'),
       access: { create: fieldNobody, update: fieldNobody },
-      admin: { readOnly: true },
+      admin: { readOnly: true, components: shownInOperations },
     },
     {
       name: 'lowStockThreshold',
@@ -86,6 +99,13 @@ export const Stock: CollectionConfig = {
       label: label('Low stock at', 'Мало, если не больше'),
       access: { read: can('stock.manage'), update: fieldNobody },
       validate: (value: unknown) => (value === null || value === undefined ? true : quantityRule(value)),
+      admin: { components: typedOnCreation },
+    },
+    {
+      name: 'operations',
+      type: 'ui',
+      label: label('Stock operations', 'Операции с остатком'),
+      admin: { disableListColumn: true, components: { Field: '/collections/stock/components/StockActions#StockActions' } },
     },
     {
       name: 'movements',

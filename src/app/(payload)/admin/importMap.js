@@ -21,6 +21,11 @@ import { StrikethroughFeatureClient as StrikethroughFeatureClient_e70f5e05f09f93
 import { UnderlineFeatureClient as UnderlineFeatureClient_e70f5e05f09f93e00b997edb1ef0c864 } from '@payloadcms/richtext-lexical/client'
 import { BoldFeatureClient as BoldFeatureClient_e70f5e05f09f93e00b997edb1ef0c864 } from '@payloadcms/richtext-lexical/client'
 import { ItalicFeatureClient as ItalicFeatureClient_e70f5e05f09f93e00b997edb1ef0c864 } from '@payloadcms/richtext-lexical/client'
+import { StockQuantityCell as StockQuantityCell_185125bb5e6b9a709077517dc043b33a } from '../../../collections/stock/components/StockQuantityCell'
+import { OnlyWhenCreating as OnlyWhenCreating_8acc56dd9b124c5c47aa06eeb2f57e28 } from '../../../collections/stock/components/StockNumberFields'
+import { NotInForm as NotInForm_8acc56dd9b124c5c47aa06eeb2f57e28 } from '../../../collections/stock/components/StockNumberFields'
+import { StockActions as StockActions_8c8bf7639dc455bcb8b2e3bd9a866580 } from '../../../collections/stock/components/StockActions'
+import { LowStock as LowStock_bbfcf118a11cd97e4c05cc66bf489916 } from '../../../admin/LowStock'
 import { CollectionCards as CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1 } from '@payloadcms/next/rsc'
 
 /** @type import('payload').ImportMap */
@@ -48,5 +53,10 @@ export const importMap = {
   "@payloadcms/richtext-lexical/client#UnderlineFeatureClient": UnderlineFeatureClient_e70f5e05f09f93e00b997edb1ef0c864,
   "@payloadcms/richtext-lexical/client#BoldFeatureClient": BoldFeatureClient_e70f5e05f09f93e00b997edb1ef0c864,
   "@payloadcms/richtext-lexical/client#ItalicFeatureClient": ItalicFeatureClient_e70f5e05f09f93e00b997edb1ef0c864,
+  "/collections/stock/components/StockQuantityCell#StockQuantityCell": StockQuantityCell_185125bb5e6b9a709077517dc043b33a,
+  "/collections/stock/components/StockNumberFields#OnlyWhenCreating": OnlyWhenCreating_8acc56dd9b124c5c47aa06eeb2f57e28,
+  "/collections/stock/components/StockNumberFields#NotInForm": NotInForm_8acc56dd9b124c5c47aa06eeb2f57e28,
+  "/collections/stock/components/StockActions#StockActions": StockActions_8c8bf7639dc455bcb8b2e3bd9a866580,
+  "/admin/LowStock#LowStock": LowStock_bbfcf118a11cd97e4c05cc66bf489916,
   "@payloadcms/next/rsc#CollectionCards": CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1
 }

@@ -47,17 +47,23 @@ const schema = z.object({
   PAYMENT_STUB_LATENCY_MS: intFromEnv(0),
   PAYMENT_TIMEOUT_MS: intFromEnv(5000, 1, MAX_PAYMENT_TIMEOUT_MS),
   // How long an order may wait for its payment before the settlement job asks the gateway and decides.
-  RESERVATION_TTL: z
+  RESERVATION_TTL: durationFromEnv(15 * 60_000),
+  // How long a paid order may wait to be assembled, and a ready one to be collected, before the settlement
+  // job cancels it (the hold released, the charge refunded, the stock back on sale).
+  PICKUP_HOLD: durationFromEnv(3 * 86_400_000),
+  // How much more than ordered a weighed line may weigh at assembly, and so how much more than the order's
+  // total checkout holds on the card for weighed lines.
+  WEIGHT_TOLERANCE: z
     .string()
     .optional()
     .transform((v, ctx) => {
-      if (v === undefined || v.trim() === '') return 15 * 60_000
-      const ms = durationMs(v)
-      if (ms === null) {
-        ctx.addIssue({ code: 'custom', message: 'a duration such as 900 (seconds), 90s, 15m or 1h' })
+      if (v === undefined || v.trim() === '') return 1000
+      const bp = basisPoints(v)
+      if (bp === null) {
+        ctx.addIssue({ code: 'custom', message: 'a share from 0 to 1 with at most 4 decimals, e.g. 0.10' })
         return z.NEVER
       }
-      return ms
+      return bp
     }),
   SMTP_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
   MAIL_FROM: z.string().default('100am shop <orders@100am.shop>'),
@@ -69,12 +75,35 @@ const schema = z.object({
   API_VIA: z.enum(['express', 'next']).default('express'),
 })
 
-/** "900" (seconds), "500ms", "90s", "15m", "1h" → milliseconds; null when it is none of these. */
+/** "900" (seconds), "500ms", "90s", "15m", "1h", "3d" → milliseconds; null when it is none of these. */
 export function durationMs(text: string): number | null {
-  const match = /^\s*(\d+)\s*(ms|s|m|h)?\s*$/.exec(text)
+  const match = /^\s*(\d+)\s*(ms|s|m|h|d)?\s*$/.exec(text)
   if (!match) return null
-  const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm' | 'h']
+  const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm' | 'h' | 'd']
   return Number(match[1]) * factor
+}
+
+function durationFromEnv(fallbackMs: number) {
+  return z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return fallbackMs
+      const ms = durationMs(v)
+      if (ms === null) {
+        ctx.addIssue({ code: 'custom', message: 'a duration such as 900 (seconds), 90s, 15m, 1h or 3d' })
+        return z.NEVER
+      }
+      return ms
+    })
+}
+
+/** "0.10" → 1000: a share from 0 to 1 with at most 4 decimals, as basis points (exact, no binary fractions). */
+export function basisPoints(text: string): number | null {
+  const match = /^\s*(0|1)(?:\.(\d{1,4}))?\s*$/.exec(text)
+  if (!match) return null
+  const bp = Number(match[1]) * 10_000 + Number((match[2] ?? '').padEnd(4, '0'))
+  return bp <= 10_000 ? bp : null
 }
 
 /**
@@ -140,6 +169,9 @@ function load() {
     payment: { stubLatencyMs: e.PAYMENT_STUB_LATENCY_MS, timeoutMs: e.PAYMENT_TIMEOUT_MS },
     checkout: checkoutBounds(),
     reservationTtlMs: e.RESERVATION_TTL,
+    pickupHoldMs: e.PICKUP_HOLD,
+    /** WEIGHT_TOLERANCE in basis points (1000 = 0.10). */
+    weightToleranceBp: e.WEIGHT_TOLERANCE,
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, dir: path.resolve(e.MAIL_DIR) },
     authRateLimit: e.AUTH_RATE_LIMIT,
     apiVia: e.API_VIA,

@@ -2,29 +2,69 @@
 // every operation. Roles and what they may do are declared once, in ./roles.ts.
 import type { Access, AccessArgs, AccessResult, FieldAccess, PayloadRequest, Where } from 'payload'
 
-import { type Capability, roleCan } from './roles'
+import { type Capability, roleCan, storesWhere } from './roles'
 
 export { CAPABILITIES, type Capability, ROLES, type Role } from './roles'
 
-export type ShopUser = { id: number | string; role?: string; collection?: string }
+export type ShopUser = { id: number | string; role?: string; stores?: unknown; collection?: string }
 
 export const currentUser = (req: PayloadRequest): ShopUser | null => {
   const user = req.user as ShopUser | null | undefined
   return user && user.collection === 'users' ? user : null
 }
 
-/** Whether the request's user holds `capability` (false for anonymous requests). */
+/** Whether the request's user holds `capability` anywhere (false for anonymous requests). */
 export const userCan = (req: PayloadRequest, capability: Capability): boolean => roleCan(currentUser(req)?.role, capability)
 
 export const anyone: Access = () => true
 export const nobody: Access = () => false
 export const signedIn: Access = ({ req }) => Boolean(currentUser(req))
 
-/** Users holding `capability` (a plain yes or no: also fits the panel's and the job queue's access). */
+/**
+ * Users holding `capability` over the whole shop (a plain yes or no: also fits the panel's and the job
+ * queue's access). Staff, who hold some capabilities only at their own pickup points, pass `can` only where
+ * the rule knows which store a document belongs to: see `canAtStore`.
+ */
 export const can =
   (capability: Capability) =>
   ({ req }: { req: PayloadRequest }): boolean =>
-    userCan(req, capability)
+    storesWhere(currentUser(req), capability) === 'all'
+
+/**
+ * Users holding `capability`, for documents of the pickup points it reaches: everything for a reach over the
+ * whole shop, `{ [storeField]: { in: their stores } }` for staff, nothing otherwise.
+ */
+export const canAtStore =
+  (capability: Capability, storeField: string): Access =>
+  ({ req }) => {
+    const stores = storesWhere(currentUser(req), capability)
+    if (stores === null) return false
+    if (stores === 'all') return true
+    return stores.length > 0 ? { [storeField]: { in: stores } } : false
+  }
+
+/**
+ * Field rule: readable by those holding `capability` at the document's pickup point. Without a document
+ * (Payload checks `where` and `sort` without one) only a reach over the whole shop passes, so a filter on
+ * the field is the same refusal for every value.
+ */
+export const fieldAtStore =
+  (capability: Capability, storeOf: (doc: Record<string, unknown>) => unknown): FieldAccess =>
+  ({ req, doc }) => {
+    const stores = storesWhere(currentUser(req), capability)
+    if (stores === null) return false
+    if (stores === 'all') return true
+    if (!doc) return false
+    const store = storeOf(doc as Record<string, unknown>)
+    const id = Number(store && typeof store === 'object' ? (store as { id?: unknown }).id : store)
+    return stores.includes(id)
+  }
+
+/** Whether the request's user holds `capability` at pickup point `storeId`. */
+export const userCanAtStore = (req: PayloadRequest, capability: Capability, storeId: number): boolean => {
+  const stores = storesWhere(currentUser(req), capability)
+  return stores === 'all' || (stores !== null && stores.includes(storeId))
+}
 
 /** Documents whose `field` points at the requesting user (their own cart, orders, account). */
 export const ownerOf =
@@ -70,7 +110,7 @@ export const and =
     return conditions.length === 1 ? conditions[0]! : { and: conditions }
   }
 
-/** The catalogue rule: the public sees what is active; catalogue managers see everything. */
+/** The catalogue rule: the public sees what is active; those holding `capability` see everything. */
 export const activeOr = (capability: Capability): Access => or(can(capability), where({ active: { equals: true } }))
 
 /**
@@ -86,6 +126,20 @@ export const privateToOwner =
     const owner = ownerOf(doc as Record<string, unknown>)
     const ownerId = owner && typeof owner === 'object' ? (owner as { id?: unknown }).id : owner
     return ownerId !== undefined && ownerId !== null && String(ownerId) === String(user.id)
+  }
+
+/** Field rule: users holding `capability` over the whole shop. */
+export const fieldCan =
+  (capability: Capability): FieldAccess =>
+  ({ req }) =>
+    storesWhere(currentUser(req), capability) === 'all'
+
+/** Field rule: allowed when any rule allows. */
+export const fieldOr =
+  (...rules: FieldAccess[]): FieldAccess =>
+  async (args) => {
+    for (const rule of rules) if (await rule(args)) return true
+    return false
   }
 
 export const fieldNobody: FieldAccess = () => false

@@ -3,16 +3,17 @@
 import type { ServerProps } from 'payload'
 import { createLocalReq } from 'payload'
 
-import { roleCan } from '../access/roles'
+import { storesWhere } from '../access/roles'
 import { shopT } from '../i18n/adminTranslations'
 import { asLang, formatQuantity } from '../lib/units'
 import { lowStock } from '../shop/stock'
 
 export async function LowStock({ payload, user, i18n }: ServerProps) {
-  if (!user || !roleCan((user as { role?: string }).role, 'stock.manage')) return null
+  const reach = storesWhere(user as { role?: string; stores?: unknown } | null, 'stock.manage')
+  if (reach === null) return null
   const t = shopT(i18n)
   const lang = asLang(i18n.language)
-  const rows = await lowStock(await createLocalReq({ user: user as never }, payload))
+  const rows = await lowStock(await createLocalReq({ user: user as never }, payload), reach === 'all' ? undefined : reach)
   const [products, stores] = await Promise.all([
     payload.find({ collection: 'products', where: { id: { in: rows.map((r) => r.product) } }, limit: rows.length || 1, depth: 0, select: { name: true, unit: true }, overrideAccess: false, user }),
     payload.find({ collection: 'stores', where: { id: { in: rows.map((r) => r.store) } }, limit: rows.length || 1, depth: 0, select: { name: true }, overrideAccess: false, user }),

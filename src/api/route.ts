@@ -50,6 +50,11 @@ export type RouteSpec<W extends Who, P, Q, H, B> = {
   headers?: H
   /** The JSON body. */
   body?: B
+  /**
+   * false: the body is documented but read by the handler itself (a route that hands the request on to
+   * one of Payload's own handlers, which reads the body; it can be read only once).
+   */
+  parseBody?: false
   responses: Record<number, ResponseSpec>
   handler: (ctx: RouteContext<W, P, Q, H, B>) => Promise<Response> | Response
 }
@@ -119,7 +124,7 @@ export function toEndpoint(route: Route): Endpoint {
             'header',
           )
         : undefined
-      const body = route.body ? await parseJsonBody(req, route.body) : undefined
+      const body = route.body && route.parseBody !== false ? await parseJsonBody(req, route.body) : undefined
       return route.handler({ req, user: user as ShopUser, params, query, headers, body })
     },
   }

@@ -27,7 +27,7 @@ export function shopEmailAdapter(options: ShopEmailOptions = {}): EmailAdapter {
   return ({ payload }) => {
     // Built once per Payload instance: an SMTP transport keeps its connection settings.
     const transport = smtpUrl
-      ? // Bounded well below the confirmation lease (src/shop/confirmation.ts): a hung mail server fails the
+      ? // Bounded well below the confirmation lease (src/shop/emails.ts): a hung mail server fails the
         // attempt instead of letting a second process send the same email.
         nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000 })
       : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' })

@@ -1,11 +1,11 @@
 // Background work on Payload's jobs queue: the settlement of unfinished orders (scheduled every minute)
-// and the confirmation emails of paid orders (every 10 s). Crons run only in the server process (see boot.ts).
+// and the buyers' emails (every 10 s). Crons run only in the server process (see boot.ts).
 import type { JobsConfig, Payload, PayloadRequest } from 'payload'
 import { createLocalReq } from 'payload'
 
 import { can, nobody } from '../access'
 import { execute, sql } from '../db/sql'
-import { CONFIRMATION_TASK, EMAIL_QUEUE, sendDueConfirmations } from '../shop/confirmation'
+import { EMAIL_QUEUE, NOTIFICATION_TASK, sendDueNotifications } from '../shop/emails'
 import { settleOrders } from '../shop/settlement'
 
 export const SETTLEMENT_TASK = 'settleOrders'
@@ -36,26 +36,30 @@ export function shopJobs({ autoRun }: { autoRun: boolean }): JobsConfig {
     tasks: [
       {
         slug: SETTLEMENT_TASK,
-        label: 'Settle unfinished orders',
+        label: 'Settle unfinished orders and expire uncollected ones',
         retries: 0, // the next scheduled run is the retry
         schedule: [{ cron: '0 * * * * *', queue: SETTLEMENT_QUEUE }],
         outputSchema: [
           { name: 'paid', type: 'number' },
           { name: 'cancelled', type: 'number' },
+          { name: 'ready', type: 'number' },
+          { name: 'released', type: 'number' },
           { name: 'refunded', type: 'number' },
+          { name: 'expired', type: 'number' },
         ],
         handler: async ({ req }) => ({ output: await settleOrders(await freshRequest(req)) }),
       },
       {
-        slug: CONFIRMATION_TASK,
-        label: 'Send due order confirmation emails',
-        retries: 0, // each email keeps its own attempts and lease (src/shop/confirmation.ts)
+        slug: NOTIFICATION_TASK,
+        label: 'Send due order emails (confirmation, ready, cancelled)',
+        retries: 0, // each email keeps its own attempts and lease (src/shop/emails.ts)
         schedule: [{ cron: '*/10 * * * * *', queue: EMAIL_QUEUE }],
         outputSchema: [
           { name: 'sent', type: 'number' },
+          { name: 'skipped', type: 'number' },
           { name: 'failed', type: 'number' },
         ],
-        handler: async ({ req }) => ({ output: await sendDueConfirmations(await freshRequest(req)) }),
+        handler: async ({ req }) => ({ output: await sendDueNotifications(await freshRequest(req)) }),
       },
     ],
     autoRun: autoRun
@@ -82,7 +86,7 @@ export async function dropAbandonedJobs(payload: Payload): Promise<number> {
     await createLocalReq({}, payload),
     sql`DELETE FROM payload_jobs
         WHERE processing AND completed_at IS NULL
-          AND task_slug::text IN (${SETTLEMENT_TASK}, ${CONFIRMATION_TASK})
+          AND task_slug::text IN (${SETTLEMENT_TASK}, ${NOTIFICATION_TASK})
           AND updated_at < now() - ${ABANDONED_AFTER}`,
   )
   if (rowCount > 0) payload.logger.warn(`Dropped ${rowCount} job(s) left running by a process that stopped; they run again on schedule`)

@@ -8,6 +8,16 @@ export function lineTotal(unitPrice: number, quantityMilli: bigint): number {
   return toSafeNumber(total)
 }
 
+/**
+ * What checkout holds on the card: the total plus `toleranceBp` (basis points: 1000 = 10 %) of the weighed
+ * lines' total, rounded up to a whole minor unit, so a heavier pick is still covered: 39985 with 29985 of
+ * weighed goods at 10 % holds 39985 + 2999 = 42984.
+ */
+export function holdFor(total: number, weighedTotal: number, toleranceBp: number): number {
+  const extra = (BigInt(weighedTotal) * BigInt(toleranceBp) + 9_999n) / 10_000n
+  return toSafeNumber(BigInt(total) + extra)
+}
+
 export function sumMinor(amounts: number[]): number {
   return toSafeNumber(amounts.reduce((acc, a) => acc + BigInt(a), 0n))
 }

@@ -8,6 +8,7 @@ import * as migration_20261126_170000_auth_rate_limit from './20261126_170000_au
 import * as migration_20261126_233300_confirmation_outbox from './20261126_233300_confirmation_outbox';
 import * as migration_20261126_233314_confirmation_task from './20261126_233314_confirmation_task';
 import * as migration_20261129_205312_stock_ledger from './20261129_205312_stock_ledger';
+import * as migration_20261129_212745_fulfilment from './20261129_212745_fulfilment';
 
 export const migrations = [
   {
@@ -59,5 +60,10 @@ export const migrations = [
     up: migration_20261129_205312_stock_ledger.up,
     down: migration_20261129_205312_stock_ledger.down,
     name: '20261129_205312_stock_ledger',
+  },
+  {
+    up: migration_20261129_212745_fulfilment.up,
+    down: migration_20261129_212745_fulfilment.down,
+    name: '20261129_212745_fulfilment',
   },
 ];

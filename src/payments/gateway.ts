@@ -1,48 +1,48 @@
-// What the shop needs from a payment provider. The stub (./stub.ts) implements it; a real provider would
-// implement the same three calls. Every call carries an idempotency key, so a retried call never charges
-// or refunds twice.
+// What the shop needs from a payment provider: hold an amount on the buyer's card at checkout (authorize),
+// charge the final amount once the order is assembled and weighed (capture, at most what was held), release
+// the rest or all of a hold (void), give money back (refund), and say what became of a payment (retrieve).
+// The stub (./stub.ts) implements it; a real provider would implement the same five calls. Every call
+// carries an idempotency key, so a retried call never holds, charges, releases or refunds twice.
 
-export type ChargeRequest = {
+export type AuthorizeRequest = {
   /** Minor units (kopecks, cents). */
   amount: number
   currency: string
   /** The buyer's payment token from the storefront's payment form. */
   token: string
-  /** Same key → same charge, whatever happens in between. */
+  /** Same key → same authorization, whatever happens in between. */
   idempotencyKey: string
-  description?: string
 }
+export type AuthorizeOutcome = { status: 'approved'; authorizationId: string } | { status: 'declined'; reason: string }
 
-export type ChargeOutcome =
-  | { status: 'approved'; chargeId: string }
-  | { status: 'declined'; reason: string }
+export type CaptureRequest = { authorizationId: string; amount: number; idempotencyKey: string }
+export type CaptureOutcome = { status: 'captured'; captureId: string } | { status: 'declined'; reason: string }
 
-/** What the gateway knows of a charge, asked by its idempotency key. */
-export type ChargeRecord =
-  | { status: 'approved'; chargeId: string; amount: number; refunded: boolean }
+export type VoidRequest = { authorizationId: string; idempotencyKey: string }
+export type RefundRequest = { authorizationId: string; amount: number; idempotencyKey: string }
+
+/** What the gateway knows of an authorization, asked by its idempotency key. Amounts in minor units. */
+export type PaymentRecord =
+  | { status: 'approved'; authorizationId: string; authorized: number; captured: number; voided: number; refunded: number }
   | { status: 'declined'; reason: string }
   | { status: 'not_found' }
 
-export type RefundRequest = { chargeId: string; amount: number; idempotencyKey: string }
-export type RefundOutcome = { refundId: string }
-
 export interface PaymentGateway {
-  charge(request: ChargeRequest, signal: AbortSignal): Promise<ChargeOutcome>
-  retrieve(idempotencyKey: string): Promise<ChargeRecord>
-  refund(request: RefundRequest): Promise<RefundOutcome>
+  authorize(request: AuthorizeRequest, signal: AbortSignal): Promise<AuthorizeOutcome>
+  capture(request: CaptureRequest, signal: AbortSignal): Promise<CaptureOutcome>
+  /** Releases what is held and not captured; answers how much that was. */
+  void(request: VoidRequest): Promise<{ voided: number }>
+  refund(request: RefundRequest): Promise<{ refundId: string }>
+  retrieve(idempotencyKey: string): Promise<PaymentRecord>
 }
 
-/** The gateway did not answer in time: the charge may or may not have happened. */
+/** The gateway did not answer in time: the call may or may not have taken effect. */
 export class PaymentTimeout extends Error {
   override name = 'PaymentTimeout'
 }
 
-/** Calls `charge` but gives up after `timeoutMs`: the caller then treats the outcome as unknown. */
-export async function chargeWithTimeout(
-  gateway: PaymentGateway,
-  request: ChargeRequest,
-  timeoutMs: number,
-): Promise<ChargeOutcome> {
+/** Runs one gateway call but gives up after `timeoutMs`: the caller then treats the outcome as unknown. */
+export async function withTimeout<T>(call: (signal: AbortSignal) => Promise<T>, timeoutMs: number): Promise<T> {
   const controller = new AbortController()
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<never>((_, reject) => {
@@ -53,7 +53,7 @@ export async function chargeWithTimeout(
     }, timeoutMs)
   })
   try {
-    return await Promise.race([gateway.charge(request, controller.signal), timeout])
+    return await Promise.race([call(controller.signal), timeout])
   } finally {
     clearTimeout(timer)
   }

@@ -1,16 +1,28 @@
 // The payment gateway stub: a specified part of the product until a real provider is plugged in.
-// It follows the test-token convention of well-known gateways:
+// It follows the test-token convention of well-known gateways, at authorization:
 //   tok_visa → approved; tok_chargeDeclined, tok_insufficientFunds → declined;
-//   tok_timeout → never answers, and nothing was charged;
-//   tok_timeoutAfterCharge → charged, but the answer never arrives (the lost-response case);
+//   tok_timeout → never answers, and nothing was held;
+//   tok_timeoutAfterCharge → held, but the answer never arrives (the lost-response case);
+//   tok_captureDeclined → held, but its capture is declined;
+//   tok_captureLost → held; its capture is made, but that answer never arrives;
 //   any other token → declined as invalid.
-// Its ledger is a table of its own (not the shop's orders), so what it "charged" survives restarts and is
-// shared by every server process, as a real provider's would be.
+// Its ledger (authorizations and the captures, voids and refunds on them) is a pair of tables of its own,
+// not the shop's orders, so what it holds and charges survives restarts and is shared by every process,
+// as a real provider's would be.
 import crypto from 'node:crypto'
 
-import type { Pool } from 'pg'
+import type { Pool, PoolClient } from 'pg'
 
-import type { ChargeOutcome, ChargeRecord, ChargeRequest, PaymentGateway, RefundOutcome, RefundRequest } from './gateway'
+import type {
+  AuthorizeOutcome,
+  AuthorizeRequest,
+  CaptureOutcome,
+  CaptureRequest,
+  PaymentGateway,
+  PaymentRecord,
+  RefundRequest,
+  VoidRequest,
+} from './gateway'
 
 export const STUB_TOKENS = {
   approved: 'tok_visa',
@@ -18,21 +30,28 @@ export const STUB_TOKENS = {
   insufficientFunds: 'tok_insufficientFunds',
   timeout: 'tok_timeout',
   timeoutAfterCharge: 'tok_timeoutAfterCharge',
+  captureDeclined: 'tok_captureDeclined',
+  captureLost: 'tok_captureLost',
 } as const
 
 const DECLINES: Record<string, string> = {
   tok_chargeDeclined: 'card_declined',
   tok_insufficientFunds: 'insufficient_funds',
 }
+const APPROVED = new Set<string>([STUB_TOKENS.approved, STUB_TOKENS.timeoutAfterCharge, STUB_TOKENS.captureDeclined, STUB_TOKENS.captureLost])
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
     if (ms <= 0) return resolve()
     const timer = setTimeout(resolve, ms)
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer)
-      reject(signal.reason ?? new Error('aborted'))
-    }, { once: true })
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer)
+        reject(signal.reason ?? new Error('aborted'))
+      },
+      { once: true },
+    )
   })
 
 /** Resolves only when the caller gives up: a gateway that never answers. */
@@ -41,12 +60,30 @@ const never = (signal: AbortSignal) =>
     signal.addEventListener('abort', () => reject(signal.reason ?? new Error('aborted')), { once: true })
   })
 
-type LedgerRow = { status: 'approved' | 'declined'; charge_id: string | null; reason: string | null; amount: string; refunded: boolean }
+const newId = (prefix: string) => `${prefix}_${crypto.randomBytes(12).toString('hex')}`
 
-const recordOf = (row: LedgerRow): ChargeRecord =>
+type AuthorizationRow = {
+  status: 'approved' | 'declined'
+  token: string
+  authorization_id: string | null
+  reason: string | null
+  amount: string
+  captured: string
+  voided: string
+  refunded: string
+}
+
+const recordOf = (row: AuthorizationRow): PaymentRecord =>
   row.status === 'declined'
     ? { status: 'declined', reason: row.reason ?? 'declined' }
-    : { status: 'approved', chargeId: row.charge_id!, amount: Number(row.amount), refunded: row.refunded }
+    : {
+        status: 'approved',
+        authorizationId: row.authorization_id!,
+        authorized: Number(row.amount),
+        captured: Number(row.captured),
+        voided: Number(row.voided),
+        refunded: Number(row.refunded),
+      }
 
 export class PaymentGatewayStub implements PaymentGateway {
   constructor(
@@ -55,58 +92,125 @@ export class PaymentGatewayStub implements PaymentGateway {
     private readonly latency: () => number = () => 0,
   ) {}
 
-  private get latencyMs() {
-    return this.latency()
-  }
-
-  async charge(request: ChargeRequest, signal: AbortSignal): Promise<ChargeOutcome> {
-    await sleep(this.latencyMs, signal)
+  async authorize(request: AuthorizeRequest, signal: AbortSignal): Promise<AuthorizeOutcome> {
+    await sleep(this.latency(), signal)
     if (request.token === STUB_TOKENS.timeout) return never(signal)
-    const decline = DECLINES[request.token] ?? (request.token === STUB_TOKENS.approved || request.token === STUB_TOKENS.timeoutAfterCharge ? null : 'invalid_token')
-    // First writer wins: a retried charge with the same key gets the first outcome (read back only then).
-    const { rows } = await this.pool.query<LedgerRow>(
-      `INSERT INTO payment_stub_charges (idempotency_key, token, amount, currency, status, charge_id, reason)
+    const decline = DECLINES[request.token] ?? (APPROVED.has(request.token) ? null : 'invalid_token')
+    // First writer wins: a retried authorization with the same key gets the first outcome.
+    const { rows } = await this.pool.query<AuthorizationRow>(
+      `INSERT INTO payment_stub_authorizations (idempotency_key, token, amount, currency, status, authorization_id, reason)
        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING
-       RETURNING status, charge_id, reason, amount::text AS amount, false AS refunded`,
-      [
-        request.idempotencyKey,
-        request.token,
-        request.amount,
-        request.currency,
-        decline ? 'declined' : 'approved',
-        decline ? null : `ch_${crypto.randomBytes(12).toString('hex')}`,
-        decline,
-      ],
+       RETURNING status, token, authorization_id, reason, amount::text, captured::text, voided::text, refunded::text`,
+      [request.idempotencyKey, request.token, request.amount, request.currency, decline ? 'declined' : 'approved', decline ? null : newId('auth'), decline],
     )
     if (request.token === STUB_TOKENS.timeoutAfterCharge) return never(signal)
     const record = rows[0] ? recordOf(rows[0]) : await this.retrieve(request.idempotencyKey)
-    if (record.status === 'approved') return { status: 'approved', chargeId: record.chargeId }
+    if (record.status === 'approved') return { status: 'approved', authorizationId: record.authorizationId }
     if (record.status === 'declined') return { status: 'declined', reason: record.reason }
-    throw new Error('The stub lost a charge it just recorded')
+    throw new Error('The stub lost an authorization it just recorded')
   }
 
-  async retrieve(idempotencyKey: string): Promise<ChargeRecord> {
-    const { rows } = await this.pool.query<LedgerRow>(
-      `SELECT status, charge_id, reason, amount::text AS amount, refunded_at IS NOT NULL AS refunded
-       FROM payment_stub_charges WHERE idempotency_key = $1`,
+  async capture(request: CaptureRequest, signal: AbortSignal): Promise<CaptureOutcome> {
+    await sleep(this.latency(), signal)
+    const result = await this.operation('capture', request.authorizationId, request.idempotencyKey, async (client, auth) => {
+      if (auth.token === STUB_TOKENS.captureDeclined) return { declined: 'capture_declined' }
+      const left = Number(auth.amount) - Number(auth.captured) - Number(auth.voided)
+      if (!Number.isSafeInteger(request.amount) || request.amount <= 0 || request.amount > left) {
+        throw new Error(`The gateway cannot capture ${request.amount} of authorization ${request.authorizationId}: ${left} left`)
+      }
+      await client.query('UPDATE payment_stub_authorizations SET captured = captured + $2 WHERE authorization_id = $1', [request.authorizationId, request.amount])
+      return { amount: request.amount, id: newId('cap') }
+    })
+    const auth = await this.authorizationOf(request.authorizationId)
+    if (auth?.token === STUB_TOKENS.captureLost) return never(signal)
+    return 'declined' in result ? { status: 'declined', reason: result.declined } : { status: 'captured', captureId: result.id }
+  }
+
+  async void(request: VoidRequest): Promise<{ voided: number }> {
+    await sleep(this.latency())
+    const result = await this.operation('void', request.authorizationId, request.idempotencyKey, async (client, auth) => {
+      const left = Number(auth.amount) - Number(auth.captured) - Number(auth.voided)
+      await client.query('UPDATE payment_stub_authorizations SET voided = voided + $2 WHERE authorization_id = $1', [request.authorizationId, left])
+      return { amount: left, id: newId('void') }
+    })
+    if ('declined' in result) throw new Error('A void is never declined')
+    return { voided: result.amount }
+  }
+
+  async refund(request: RefundRequest): Promise<{ refundId: string }> {
+    await sleep(this.latency())
+    const result = await this.operation('refund', request.authorizationId, request.idempotencyKey, async (client, auth) => {
+      const left = Number(auth.captured) - Number(auth.refunded)
+      if (!Number.isSafeInteger(request.amount) || request.amount <= 0 || request.amount > left) {
+        throw new Error(`The gateway cannot refund ${request.amount} of authorization ${request.authorizationId}: ${left} captured and not refunded`)
+      }
+      await client.query('UPDATE payment_stub_authorizations SET refunded = refunded + $2 WHERE authorization_id = $1', [request.authorizationId, request.amount])
+      return { amount: request.amount, id: newId('re') }
+    })
+    if ('declined' in result) throw new Error('A refund is never declined')
+    return { refundId: result.id }
+  }
+
+  async retrieve(idempotencyKey: string): Promise<PaymentRecord> {
+    const { rows } = await this.pool.query<AuthorizationRow>(
+      `SELECT status, token, authorization_id, reason, amount::text, captured::text, voided::text, refunded::text
+       FROM payment_stub_authorizations WHERE idempotency_key = $1`,
       [idempotencyKey],
     )
     return rows[0] ? recordOf(rows[0]) : { status: 'not_found' }
   }
 
-  async refund(request: RefundRequest): Promise<RefundOutcome> {
-    await sleep(this.latencyMs)
-    // Full refunds only, once per charge: a second refund of the same charge returns the first.
-    const { rows } = await this.pool.query<{ refund_id: string }>(
-      `UPDATE payment_stub_charges
-       SET refunded_at = COALESCE(refunded_at, now()),
-           refund_id = COALESCE(refund_id, $2),
-           refund_key = COALESCE(refund_key, $3)
-       WHERE charge_id = $1 AND status = 'approved' AND amount = $4
-       RETURNING refund_id`,
-      [request.chargeId, `re_${crypto.randomBytes(12).toString('hex')}`, request.idempotencyKey, request.amount],
+  private async authorizationOf(authorizationId: string) {
+    const { rows } = await this.pool.query<AuthorizationRow>(
+      `SELECT status, token, authorization_id, reason, amount::text, captured::text, voided::text, refunded::text
+       FROM payment_stub_authorizations WHERE authorization_id = $1`,
+      [authorizationId],
     )
-    if (!rows[0]) throw new Error(`The gateway has no approved charge ${request.chargeId} of ${request.amount}`)
-    return { refundId: rows[0].refund_id }
+    return rows[0]
+  }
+
+  /**
+   * One capture, void or refund, once per idempotency key: in a transaction that locks the authorization,
+   * a key seen before answers what it answered then; a declined operation is recorded as declined.
+   */
+  private async operation(
+    kind: 'capture' | 'void' | 'refund',
+    authorizationId: string,
+    key: string,
+    apply: (client: PoolClient, auth: AuthorizationRow) => Promise<{ amount: number; id: string } | { declined: string }>,
+  ): Promise<{ amount: number; id: string } | { declined: string }> {
+    const client = await this.pool.connect()
+    try {
+      await client.query('BEGIN')
+      const { rows: auths } = await client.query<AuthorizationRow>(
+        `SELECT status, token, authorization_id, reason, amount::text, captured::text, voided::text, refunded::text
+         FROM payment_stub_authorizations WHERE authorization_id = $1 FOR UPDATE`,
+        [authorizationId],
+      )
+      const auth = auths[0]
+      if (!auth || auth.status !== 'approved') throw new Error(`The gateway has no approved authorization ${authorizationId}`)
+      const { rows: earlier } = await client.query<{ kind: string; authorization_id: string; amount: string; result_id: string | null; declined: string | null }>(
+        'SELECT kind, authorization_id, amount::text, result_id, declined FROM payment_stub_operations WHERE idempotency_key = $1',
+        [key],
+      )
+      if (earlier[0]) {
+        await client.query('ROLLBACK')
+        if (earlier[0].kind !== kind || earlier[0].authorization_id !== authorizationId) throw new Error(`Idempotency key ${key} was used for another operation`)
+        return earlier[0].declined ? { declined: earlier[0].declined } : { amount: Number(earlier[0].amount), id: earlier[0].result_id! }
+      }
+      const result = await apply(client, auth)
+      await client.query(
+        `INSERT INTO payment_stub_operations (idempotency_key, authorization_id, kind, amount, result_id, declined)
+         VALUES ($1, $2, $3, $4, $5, $6)`,
+        [key, authorizationId, kind, 'declined' in result ? 0 : result.amount, 'declined' in result ? null : result.id, 'declined' in result ? result.declined : null],
+      )
+      await client.query('COMMIT')
+      return result
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {})
+      throw err
+    } finally {
+      client.release()
+    }
   }
 }

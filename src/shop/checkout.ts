@@ -9,11 +9,11 @@ import { postgresCode } from '../db/errors'
 import { execute, sql } from '../db/sql'
 import { inTransaction } from '../db/transaction'
 import { claimStaleAfterMs, env } from '../env'
-import { lineTotal, sumMinor } from '../lib/money'
+import { holdFor, lineTotal, sumMinor } from '../lib/money'
 import { newOrderNumber } from '../lib/orderNumber'
 import { toE164 } from '../lib/phone'
 import { formatMilli, milliToNumber, toMilli } from '../lib/quantity'
-import { chargeWithTimeout, type ChargeOutcome, paymentGateway } from '../payments'
+import { type AuthorizeOutcome, paymentGateway, withTimeout } from '../payments'
 import { removeOrderedFromCart } from './cart'
 import { reserveLines } from './stock'
 import {
@@ -28,7 +28,8 @@ import {
   type ShortLine,
   TotalChanged,
 } from './errors'
-import { findOrder, type OrderView, orderWithQr, refundIfDue, toOrderView, transitionOrder } from './orders'
+import { settleMoney } from './orderPayments'
+import { findOrder, type OrderView, orderWithQr, toOrderView, transitionOrder } from './orders'
 import { pickupCodeFor, pickupQrDataUrl } from './pickupCode'
 
 export type CheckoutInput = {
@@ -114,7 +115,7 @@ async function finishClaim(req: PayloadRequest, claim: { id: number; keyed: bool
 // order, then reserve the stock (conditional `reserved += q` in SKU order, ./stock.ts); a short line rolls
 // it all back.
 
-type Reserved = { orderId: number; total: number; paymentKey: string; view: OrderView }
+type Reserved = { orderId: number; total: number; authorized: number; paymentKey: string; view: OrderView }
 class ShortOfStock extends Error {
   constructor(readonly lines: Array<{ sku: string; milli: bigint }>) {
     super('short of stock')
@@ -161,7 +162,7 @@ async function readCartAt(req: PayloadRequest, buyer: Buyer, pickupPoint: number
  * One line per product (lines of one product summed), in SKU order, priced as the products are now. SKU
  * order is what keeps two checkouts of the same products from waiting on each other in a circle.
  */
-export function priceCart(lines: CartAtStore['lines']): { lines: PricedLine[]; total: number } {
+export function priceCart(lines: CartAtStore['lines'], weightToleranceBp = env.weightToleranceBp): { lines: PricedLine[]; total: number; authorized: number } {
   if (lines.length === 0) throw new BadRequest('The cart is empty')
   const unavailable = lines.filter((l) => !l.active).map((l) => l.sku)
   if (unavailable.length > 0) {
@@ -176,23 +177,33 @@ export function priceCart(lines: CartAtStore['lines']): { lines: PricedLine[]; t
   const priced = [...bySku.values()]
     .sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0))
     .map((l) => ({ ...l, lineTotal: lineTotal(l.price, l.milli) }))
-  return { lines: priced, total: sumMinor(priced.map((l) => l.lineTotal)) }
+  const total = sumMinor(priced.map((l) => l.lineTotal))
+  // Weighed goods may weigh a little more than ordered: the hold covers that much more of them.
+  const weighed = sumMinor(priced.filter((l) => l.unit !== 'pcs').map((l) => l.lineTotal))
+  return { lines: priced, total, authorized: holdFor(total, weighed, weightToleranceBp) }
 }
 
 /**
  * The order, its line snapshots and the claim's link to it, in one statement, under a fresh random number
  * (a clash writes nothing, and another number is drawn).
  */
-async function writeOrder(req: PayloadRequest, buyer: Buyer, input: CheckoutInput, claimId: number, paymentKey: string, priced: { lines: PricedLine[]; total: number }) {
+async function writeOrder(
+  req: PayloadRequest,
+  buyer: Buyer,
+  input: CheckoutInput,
+  claimId: number,
+  paymentKey: string,
+  priced: { lines: PricedLine[]; total: number; authorized: number },
+) {
   for (;;) {
     const number = newOrderNumber()
     const { rows } = await execute<{ id: number; number: string; created_at: Date }>(
       req,
       sql`WITH new_order AS (
-            INSERT INTO orders (number, pickup_code, buyer_id, status, pickup_point_id, total, currency,
+            INSERT INTO orders (number, pickup_code, buyer_id, status, pickup_point_id, total, authorized, currency,
                                 contact_first_name, contact_last_name, contact_phone,
                                 payment_state, payment_key, expires_at, updated_at, created_at)
-            VALUES (${number}, ${pickupCodeFor(number)}, ${buyer.id}, 'awaiting_payment', ${input.pickupPoint}, ${priced.total}, ${env.currency},
+            VALUES (${number}, ${pickupCodeFor(number)}, ${buyer.id}, 'awaiting_payment', ${input.pickupPoint}, ${priced.total}, ${priced.authorized}, ${env.currency},
                     ${input.contact.firstName}, ${input.contact.lastName}, ${input.contact.phone},
                     'pending', ${paymentKey}, now() + ${`${env.reservationTtlMs} milliseconds`}::interval, now(), now())
             ON CONFLICT (number) DO NOTHING RETURNING id, number, created_at
@@ -236,14 +247,17 @@ async function reserve(req: PayloadRequest, buyer: Buyer, input: CheckoutInput, 
         ...order,
         status: 'awaiting_payment',
         total: priced.total,
+        authorized: priced.authorized,
+        captured: null,
+        refunded: 0,
         currency: env.currency,
         pickup_point_id: cart.store.id,
         store_name: cart.store.name,
         store_address: cart.store.address,
       },
-      priced.lines.map((l) => ({ sku: l.sku, name: l.name, unit: l.unit, quantity: formatMilli(l.milli), unit_price: l.price, line_total: l.lineTotal })),
+      priced.lines.map((l) => ({ sku: l.sku, name: l.name, unit: l.unit, quantity: formatMilli(l.milli), picked_quantity: null, unit_price: l.price, line_total: l.lineTotal })),
     )
-    return { orderId: order.id, total: priced.total, paymentKey, view }
+    return { orderId: order.id, total: priced.total, authorized: priced.authorized, paymentKey, view }
   })
 }
 
@@ -260,13 +274,13 @@ async function shortLines(req: PayloadRequest, storeId: number, short: Array<{ s
 
 // ---------------------------------------------------------------------------------------------------
 
-/** The answer for an order as it stands: paid → the order and its QR; cancelled → 402; waiting → 504. */
+/** The answer for an order as it stands: paid (or later) → the order and its QR; cancelled → 402; waiting → 504. */
 async function answerFor(req: PayloadRequest, orderId: number) {
   const order = await findOrder(req, { id: orderId })
   if (!order) throw new NotFound('No such order', { id: orderId })
   const { order: view, qr } = await orderWithQr(req, order)
   const summary = { id: view.id, number: view.number, status: view.status, total: view.total, currency: view.currency }
-  if (view.status === 'paid' || view.status === 'collected') return { order: view, qr }
+  if (view.status === 'paid' || view.status === 'ready' || view.status === 'collected') return { order: view, qr }
   if (view.status === 'cancelled') throw new PaymentDeclined(summary)
   throw new PaymentPending(summary)
 }
@@ -281,7 +295,7 @@ export async function checkout(req: PayloadRequest, buyer: Buyer, input: Checkou
   const claim = await claimCheckout(req, buyer, idempotencyKey, requestHash(normalized))
   if ('replayOrderId' in claim) return answerFor(req, claim.replayOrderId)
 
-  // The key the gateway knows this charge by: the buyer's Idempotency-Key when sent (scoped to them).
+  // The key the gateway knows this authorization by: the buyer's Idempotency-Key when sent (scoped to them).
   const paymentKey = idempotencyKey
     ? `co_${buyer.id}_${crypto.createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32)}`
     : `co_${buyer.id}_${crypto.randomUUID()}`
@@ -298,33 +312,33 @@ export async function checkout(req: PayloadRequest, buyer: Buyer, input: Checkou
   }
 
   if (performance.now() - claimedAt > env.checkout.reserveMs) {
-    // Too late to charge: a retry may already count this claim as abandoned. Nothing was charged.
+    // Too late to ask for the money: a retry may already count this claim as abandoned. Nothing is held.
     await transitionOrder(req, reserved.orderId, 'cancelled', { paymentState: 'none', ifPaymentState: ['pending'], cancelReason: 'checkout too slow' })
     await finishClaim(req, claim)
     throw new CheckoutTooSlow()
   }
 
-  let outcome: ChargeOutcome | 'unknown'
+  let outcome: AuthorizeOutcome | 'unknown'
   try {
-    outcome = await chargeWithTimeout(
-      paymentGateway(req.payload),
-      { amount: reserved.total, currency: env.currency, token: input.paymentToken, idempotencyKey: reserved.paymentKey },
+    const gateway = paymentGateway(req.payload)
+    outcome = await withTimeout(
+      (signal) => gateway.authorize({ amount: reserved.authorized, currency: env.currency, token: input.paymentToken, idempotencyKey: reserved.paymentKey }, signal),
       env.payment.timeoutMs,
     )
   } catch (err) {
-    // Timeout or a broken connection to the gateway: the charge may or may not exist. The settlement job
-    // asks the gateway after RESERVATION_TTL and decides.
+    // Timeout or a broken connection to the gateway: the hold may or may not exist. The settlement job asks
+    // the gateway after RESERVATION_TTL and decides.
     req.payload.logger.warn(`Payment of order ${reserved.orderId} has no answer: ${(err as Error).message}`)
     outcome = 'unknown'
   }
 
   if (outcome !== 'unknown' && outcome.status === 'approved') {
-    const chargeId = outcome.chargeId
+    const authorizationId = outcome.authorizationId
     try {
-      // Paid (which makes its confirmation email due), the ordered products out of the cart, the claim
-      // finished: one transaction.
+      // Paid (the amount held; the confirmation email due), the ordered products out of the cart, the
+      // claim finished: one transaction.
       await inTransaction(req, async (req) => {
-        await transitionOrder(req, reserved.orderId, 'paid', { paymentState: 'charged', chargeId, ifPaymentState: ['pending'] })
+        await transitionOrder(req, reserved.orderId, 'paid', { paymentState: 'authorized', authorizationId, ifPaymentState: ['pending'] })
         await removeOrderedFromCart(req, buyer.id, reserved.orderId)
         await finishClaim(req, claim)
       })
@@ -335,13 +349,13 @@ export async function checkout(req: PayloadRequest, buyer: Buyer, input: Checkou
         await finishClaim(req, claim)
         throw err
       }
-      // The settlement job cancelled the order before the charge came back: give the money back.
+      // The settlement job cancelled the order before the authorization came back: release the hold.
       await execute(
         req,
-        sql`UPDATE orders SET payment_state = 'refund_due', payment_charge_id = ${chargeId}, updated_at = now()
+        sql`UPDATE orders SET payment_state = 'release_due', payment_authorization_id = ${authorizationId}, updated_at = now()
             WHERE id = ${reserved.orderId} AND status = 'cancelled' AND payment_state IN ('pending', 'unknown')`,
       )
-      await refundIfDue(req, reserved.orderId)
+      await settleMoney(req, reserved.orderId)
     }
   } else if (outcome !== 'unknown') {
     await transitionOrder(req, reserved.orderId, 'cancelled', {

@@ -2,19 +2,40 @@
 // in SQL, through a conditional update on the expected current status), so no path can skip a rule.
 import { Conflict } from './errors'
 
-export const ORDER_STATUSES = ['awaiting_payment', 'paid', 'collected', 'cancelled'] as const
+export const ORDER_STATUSES = ['awaiting_payment', 'paid', 'ready', 'collected', 'cancelled'] as const
 export type OrderStatus = (typeof ORDER_STATUSES)[number]
 
-/** Where an order's money stands (beside its status): set by checkout, the settlement job and refunds. */
-export const PAYMENT_STATES = ['pending', 'charged', 'declined', 'unknown', 'refund_due', 'refunded', 'none'] as const
+/**
+ * Where an order's money stands, beside its status. Checkout authorizes (`pending` → `authorized`);
+ * assembly captures the final total (`capture_pending` → `captured`) and releases the rest of the hold;
+ * a cancellation voids an authorization or refunds a capture. `*_due` states are work the settlement job
+ * retries until the gateway has done it.
+ */
+export const PAYMENT_STATES = [
+  'pending', // authorization asked for, no answer yet
+  'authorized', // the amount is held on the buyer's card
+  'capture_pending', // capture of the final total asked for, no answer yet
+  'captured', // the final total is charged (the rest of the hold released)
+  'release_due', // an authorization (or what is left of it) is to be voided
+  'voided', // the hold is released, nothing charged
+  'refund_due', // captured money is to be given back (all of it, or what a lighter order takes off)
+  'refunded', // the cancelled order's captured money is back
+  'declined', // the authorization (or the capture) was declined
+  'unknown', // cancelled before the authorization's outcome was known; the settlement job keeps asking
+  'none', // nothing was ever held
+] as const
 export type PaymentState = (typeof PAYMENT_STATES)[number]
 
 export const TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
-  awaiting_payment: ['paid', 'cancelled'], // the charge answered (or the expiry job decided)
-  paid: ['collected', 'cancelled'], // picked up in the shop, or cancelled by an admin (stock back, refund)
+  awaiting_payment: ['paid', 'cancelled'], // the authorization answered (or the settlement job decided)
+  paid: ['ready', 'cancelled'], // assembled and captured; or cancelled (by the buyer, the shop, the pickup hold)
+  ready: ['collected', 'cancelled'], // handed over at the counter; or cancelled (by the shop, the pickup hold)
   collected: [],
   cancelled: [],
 }
+
+/** Statuses that hold stock: their lines are part of `reserved`. */
+export const HOLDING_STOCK: readonly OrderStatus[] = ['awaiting_payment', 'paid', 'ready']
 
 export const canTransition = (from: OrderStatus, to: OrderStatus) => TRANSITIONS[from].includes(to)
 

@@ -1,63 +1,102 @@
 // Orders after checkout: every status change goes through `transitionOrder` (the status table in
-// orderStatus.ts, applied as one conditional UPDATE), and a cancellation puts the reserved stock back in
-// the same transaction. Refunds happen after the commit, through the gateway, and are retried by the
-// settlement job until they succeed.
+// orderStatus.ts, applied as one conditional UPDATE) together with what the change does to the stock
+// (released, handed over) and the buyer's notice, in one transaction. What the change owes the gateway
+// (a hold to release, money to give back) is recorded as a payment state and done after the commit
+// (./orderPayments.ts), retried by the settlement job until the gateway has done it.
 import type { PayloadRequest } from 'payload'
 
+import { userCanAtStore } from '../access'
 import { execute, sql } from '../db/sql'
 import { inTransaction } from '../db/transaction'
 import { milliToNumber, toMilli } from '../lib/quantity'
-import { paymentGateway } from '../payments'
 import { BadRequest, Conflict, NotFound } from './errors'
-import { settleOrderStock } from './stock'
+import { type NotificationKind, queueNotification } from './notifications'
+import { settleMoney } from './orderPayments'
 import { assertTransition, type OrderStatus, type PaymentState, statusesLeadingTo } from './orderStatus'
 import { pickupCodeFor, pickupQrDataUrl, verifyPickupCode } from './pickupCode'
+import { settleOrderStock } from './stock'
 
-export type OrderItem = { sku: string; name: string; unit: string; quantity: number; unitPrice: number; lineTotal: number }
+export type OrderItem = {
+  sku: string
+  name: string
+  unit: string
+  /** Ordered (and reserved at checkout). */
+  quantity: number
+  /** Picked at assembly (for weighed goods, what the scale said); null until the order is ready. */
+  pickedQuantity: number | null
+  unitPrice: number
+  /** unitPrice × quantity until assembly; unitPrice × pickedQuantity (rounded half up) from then on. */
+  lineTotal: number
+}
 export type PickupPoint = { id: number; name: string; address: string | null }
 export type OrderView = {
   id: number
   number: string
   status: OrderStatus
   items: OrderItem[]
+  /** The amount the order costs: the estimate until assembly, what is charged from then on. */
   total: number
+  /** Held on the buyer's card at checkout: the total plus the weighing tolerance on weighed lines. */
+  authorized: number
+  /** Charged at assembly; null until then. */
+  captured: number | null
+  refunded: number
   currency: string
   pickupPoint: PickupPoint
   pickupCode: string
   createdAt: string
 }
 
+type Actor = { id: number | string }
+
 export type OrderRow = {
   id: number
   number: string
-  buyer_id: number
+  buyer_id: number | null
   status: OrderStatus
   total: string | number
+  authorized: string | number
+  captured: string | number | null
+  refunded: string | number
   currency: string
   pickup_point_id: number
   store_name: string
   store_address: string | null
   payment_state: PaymentState
   payment_key: string
-  payment_charge_id: string | null
+  payment_authorization_id: string | null
   created_at: Date | string
 }
 
-const orderColumns = sql`o.id, o.number, o.buyer_id, o.status::text AS status, o.total::text AS total, o.currency,
+const orderColumns = sql`o.id, o.number, o.buyer_id, o.status::text AS status, o.total::text AS total,
+  o.authorized::text AS authorized, o.captured::text AS captured, o.refunded::text AS refunded, o.currency,
   o.pickup_point_id, s.name AS store_name, s.address AS store_address, o.payment_state::text AS payment_state,
-  o.payment_key, o.payment_charge_id, o.created_at`
+  o.payment_key, o.payment_authorization_id, o.created_at`
 
-export async function findOrder(req: PayloadRequest, where: { id: number } | { number: string }) {
+export async function findOrder(req: PayloadRequest, where: { id: number } | { number: string }, { lock = false } = {}) {
   const condition = 'id' in where ? sql`o.id = ${where.id}` : sql`o.number = ${where.number}`
   const { rows } = await execute<OrderRow>(
     req,
-    sql`SELECT ${orderColumns} FROM orders o JOIN stores s ON s.id = o.pickup_point_id WHERE ${condition}`,
+    sql`SELECT ${orderColumns} FROM orders o JOIN stores s ON s.id = o.pickup_point_id WHERE ${condition}${lock ? sql` FOR UPDATE OF o` : sql``}`,
   )
   return rows[0] ?? null
 }
 
-export type OrderLineRow = { sku: string; name: string; unit: string; quantity: string; unit_price: string | number; line_total: string | number }
-type OrderHead = Pick<OrderRow, 'id' | 'number' | 'status' | 'total' | 'currency' | 'pickup_point_id' | 'store_name' | 'store_address' | 'created_at'>
+export type OrderLineRow = {
+  sku: string
+  name: string
+  unit: string
+  quantity: string
+  picked_quantity: string | null
+  unit_price: string | number
+  line_total: string | number
+}
+type OrderHead = Pick<
+  OrderRow,
+  'id' | 'number' | 'status' | 'total' | 'authorized' | 'captured' | 'refunded' | 'currency' | 'pickup_point_id' | 'store_name' | 'store_address' | 'created_at'
+>
+
+const quantityOf = (text: string) => milliToNumber(toMilli(text)!)
 
 /** The one place an order's view is built: from its row and its line rows (as PostgreSQL returns them). */
 export function toOrderView(order: OrderHead, lines: OrderLineRow[]): OrderView {
@@ -69,11 +108,15 @@ export function toOrderView(order: OrderHead, lines: OrderLineRow[]): OrderView 
       sku: r.sku,
       name: r.name,
       unit: r.unit,
-      quantity: milliToNumber(toMilli(r.quantity)!),
+      quantity: quantityOf(r.quantity),
+      pickedQuantity: r.picked_quantity === null ? null : quantityOf(r.picked_quantity),
       unitPrice: Number(r.unit_price),
       lineTotal: Number(r.line_total),
     })),
     total: Number(order.total),
+    authorized: Number(order.authorized),
+    captured: order.captured === null ? null : Number(order.captured),
+    refunded: Number(order.refunded),
     currency: order.currency,
     pickupPoint: { id: order.pickup_point_id, name: order.store_name, address: order.store_address },
     pickupCode: pickupCodeFor(order.number),
@@ -81,15 +124,19 @@ export function toOrderView(order: OrderHead, lines: OrderLineRow[]): OrderView 
   }
 }
 
-/** The order as its buyer sees it (no contact data: they typed it themselves). */
-export async function orderView(req: PayloadRequest, order: OrderRow): Promise<OrderView> {
+export async function orderLines(req: PayloadRequest, orderId: number) {
   const { rows } = await execute<OrderLineRow>(
     req,
-    sql`SELECT product_id AS sku, name, unit, quantity::text AS quantity, unit_price::text AS unit_price,
-               line_total::text AS line_total
-        FROM order_lines WHERE order_id = ${order.id} ORDER BY product_id`,
+    sql`SELECT product_id AS sku, name, unit, quantity::text AS quantity, picked_quantity::text AS picked_quantity,
+               unit_price::text AS unit_price, line_total::text AS line_total
+        FROM order_lines WHERE order_id = ${orderId} ORDER BY product_id`,
   )
-  return toOrderView(order, rows)
+  return rows
+}
+
+/** The order as its buyer sees it (no contact data: they typed it themselves). */
+export async function orderView(req: PayloadRequest, order: OrderRow): Promise<OrderView> {
+  return toOrderView(order, await orderLines(req, order.id))
 }
 
 /** The order for the shop's staff: no contact data and no pickup code (the buyer's proof). */
@@ -107,17 +154,23 @@ type TransitionChanges = {
   paymentState?: PaymentState
   /** Only move if the payment is in one of these states (e.g. settle only what is still pending). */
   ifPaymentState?: PaymentState[]
-  chargeId?: string
+  authorizationId?: string
   declineReason?: string
   cancelReason?: string
+  /** The charged amount (assembly). */
+  captured?: number
   /** Who made the change (staff, admin); the stock movements name them. */
-  by?: { id: number | string }
+  by?: Actor
 }
+
+/** What the buyer is told when an order moves to a status (queued with the change, sent by a job). */
+const NOTICES: Partial<Record<OrderStatus, NotificationKind>> = { paid: 'confirmation', ready: 'ready', cancelled: 'cancelled' }
 
 /**
  * Moves an order to `to` if the status table allows it from the order's current status, as one
- * conditional UPDATE: two processes deciding about the same order cannot both win. Cancelling puts the
- * order's stock back in the same transaction. Throws Conflict (409) when the move is not allowed.
+ * conditional UPDATE: two processes deciding about the same order cannot both win. In the same transaction:
+ * a cancellation releases the order's reservation, a hand-over takes its goods off the premises, and the
+ * buyer's notice is queued. Throws Conflict (409) when the move is not allowed.
  */
 export async function transitionOrder(req: PayloadRequest, orderId: number, to: OrderStatus, changes: TransitionChanges = {}) {
   return inTransaction(req, async (req) => {
@@ -125,20 +178,23 @@ export async function transitionOrder(req: PayloadRequest, orderId: number, to: 
     const paymentGuard = changes.ifPaymentState?.length
       ? sql` AND payment_state::text IN (${sql.join(changes.ifPaymentState.map((s) => sql`${s}`), sql`, `)})`
       : sql``
-    const { rows } = await execute<{ id: number }>(
+    const { rows } = await execute<{ id: number; was: OrderStatus }>(
       req,
-      sql`UPDATE orders SET
+      sql`UPDATE orders o SET
             status = ${to},
-            payment_state = COALESCE(${changes.paymentState ?? null}, payment_state::text)::enum_orders_payment_state,
-            payment_charge_id = COALESCE(${changes.chargeId ?? null}, payment_charge_id),
-            payment_decline_reason = COALESCE(${changes.declineReason ?? null}, payment_decline_reason),
-            cancel_reason = COALESCE(${changes.cancelReason ?? null}, cancel_reason),
-            paid_at = CASE WHEN ${to} = 'paid' THEN now() ELSE paid_at END,
-            collected_at = CASE WHEN ${to} = 'collected' THEN now() ELSE collected_at END,
-            cancelled_at = CASE WHEN ${to} = 'cancelled' THEN now() ELSE cancelled_at END,
+            payment_state = COALESCE(${changes.paymentState ?? null}, o.payment_state::text)::enum_orders_payment_state,
+            payment_authorization_id = COALESCE(${changes.authorizationId ?? null}, o.payment_authorization_id),
+            payment_decline_reason = COALESCE(${changes.declineReason ?? null}, o.payment_decline_reason),
+            cancel_reason = COALESCE(${changes.cancelReason ?? null}, o.cancel_reason),
+            captured = COALESCE(${changes.captured ?? null}::numeric, o.captured),
+            paid_at = CASE WHEN ${to} = 'paid' THEN now() ELSE o.paid_at END,
+            ready_at = CASE WHEN ${to} = 'ready' THEN now() ELSE o.ready_at END,
+            collected_at = CASE WHEN ${to} = 'collected' THEN now() ELSE o.collected_at END,
+            cancelled_at = CASE WHEN ${to} = 'cancelled' THEN now() ELSE o.cancelled_at END,
             updated_at = now()
-          WHERE id = ${orderId} AND status::text IN (${sql.join(from.map((s) => sql`${s}`), sql`, `)})${paymentGuard}
-          RETURNING id`,
+          FROM (SELECT id, status::text AS was FROM orders WHERE id = ${orderId} FOR UPDATE) old
+          WHERE o.id = old.id AND o.status::text IN (${sql.join(from.map((s) => sql`${s}`), sql`, `)})${paymentGuard}
+          RETURNING o.id, old.was`,
     )
     if (rows.length === 0) {
       const current = await findOrder(req, { id: orderId })
@@ -150,74 +206,66 @@ export async function transitionOrder(req: PayloadRequest, orderId: number, to: 
     // The order's hold on the stock ends with it: released (back to available) or handed over (gone).
     if (to === 'cancelled') await settleOrderStock(req, orderId, 'release', changes.by)
     if (to === 'collected') await settleOrderStock(req, orderId, 'handout', changes.by)
+    // A cancellation the buyer did not see happen (declined at checkout, they saw it) is told to them.
+    const notice = NOTICES[to]
+    if (notice && !(to === 'cancelled' && rows[0]!.was === 'awaiting_payment')) await queueNotification(req, orderId, notice)
   })
 }
 
-/** Sets the payment state when it is still `from` (one conditional update; false when it was not). */
-export async function setPaymentState(req: PayloadRequest, orderId: number, from: PaymentState[], to: PaymentState, refundId?: string) {
-  const { rowCount } = await execute(
-    req,
-    sql`UPDATE orders SET payment_state = ${to}, payment_refund_id = COALESCE(${refundId ?? null}, payment_refund_id),
-               updated_at = now()
-        WHERE id = ${orderId} AND payment_state::text IN (${sql.join(from.map((s) => sql`${s}`), sql`, `)})`,
-  )
-  return rowCount > 0
-}
+/**
+ * Who is cancelling: the order's buyer (their own paid order), the shop (staff of its pickup point or an
+ * admin: `orders.cancel` there), or the settlement job (an order nobody assembled or collected in time).
+ */
+export type Canceller = { as: 'user'; id: number | string } | { as: 'job' }
 
 /**
- * Refunds an order whose payment is `refund_due`. Safe to call from several places at once: the gateway
- * refunds a charge once (same idempotency key), and the state moves on only once. A failure leaves it
- * due, for the settlement job to retry.
+ * Cancels a paid or ready order: its reservation is released and what the payment owes is settled (a hold
+ * voided, a charge refunded). A buyer may cancel their own paid order (not once it is ready: the goods are
+ * picked and weighed); staff of the order's pickup point and admins, a paid or ready one.
  */
-export async function refundIfDue(req: PayloadRequest, orderId: number): Promise<boolean> {
-  const order = await findOrder(req, { id: orderId })
-  if (!order || order.payment_state !== 'refund_due' || !order.payment_charge_id) return false
-  try {
-    const { refundId } = await paymentGateway(req.payload).refund({
-      chargeId: order.payment_charge_id,
-      amount: Number(order.total),
-      idempotencyKey: `refund:${order.payment_key}`,
-    })
-    return setPaymentState(req, orderId, ['refund_due'], 'refunded', refundId)
-  } catch (err) {
-    req.payload.logger.warn(`Refund of order ${order.number} failed, the settlement job will retry: ${(err as Error).message}`)
-    return false
-  }
-}
-
-/** An admin cancels an order (e.g. never collected): stock goes back, and a charge is refunded. */
-export async function cancelOrder(req: PayloadRequest, orderId: number, reason: string, by?: { id: number | string }) {
+export async function cancelOrder(req: PayloadRequest, orderId: number, reason: string, canceller: Canceller) {
   await inTransaction(req, async (req) => {
-    const order = await findOrder(req, { id: orderId })
-    if (!order) throw new NotFound('No such order', { id: orderId })
-    // A paid order's charge is refunded; an unpaid one may still be charged late, so the job keeps asking.
-    const paymentState: PaymentState = order.payment_state === 'charged' ? 'refund_due' : 'unknown'
+    const order = await findOrder(req, { id: orderId }, { lock: true })
+    const mayAsShop = order !== null && (canceller.as === 'job' || userCanAtStore(req, 'orders.cancel', order.pickup_point_id))
+    const isBuyers = order !== null && canceller.as === 'user' && String(order.buyer_id) === String(canceller.id)
+    // Someone else's order does not exist, as far as this caller can tell.
+    if (!order || (!mayAsShop && !isBuyers)) throw new NotFound('No such order', { id: orderId })
+    if (!mayAsShop && order.status === 'ready') {
+      throw new Conflict(`Order ${order.number} is assembled and waiting at ${order.store_name}; the shop can still cancel it.`, { status: order.status })
+    }
+    if (order.status !== 'paid' && order.status !== 'ready') {
+      throw new Conflict(`Order ${order.number} is ${order.status.replace('_', ' ')}: only a paid or ready order can be cancelled`, { status: order.status })
+    }
+    // Money charged goes back; a hold not charged is released.
+    const charged = order.captured !== null && Number(order.captured) > Number(order.refunded)
+    const paymentState: PaymentState = charged ? 'refund_due' : order.payment_authorization_id ? 'release_due' : 'none'
     await transitionOrder(req, orderId, 'cancelled', {
       paymentState,
       ifPaymentState: [order.payment_state],
       cancelReason: reason,
-      by,
+      by: canceller.as === 'job' ? undefined : canceller,
     })
   })
-  await refundIfDue(req, orderId)
-  const order = await findOrder(req, { id: orderId })
-  return order!
+  await settleMoney(req, orderId)
+  return (await findOrder(req, { id: orderId }))!
 }
 
 /**
- * The shop hands an order over: the code must carry our signature, the order must be paid, and when the
- * request names the shop it must be the order's pickup point.
+ * The shop hands an order over against its pickup code: the code must carry our signature, the order must
+ * be ready (assembled and charged), at a pickup point where the clerk works (or name that store when the
+ * request does).
  */
-export async function collectOrder(req: PayloadRequest, code: string, storeId?: number, by?: { id: number | string }) {
+export async function collectOrder(req: PayloadRequest, code: string, storeId: number | undefined, by: Actor) {
   const number = verifyPickupCode(code)
   if (!number) throw new BadRequest('This is not a valid pickup code')
   const order = await findOrder(req, { number })
   if (!order) throw new NotFound('No order with this pickup code')
-  if (storeId !== undefined && storeId !== order.pickup_point_id) {
-    throw new Conflict(`Order ${order.number} is to be collected at ${order.store_name}, not here`, {
-      pickupPoint: order.pickup_point_id,
-    })
+  const elsewhere = (storeId !== undefined && storeId !== order.pickup_point_id) || !userCanAtStore(req, 'orders.handOver', order.pickup_point_id)
+  if (elsewhere) {
+    throw new Conflict(`Order ${order.number} is to be collected at ${order.store_name}, not here`, { pickupPoint: order.pickup_point_id })
   }
+  if (order.status === 'paid') throw new Conflict(`Order ${order.number} is not assembled yet`, { status: order.status })
+  if (order.status === 'collected') throw new Conflict(`Order ${order.number} was already handed over`, { status: order.status })
   await transitionOrder(req, order.id, 'collected', { by })
   return (await findOrder(req, { id: order.id }))!
 }

@@ -1,29 +1,34 @@
-// The settlement job: decides about orders the checkout could not finish (gateway timeout, a process that
-// died mid-checkout), retries refunds, and refunds charges that arrived for orders already cancelled.
-// Every decision is one conditional update, so two processes running the job at once cannot both act.
+// The settlement job: finishes what requests could not (a gateway that did not answer, a process that died,
+// a hold or refund the gateway refused for a while), and cancels orders nobody assembles or collects
+// within PICKUP_HOLD. Every decision is one conditional update, so two processes running the job at once
+// cannot both act.
 import type { PayloadRequest } from 'payload'
 
 import { execute, sql } from '../db/sql'
 import { inTransaction } from '../db/transaction'
-import { paymentGateway } from '../payments'
+import { env } from '../env'
+import { type CaptureOutcome, paymentGateway, withTimeout } from '../payments'
+import { captureKey, finishCapture } from './assembly'
 import { removeOrderedFromCart } from './cart'
 import { IDEMPOTENCY_RETENTION_HOURS } from './idempotency'
-import { refundIfDue, setPaymentState, transitionOrder } from './orders'
+import { settleMoney } from './orderPayments'
+import { cancelOrder, transitionOrder } from './orders'
 
 const BATCH = 100
-/** How long a cancelled order's unknown payment is still asked about (a late charge gets refunded). */
-const LATE_CHARGE_WINDOW = sql`interval '24 hours'`
+/** How long a cancelled order's unknown authorization is still asked about (a late hold gets released). */
+const LATE_AUTHORIZATION_WINDOW = sql`interval '24 hours'`
+/** A capture asked for this long ago without an answer is asked again (the clerk's request has ended). */
+const CAPTURE_UNANSWERED = sql`interval '1 minute'`
 
-
-export type SettlementReport = { paid: number; cancelled: number; refunded: number }
+export type SettlementReport = { paid: number; cancelled: number; ready: number; released: number; refunded: number; expired: number }
 
 const isConflict = (err: unknown) => (err as { status?: number }).status === 409
 
 export async function settleOrders(req: PayloadRequest): Promise<SettlementReport> {
-  const report: SettlementReport = { paid: 0, cancelled: 0, refunded: 0 }
+  const report: SettlementReport = { paid: 0, cancelled: 0, ready: 0, released: 0, refunded: 0, expired: 0 }
   const gateway = paymentGateway(req.payload)
 
-  // 1. Reservations that waited too long: ask the gateway what became of their charge.
+  // 1. Reservations that waited too long for their authorization: ask the gateway what became of it.
   const { rows: expired } = await execute<{ id: number; payment_key: string; buyer_id: number }>(
     req,
     sql`SELECT id, payment_key, buyer_id FROM orders
@@ -34,24 +39,24 @@ export async function settleOrders(req: PayloadRequest): Promise<SettlementRepor
     try {
       if (record.status === 'approved') {
         await inTransaction(req, async (req) => {
-          await transitionOrder(req, order.id, 'paid', { paymentState: 'charged', chargeId: record.chargeId, ifPaymentState: ['pending'] })
+          await transitionOrder(req, order.id, 'paid', {
+            // Authorizations made before authorize-then-capture were charges: the money is already taken.
+            paymentState: record.captured > 0 ? 'captured' : 'authorized',
+            captured: record.captured > 0 ? record.captured : undefined,
+            authorizationId: record.authorizationId,
+            ifPaymentState: ['pending'],
+          })
           await removeOrderedFromCart(req, order.buyer_id, order.id)
         })
-        report.paid++ // its confirmation email is now due (src/shop/confirmation.ts)
-      } else if (record.status === 'declined') {
-        await transitionOrder(req, order.id, 'cancelled', {
-          paymentState: 'declined',
-          declineReason: record.reason,
-          ifPaymentState: ['pending'],
-          cancelReason: 'payment declined',
-        })
-        report.cancelled++
+        report.paid++ // its confirmation email is now due
       } else {
-        // No charge (yet): release the stock; if a charge still arrives, step 2 refunds it.
+        // Declined, or nothing at the gateway (yet): release the stock; a hold that still turns up is
+        // released in step 2.
         await transitionOrder(req, order.id, 'cancelled', {
-          paymentState: 'unknown',
+          paymentState: record.status === 'declined' ? 'declined' : 'unknown',
+          declineReason: record.status === 'declined' ? record.reason : undefined,
           ifPaymentState: ['pending'],
-          cancelReason: 'payment not confirmed in time',
+          cancelReason: record.status === 'declined' ? 'payment declined' : 'payment not confirmed in time',
         })
         report.cancelled++
       }
@@ -60,10 +65,11 @@ export async function settleOrders(req: PayloadRequest): Promise<SettlementRepor
     }
   }
 
-  // 2. Cancelled orders whose payment was never confirmed: a charge that arrived late is refunded.
+  // 2. Cancelled orders whose authorization was never confirmed: a hold that turned up late is released
+  //    (or, for a charge of the old kind, refunded).
   const { rows: unknown } = await execute<{ id: number; payment_key: string; old: boolean }>(
     req,
-    sql`SELECT id, payment_key, cancelled_at < now() - ${LATE_CHARGE_WINDOW} AS old FROM orders
+    sql`SELECT id, payment_key, cancelled_at < now() - ${LATE_AUTHORIZATION_WINDOW} AS old FROM orders
         WHERE status = 'cancelled' AND payment_state = 'unknown' ORDER BY id LIMIT ${BATCH}`,
   )
   for (const order of unknown) {
@@ -71,22 +77,76 @@ export async function settleOrders(req: PayloadRequest): Promise<SettlementRepor
     if (record.status === 'approved') {
       await execute(
         req,
-        sql`UPDATE orders SET payment_state = 'refund_due', payment_charge_id = ${record.chargeId}, updated_at = now()
+        sql`UPDATE orders SET payment_state = ${record.captured > 0 ? 'refund_due' : 'release_due'},
+                   payment_authorization_id = ${record.authorizationId}, captured = ${record.captured > 0 ? record.captured : null},
+                   updated_at = now()
             WHERE id = ${order.id} AND payment_state = 'unknown'`,
       )
     } else if (record.status === 'declined') {
-      await setPaymentState(req, order.id, ['unknown'], 'declined')
+      await execute(req, sql`UPDATE orders SET payment_state = 'declined', updated_at = now() WHERE id = ${order.id} AND payment_state = 'unknown'`)
     } else if (order.old) {
-      await setPaymentState(req, order.id, ['unknown'], 'none')
+      await execute(req, sql`UPDATE orders SET payment_state = 'none', updated_at = now() WHERE id = ${order.id} AND payment_state = 'unknown'`)
     }
   }
 
-  // 3. Refunds that are due (new ones from step 2, admin cancellations, earlier failures).
-  const { rows: due } = await execute<{ id: number }>(
+  // 3. Captures asked for and not answered: asked again (the same key: the gateway captures once).
+  const { rows: capturing } = await execute<{ id: number; payment_key: string; payment_authorization_id: string; total: string }>(
     req,
-    sql`SELECT id FROM orders WHERE payment_state = 'refund_due' ORDER BY id LIMIT ${BATCH}`,
+    sql`SELECT id, payment_key, payment_authorization_id, total::text AS total FROM orders
+        WHERE status = 'paid' AND payment_state = 'capture_pending' AND updated_at < now() - ${CAPTURE_UNANSWERED}
+        ORDER BY id LIMIT ${BATCH}`,
   )
-  for (const order of due) if (await refundIfDue(req, order.id)) report.refunded++
+  for (const order of capturing) {
+    let outcome: CaptureOutcome | 'unknown'
+    try {
+      outcome = await withTimeout(
+        (signal) => gateway.capture({ authorizationId: order.payment_authorization_id, amount: Number(order.total), idempotencyKey: captureKey(order) }, signal),
+        env.payment.timeoutMs,
+      )
+    } catch {
+      // Still no answer: the gateway may have captured all the same.
+      const record = await gateway.retrieve(order.payment_key)
+      outcome = record.status === 'approved' && record.captured >= Number(order.total) ? { status: 'captured', captureId: 'retrieved' } : 'unknown'
+    }
+    await finishCapture(req, order.id, outcome)
+    if (outcome !== 'unknown' && outcome.status === 'captured') report.ready++
+  }
+
+  // 4. Orders nobody assembled, or nobody collected, within PICKUP_HOLD: cancelled (the hold released, the
+  //    charge refunded, the stock back on sale), the buyer told.
+  const hold = sql`${`${env.pickupHoldMs} milliseconds`}::interval`
+  const { rows: uncollected } = await execute<{ id: number; status: string }>(
+    req,
+    sql`SELECT id, status::text AS status FROM orders
+        WHERE (status = 'ready' AND ready_at < now() - ${hold})
+           OR (status = 'paid' AND payment_state IN ('authorized', 'captured') AND paid_at < now() - ${hold})
+        ORDER BY id LIMIT ${BATCH}`,
+  )
+  for (const order of uncollected) {
+    try {
+      await cancelOrder(
+        req,
+        order.id,
+        order.status === 'ready' ? 'not collected within the pickup hold' : 'not assembled within the pickup hold',
+        { as: 'job' },
+      )
+      report.expired++
+    } catch (err) {
+      if (!isConflict(err)) throw err // collected, cancelled or assembled meanwhile
+    }
+  }
+
+  // 5. Holds to release and money to give back (new ones from the steps above, earlier failures).
+  const { rows: due } = await execute<{ id: number; payment_state: string }>(
+    req,
+    sql`SELECT id, payment_state::text AS payment_state FROM orders
+        WHERE payment_state IN ('release_due', 'refund_due') ORDER BY id LIMIT ${BATCH}`,
+  )
+  for (const order of due) {
+    if (!(await settleMoney(req, order.id))) continue
+    if (order.payment_state === 'refund_due') report.refunded++
+    else report.released++
+  }
 
   // Checkouts whose process died leave their claim running; once their order is settled, the buyer may
   // check out again (and a replay of their key answers from the order).

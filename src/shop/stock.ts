@@ -9,7 +9,8 @@ import type { WriteOffReason } from '../collections/stockMovements'
 import { execute, sql } from '../db/sql'
 import { inTransaction } from '../db/transaction'
 import { formatMilli, milliToNumber, toMilli } from '../lib/quantity'
-import { BadRequest, Conflict, NotFound } from './errors'
+import { userCanAtStore } from '../access'
+import { BadRequest, Conflict, Forbidden, NotFound } from './errors'
 import { once, requestHash } from './idempotency'
 
 type Actor = { id: number | string }
@@ -59,12 +60,14 @@ function stockId(id: string | number): number {
 /** Quantities from a parsed body: exact thousandths as a decimal string for SQL. */
 const decimal = (value: number) => formatMilli(toMilli(value)!)
 
+/** The row to change, if the caller manages stock at its pickup point (staff: their own stores only). */
 async function findStockRow(req: PayloadRequest, id: number): Promise<StockRow & { unit: string }> {
   const { rows } = await execute<StockRow & { unit: string }>(
     req,
     sql`SELECT ${stockColumns}, p.unit FROM stock s JOIN products p ON p.id = s.product_id WHERE s.id = ${id}`,
   )
   if (!rows[0]) throw new NotFound(`Stock row ${id} does not exist`)
+  if (!userCanAtStore(req, 'stock.manage', rows[0].store_id)) throw new Forbidden('This stock row belongs to a pickup point you do not work at.')
   return rows[0]
 }
 
@@ -155,6 +158,7 @@ export function writeOffStock(
 /** The only field of a stock row that is edited as such. */
 export async function setLowStockThreshold(req: PayloadRequest, id: string | number, threshold: number | null) {
   const rowId = stockId(id)
+  await findStockRow(req, rowId)
   const { rows } = await execute<StockRow>(
     req,
     sql`UPDATE stock s SET low_stock_threshold = ${threshold === null ? null : decimal(threshold)}::numeric, updated_at = now()
@@ -168,6 +172,7 @@ export type LowStockRow = StockDoc & { shortfall: number }
 
 /** Rows at or below their low-stock threshold, and every shortfall (available < 0); shortfalls first. */
 export async function lowStock(req: PayloadRequest, storeIds?: number[]): Promise<LowStockRow[]> {
+  if (storeIds && storeIds.length === 0) return []
   const scope = storeIds ? sql` AND s.store_id IN (${sql.join(storeIds.map((id) => sql`${id}`), sql`, `)})` : sql``
   const { rows } = await execute<StockRow>(
     req,
@@ -207,6 +212,7 @@ export const recordInitialStock: CollectionAfterChangeHook = async ({ doc, opera
 // ---------------------------------------------------------------------------------------------------
 // The order's side: reservation at checkout, release when an order ends without a hand-over, hand-over.
 
+/** A quantity of a product, in bigint thousandths (a reservation, or a change of one: may be negative). */
 export type WantedLine = { sku: string; milli: bigint }
 
 /**
@@ -256,8 +262,9 @@ export async function settleOrderStock(req: PayloadRequest, orderId: number, kin
   const { rows } = await execute<{ sku: string; wanted: string; on_hand: string; done: boolean }>(
     req,
     sql`WITH lines AS (
-          SELECT ol.product_id, ol.quantity, o.pickup_point_id AS store_id
-          FROM order_lines ol JOIN orders o ON o.id = ol.order_id WHERE ol.order_id = ${orderId}
+          SELECT ol.product_id, coalesce(ol.picked_quantity, ol.quantity) AS quantity, o.pickup_point_id AS store_id
+          FROM order_lines ol JOIN orders o ON o.id = ol.order_id
+          WHERE ol.order_id = ${orderId} AND coalesce(ol.picked_quantity, ol.quantity) > 0
         ),
         locked AS MATERIALIZED (
           SELECT s.id, s.product_id, s.on_hand, l.quantity FROM stock s JOIN lines l ON l.product_id = s.product_id AND l.store_id = s.store_id
@@ -285,6 +292,43 @@ export async function settleOrderStock(req: PayloadRequest, orderId: number, kin
   }
 }
 
+/**
+ * Assembly: the reservation of each line follows what was picked (`reserved += picked − ordered`), with a
+ * `correction` movement; picking more than ordered needs that much available. Answers the SKUs it could
+ * not correct (more than available); the caller then rolls its transaction back.
+ */
+export async function correctReservations(req: PayloadRequest, storeId: number, orderId: number, deltas: WantedLine[], by: Actor): Promise<string[]> {
+  const changes = deltas.filter((d) => d.milli !== 0n)
+  if (changes.length === 0) return []
+  const wanted = sql.join(
+    changes.map((d) => sql`(${d.sku}::varchar, ${formatMilli(d.milli)}::numeric)`),
+    sql`, `,
+  )
+  const { rows } = await execute<{ sku: string }>(
+    req,
+    sql`WITH wanted (sku, delta) AS (VALUES ${wanted}),
+        locked AS MATERIALIZED (
+          SELECT s.id FROM stock s JOIN wanted w ON w.sku = s.product_id
+          WHERE s.store_id = ${storeId}
+          ORDER BY s.product_id
+          FOR UPDATE OF s
+        ),
+        changed AS (
+          UPDATE stock s SET reserved = s.reserved + w.delta, updated_at = now()
+          FROM locked k, wanted w
+          WHERE s.id = k.id AND w.sku = s.product_id AND (w.delta < 0 OR s.on_hand - s.reserved >= w.delta)
+          RETURNING s.id, s.product_id, s.store_id, w.delta
+        ),
+        moved AS (
+          INSERT INTO stock_movements (stock_id, product_id, store_id, type, on_hand_delta, reserved_delta, order_id, by_id, updated_at, created_at)
+          SELECT id, product_id, store_id, 'correction', 0, delta, ${orderId}, ${by.id}, now(), now() FROM changed
+        )
+        SELECT product_id AS sku FROM changed`,
+  )
+  const done = new Set(rows.map((r) => r.sku))
+  return changes.filter((d) => !done.has(d.sku)).map((d) => d.sku)
+}
+
 // ---------------------------------------------------------------------------------------------------
 
 /** What `npm run stock:verify` reports for a row that disagrees with its movements or its orders. */
@@ -302,7 +346,8 @@ export type StockDisagreement = {
 /**
  * The ledger's invariant, over the whole database: for every stock row, the movements' onHand deltas sum
  * to onHand, their reserved deltas to reserved, and reserved is what that shop's open orders (awaiting
- * payment or paid, not handed over) hold of that product. Answers the rows that disagree.
+ * payment, paid or ready: picked quantities once picked, else ordered) hold of that product. Answers the
+ * rows that disagree.
  */
 export async function verifyStock(query: (text: string) => Promise<{ rows: unknown[] }>): Promise<StockDisagreement[]> {
   const { rows } = await query(`
@@ -313,9 +358,9 @@ export async function verifyStock(query: (text: string) => Promise<{ rows: unkno
     FROM stock s
     LEFT JOIN (SELECT stock_id, sum(on_hand_delta) AS on_hand, sum(reserved_delta) AS reserved
                FROM stock_movements GROUP BY stock_id) m ON m.stock_id = s.id
-    LEFT JOIN (SELECT ol.product_id, o.pickup_point_id, sum(ol.quantity) AS quantity
+    LEFT JOIN (SELECT ol.product_id, o.pickup_point_id, sum(coalesce(ol.picked_quantity, ol.quantity)) AS quantity
                FROM order_lines ol JOIN orders o ON o.id = ol.order_id
-               WHERE o.status IN ('awaiting_payment', 'paid')
+               WHERE o.status IN ('awaiting_payment', 'paid', 'ready')
                GROUP BY ol.product_id, o.pickup_point_id) o ON o.product_id = s.product_id AND o.pickup_point_id = s.store_id
     WHERE s.on_hand <> coalesce(m.on_hand, 0) OR s.reserved <> coalesce(m.reserved, 0) OR s.reserved <> coalesce(o.quantity, 0)
     ORDER BY s.id`)

@@ -55,7 +55,7 @@ export const stockDisagreements = (shop: TestShop) => verifyStock((text) => sqlR
  * catalogue and the photos.
  */
 export async function snapshot(shop: TestShop) {
-  const [stock, carts, orders, requests, charges, users, sessions, products, media] = await Promise.all([
+  const [stock, carts, orders, lines, notifications, requests, payments, users, sessions, products, media] = await Promise.all([
     sqlRows(
       shop,
       `SELECT product_id, store_id, on_hand::text, reserved::text, low_stock_threshold::text,
@@ -63,9 +63,16 @@ export async function snapshot(shop: TestShop) {
        FROM stock s ORDER BY product_id, store_id`,
     ),
     sqlRows(shop, 'SELECT c.buyer_id, l.product_id, l.quantity::text FROM cart_lines l JOIN carts c ON c.id = l.cart_id ORDER BY 1, 2'),
-    sqlRows(shop, 'SELECT id, status, payment_state FROM orders ORDER BY id'),
+    sqlRows(shop, 'SELECT id, status, payment_state, total::text, authorized::text, captured::text, refunded::text FROM orders ORDER BY id'),
+    sqlRows(shop, 'SELECT order_id, product_id, picked_quantity::text, line_total::text FROM order_lines ORDER BY 1, 2'),
+    sqlRows(shop, 'SELECT order_id, kind FROM order_notifications ORDER BY 1, 2'),
     sqlRows(shop, "SELECT buyer_id, key, state FROM checkout_requests ORDER BY id"),
-    sqlRows(shop, 'SELECT idempotency_key, status, refunded_at IS NOT NULL AS refunded FROM payment_stub_charges ORDER BY 1'),
+    sqlRows(
+      shop,
+      `SELECT a.idempotency_key, a.status, a.captured::text, a.voided::text, a.refunded::text,
+              (SELECT count(*)::int FROM payment_stub_operations p WHERE p.authorization_id = a.authorization_id) AS operations
+       FROM payment_stub_authorizations a ORDER BY 1`,
+    ),
     sqlRows(
       shop,
       `SELECT id, email, username, role, hash, salt, login_attempts, lock_until, reset_password_token,
@@ -76,7 +83,7 @@ export async function snapshot(shop: TestShop) {
     sqlRows(shop, 'SELECT id, name, price, unit, quantity_step::text AS step, active FROM products ORDER BY id'),
     sqlRows(shop, 'SELECT id, filename FROM media ORDER BY id'),
   ])
-  return { stock, carts, orders, requests, charges, users, sessions, products, media }
+  return { stock, carts, orders, lines, notifications, requests, payments, users, sessions, products, media }
 }
 
 /** What a QR code PNG says (decoded the way a phone camera would). */
@@ -88,3 +95,19 @@ export async function readQr(png: Buffer): Promise<string | null> {
 }
 
 export const dataUrlPng = (dataUrl: string) => Buffer.from(dataUrl.replace(/^data:image\/png;base64,/, ''), 'base64')
+
+/** What the payment stub holds for an order: authorized, captured, voided and refunded (minor units, as text). */
+export const paymentOf = async (shop: TestShop, orderId: number) =>
+  (
+    await sqlRows<{ status: string; authorized: string; captured: string; voided: string; refunded: string }>(
+      shop,
+      `SELECT a.status, a.amount::text AS authorized, a.captured::text AS captured, a.voided::text AS voided, a.refunded::text AS refunded
+       FROM payment_stub_authorizations a JOIN orders o ON o.payment_key = a.idempotency_key WHERE o.id = $1`,
+      [orderId],
+    )
+  )[0]
+
+/** Assembles an order as a clerk would (`lines`: what was picked otherwise than ordered). */
+export async function assemble(shop: TestShop, token: string, orderId: number, lines?: Array<{ sku: string; quantity: number }>) {
+  return shop.api.post(`/api/orders/${orderId}/ready`, lines ? { lines } : {}, { token })
+}

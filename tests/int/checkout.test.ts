@@ -43,10 +43,10 @@ async function waitForClaim(buyer: Account, olderThanMs = 0) {
 }
 
 const chargesFor = (orderId: number) =>
-  sqlRows<{ status: string; amount: string; refunded: boolean }>(
+  sqlRows<{ status: string; amount: string; captured: string }>(
     shop,
-    `SELECT c.status, c.amount::text AS amount, c.refunded_at IS NOT NULL AS refunded
-     FROM payment_stub_charges c JOIN orders o ON o.payment_key = c.idempotency_key WHERE o.id = $1`,
+    `SELECT a.status, a.amount::text AS amount, a.captured::text AS captured
+     FROM payment_stub_authorizations a JOIN orders o ON o.payment_key = a.idempotency_key WHERE o.id = $1`,
     [orderId],
   )
 
@@ -75,9 +75,11 @@ describe('checkout: the happy path', () => {
     expect(await stockAt(shop, catalogue.stores.other)).toEqual({ APPLES: '10', BREAD: '3', MILK: '10' })
     expect((await shop.api.get('/api/cart', { token: buyer.token })).body.items).toEqual([])
     expect(await sqlRows(shop, 'SELECT status, payment_state, contact_phone FROM orders WHERE id = $1', [placed.id])).toEqual([
-      { status: 'paid', payment_state: 'charged', contact_phone: '+79161234567' },
+      { status: 'paid', payment_state: 'authorized', contact_phone: '+79161234567' },
     ])
-    expect(await chargesFor(placed.id)).toEqual([{ status: 'approved', amount: String(5997 + 17980), refunded: false }])
+    // Held, not charged: the total plus 10 % of the weighed line (599.7 → 600), charged at assembly.
+    expect(placed).toMatchObject({ authorized: 5997 + 17980 + 600, captured: null, refunded: 0 })
+    expect(await chargesFor(placed.id)).toEqual([{ status: 'approved', amount: String(5997 + 17980 + 600), captured: '0' }])
   })
 
   it('refuses a price or total the client sends (400 naming the field, nothing changed), and reads the current prices', async () => {
@@ -91,7 +93,7 @@ describe('checkout: the happy path', () => {
     const res = await order(buyer)
     expect(res.status).toBe(201)
     expect(res.body.order.total).toBe(5000)
-    expect(res.body.order.items).toEqual([{ sku: 'BREAD', name: 'Хлеб', unit: 'pcs', quantity: 1, unitPrice: 5000, lineTotal: 5000 }])
+    expect(res.body.order.items).toEqual([{ sku: 'BREAD', name: 'Хлеб', unit: 'pcs', quantity: 1, pickedQuantity: null, unitPrice: 5000, lineTotal: 5000 }])
   })
 
   it('gives every order a different number', async () => {
@@ -293,7 +295,7 @@ describe('checkout: Idempotency-Key', () => {
       const [otherKey, noKey] = [await order(buyer, {}, 'slow-gateway-2'), await order(buyer)]
       expect([otherKey.status, noKey.status]).toEqual([409, 409])
       expect((await first).status).toBe(201)
-      const charges = await sqlRows(shop, "SELECT idempotency_key FROM payment_stub_charges WHERE idempotency_key LIKE $1", [`co_${buyer.id}_%`])
+      const charges = await sqlRows(shop, 'SELECT idempotency_key FROM payment_stub_authorizations WHERE idempotency_key LIKE $1', [`co_${buyer.id}_%`])
       expect(charges).toHaveLength(1)
       expect(await sqlRows(shop, 'SELECT count(*)::int AS n FROM orders WHERE buyer_id = $1', [buyer.id])).toEqual([{ n: 1 }])
     } finally {

@@ -92,11 +92,16 @@ async function buyerWithCart(items: Record<string, number> = { BREAD: 1 }) {
   await fillCart(shop, buyer, items)
   return buyer
 }
-async function paidOrder() {
-  const buyer = await buyerWithCart()
-  const res = await shop.api.post('/api/checkout', checkoutBody(), { token: buyer.token })
+async function paidOrder(items: Record<string, number> = { BREAD: 1 }, paymentToken = 'tok_visa') {
+  const buyer = await buyerWithCart(items)
+  const res = await shop.api.post('/api/checkout', checkoutBody({ paymentToken }), { token: buyer.token })
   expect(res.status).toBe(201)
   return { buyer, order: res.body.order as { id: number; number: string; pickupCode: string } }
+}
+async function readyOrder() {
+  const placed = await paidOrder()
+  expect((await shop.api.post(`/api/orders/${placed.order.id}/ready`, {}, { token: admin.token })).status).toBe(200)
+  return placed
 }
 const stockRowId = async (sku: string) =>
   (await sqlRows<{ id: number }>(shop, 'SELECT id FROM stock WHERE product_id = $1 AND store_id = $2', [sku, catalogue.stores.main]))[0]!.id
@@ -173,7 +178,9 @@ const scenarios: Record<string, () => Promise<void>> = {
   },
   'post /pickup': async () => {
     const op = 'post /pickup'
-    const { buyer, order } = await paidOrder()
+    const notAssembled = await paidOrder()
+    await expectStatus(call(op, '/pickup', { token: admin.token, body: { code: notAssembled.order.pickupCode } }), 409)
+    const { buyer, order } = await readyOrder()
     await expectStatus(call(op, '/pickup', { token: admin.token, body: { code: order.pickupCode, store: catalogue.stores.other } }), 409)
     await expectStatus(call(op, '/pickup', { token: admin.token, body: { code: order.pickupCode } }), 200)
     await expectStatus(call(op, '/pickup', { token: admin.token, body: { code: order.pickupCode } }), 409)
@@ -193,8 +200,13 @@ const scenarios: Record<string, () => Promise<void>> = {
   },
   'post /orders/{id}/cancel': async () => {
     const op = 'post /orders/{id}/cancel'
+    const own = await paidOrder()
+    await expectStatus(call(op, `/orders/${own.order.id}/cancel`, { token: own.buyer.token, body: { reason: 'changed my mind' } }), 200)
+    const ready = await readyOrder()
+    await expectStatus(call(op, `/orders/${ready.order.id}/cancel`, { token: ready.buyer.token, body: {} }), 409)
     const { buyer, order } = await paidOrder()
-    await expectStatus(call(op, `/orders/${order.id}/cancel`, { token: buyer.token, body: {} }), 403)
+    await expectStatus(call(op, `/orders/${order.id}/cancel`, { token: (await registerBuyer(shop)).token, body: {} }), 404)
+    void buyer
     await expectStatus(call(op, `/orders/${order.id}/cancel`, { body: {} }), 401)
     await expectStatus(call(op, `/orders/${order.id}/cancel`, { token: admin.token, body: { reason: 'x'.repeat(501) } }), 400)
     await expectStatus(call(op, '/orders/99999999/cancel', { token: admin.token, body: {} }), 404)
@@ -251,6 +263,56 @@ const scenarios: Record<string, () => Promise<void>> = {
     expect((res.body as { docs: Array<{ product: string }> }).docs.map((d) => d.product)).toContain('BREAD')
     await expectStatus(call(op, '/stock/low', { token: (await registerBuyer(shop)).token }), 403)
     await expectStatus(call(op, '/stock/low'), 401)
+  },
+  'post /orders/{id}/ready': async () => {
+    const op = 'post /orders/{id}/ready'
+    const weighed = await paidOrder({ APPLES: 1.5, BREAD: 2 })
+    await expectStatus(call(op, `/orders/${weighed.order.id}/ready`, { token: admin.token, body: { lines: [{ sku: 'NOPE', quantity: 1 }] } }), 400)
+    await expectStatus(call(op, `/orders/${weighed.order.id}/ready`, { token: admin.token, body: { lines: [{ sku: 'APPLES', quantity: 1.7 }] } }), 409)
+    await expectStatus(call(op, `/orders/${weighed.order.id}/ready`, { token: weighed.buyer.token, body: {} }), 403)
+    await expectStatus(call(op, `/orders/${weighed.order.id}/ready`, { body: {} }), 401)
+    await expectStatus(call(op, '/orders/99999999/ready', { token: admin.token, body: {} }), 404)
+    const ready = await expectStatus(call(op, `/orders/${weighed.order.id}/ready`, { token: admin.token, body: { lines: [{ sku: 'APPLES', quantity: 1.43 }] } }), 200)
+    expect((ready.body as { order: { status: string; total: number } }).order).toMatchObject({ status: 'ready', total: 28586 + 10000 })
+    const declined = await paidOrder({ BREAD: 1 }, 'tok_captureDeclined')
+    await expectStatus(call(op, `/orders/${declined.order.id}/ready`, { token: admin.token, body: {} }), 402)
+    const lost = await paidOrder({ BREAD: 1 }, 'tok_captureLost')
+    const saved = env.payment.timeoutMs
+    env.payment.timeoutMs = 200
+    try {
+      await expectStatus(call(op, `/orders/${lost.order.id}/ready`, { token: admin.token, body: {} }), 504)
+    } finally {
+      env.payment.timeoutMs = saved
+    }
+  },
+  'post /users/login': async () => {
+    const op = 'post /users/login'
+    const buyer = await registerBuyer(shop)
+    const res = await expectStatus(call(op, '/users/login', { body: { email: buyer.email, password: buyer.password } }), 200)
+    const token = (res.body as { token: string }).token
+    // The token carries who and what, nothing personal.
+    const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString())
+    expect(claims).toMatchObject({ id: buyer.id, role: 'buyer', collection: 'users' })
+    expect(JSON.stringify(claims)).not.toContain(buyer.email)
+    await expectStatus(call(op, '/users/login', { body: { email: buyer.email, password: 'not the password at all' } }), 401)
+    await expectStatus(call(op, '/users/login', { body: { email: buyer.email } }), 400)
+    const limit = env.authRateLimit
+    env.authRateLimit = 1
+    try {
+      await call(op, '/users/login', { body: { email: buyer.email, password: buyer.password } })
+      await expectStatus(call(op, '/users/login', { body: { email: buyer.email, password: buyer.password } }), 429)
+    } finally {
+      env.authRateLimit = limit
+      await sqlRows(shop, 'DELETE FROM auth_attempts')
+    }
+  },
+  'post /users/refresh-token': async () => {
+    const op = 'post /users/refresh-token'
+    const buyer = await registerBuyer(shop)
+    const res = await expectStatus(call(op, '/users/refresh-token', { token: buyer.token }), 200)
+    const claims = JSON.parse(Buffer.from((res.body as { refreshedToken: string }).refreshedToken.split('.')[1]!, 'base64url').toString())
+    expect(JSON.stringify(claims)).not.toContain(buyer.email)
+    await expectStatus(call(op, '/users/refresh-token'), 401)
   },
   'post /users/first-register': async () => {
     await expectStatus(call('post /users/first-register', '/users/first-register', { body: { email: 'x@example.com', password: 'long enough password' } }), 403)

@@ -10,7 +10,7 @@ import { createLocalReq } from 'payload'
 
 import { env } from '../../src/env'
 import { scrubText, serializeError } from '../../src/logging'
-import { sendDueConfirmations } from '../../src/shop/confirmation'
+import { sendDueNotifications } from '../../src/shop/emails'
 import { contact, fillCart, seedCatalogue, type Catalogue } from '../helpers/fixtures'
 import { createAdmin, registerBuyer, sqlRows, startTestShop, type Account, type TestShop } from '../helpers/shop'
 
@@ -100,7 +100,7 @@ describe('what reaches the log', () => {
     expect(res.status).toBe(201)
     remember(res.body.order.pickupCode)
     const before = lines.length
-    expect(await sendDueConfirmations(await createLocalReq({}, shop.payload), { budgetMs: 0 })).toEqual({ sent: 0, failed: 1 })
+    expect(await sendDueNotifications(await createLocalReq({}, shop.payload), { budgetMs: 0 })).toEqual({ sent: 0, skipped: 0, failed: 1 })
     const warnings = logged().slice(before).filter((l) => l.level >= 40)
     expect(JSON.stringify(warnings)).toContain('Recipient address rejected')
     expectNoSecretsLogged()

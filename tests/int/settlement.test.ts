@@ -7,9 +7,9 @@ import { buildShopConfig } from '../../src/config'
 import { closePool } from '../../src/db/migrate'
 import { env } from '../../src/env'
 import { dropAbandonedJobs, SETTLEMENT_QUEUE, SETTLEMENT_TASK } from '../../src/jobs'
-import { CONFIRMATION_TASK, EMAIL_QUEUE } from '../../src/shop/confirmation'
+import { EMAIL_QUEUE, NOTIFICATION_TASK } from '../../src/shop/emails'
 import { settleOrders } from '../../src/shop/settlement'
-import { type Catalogue, contact, fillCart, seedCatalogue, stockAt } from '../helpers/fixtures'
+import { type Catalogue, contact, fillCart, paymentOf, seedCatalogue, stockAt } from '../helpers/fixtures'
 import { createAdmin, registerBuyer, sqlRows, startTestShop, type Account, type TestShop } from '../helpers/shop'
 import { createLocalReq } from 'payload'
 
@@ -46,7 +46,7 @@ async function timedOutOrder(token: 'tok_timeout' | 'tok_timeoutAfterCharge', it
 describe('settlement job', () => {
   it('leaves reservations alone until RESERVATION_TTL has passed', async () => {
     const { order } = await timedOutOrder('tok_timeout')
-    expect(await settle()).toEqual({ paid: 0, cancelled: 0, refunded: 0 })
+    expect(await settle()).toEqual({ paid: 0, cancelled: 0, ready: 0, released: 0, refunded: 0, expired: 0 })
     expect(await orderRow(order.id)).toEqual({ status: 'awaiting_payment', payment_state: 'pending' })
     await expireReservations()
     await settle() // leave the shop clean for the next tests
@@ -66,46 +66,45 @@ describe('settlement job', () => {
     expect((await shop.api.get('/api/cart', { token: buyer.token })).body.items).toHaveLength(1)
   })
 
-  it('charged but the answer was lost: marks the order paid, empties the cart, makes the email due', async () => {
+  it('held but the answer was lost: marks the order paid (authorized), empties the cart, makes the email due', async () => {
     const stockBefore = await stockAt(shop, catalogue.stores.main)
     const { order, buyer } = await timedOutOrder('tok_timeoutAfterCharge', { BREAD: 3 })
     await expireReservations()
     const reports = await Promise.all([settle(), settle()])
     expect(reports.reduce((n, r) => n + r.paid, 0)).toBe(1)
-    expect(await orderRow(order.id)).toEqual({ status: 'paid', payment_state: 'charged' })
+    expect(await orderRow(order.id)).toEqual({ status: 'paid', payment_state: 'authorized' })
     expect(Number((await stockAt(shop, catalogue.stores.main)).BREAD)).toBe(Number(stockBefore.BREAD) - 3)
     expect((await shop.api.get('/api/cart', { token: buyer.token })).body.items).toEqual([])
-    // Its confirmation email is now due (the outbox in the orders table).
-    expect(await sqlRows(shop, 'SELECT confirmation_sent_at, confirmation_attempts FROM orders WHERE id = $1', [order.id])).toEqual([
-      { confirmation_sent_at: null, confirmation_attempts: 0 },
+    // Its confirmation email is now due (the outbox), once.
+    expect(await sqlRows(shop, 'SELECT kind, sent_at, attempts FROM order_notifications WHERE order_id = $1', [order.id])).toEqual([
+      { kind: 'confirmation', sent_at: null, attempts: 0 },
     ])
     // A replay of the checkout now tells the buyer it is paid.
     const view = await shop.api.get(`/api/orders/${order.id}`, { token: buyer.token })
     expect(view.body.status).toBe('paid')
   })
 
-  it('a charge that arrives for an order already cancelled is refunded', async () => {
+  it('a hold that turns up for an order already cancelled is released', async () => {
     const { order } = await timedOutOrder('tok_timeout')
     await expireReservations()
     await settle()
     expect(await orderRow(order.id)).toEqual({ status: 'cancelled', payment_state: 'unknown' })
-    // The charge shows up at the gateway afterwards (the provider processed it late).
-    const [{ payment_key: key }] = await sqlRows<{ payment_key: string }>(shop, 'SELECT payment_key FROM orders WHERE id = $1', [order.id])
+    // The authorization shows up at the gateway afterwards (the provider processed it late).
     await sqlRows(
       shop,
-      `INSERT INTO payment_stub_charges (idempotency_key, token, amount, currency, status, charge_id)
-       SELECT payment_key, 'tok_visa', total, currency, 'approved', 'ch_late_' || id FROM orders WHERE id = $1`,
+      `INSERT INTO payment_stub_authorizations (idempotency_key, token, amount, currency, status, authorization_id)
+       SELECT payment_key, 'tok_visa', authorized, currency, 'approved', 'auth_late_' || id FROM orders WHERE id = $1`,
       [order.id],
     )
     const reports = await Promise.all([settle(), settle()])
-    expect(reports.reduce((n, r) => n + r.refunded, 0)).toBe(1)
-    expect(await orderRow(order.id)).toEqual({ status: 'cancelled', payment_state: 'refunded' })
-    expect(await sqlRows(shop, 'SELECT refunded_at IS NOT NULL AS refunded FROM payment_stub_charges WHERE idempotency_key = $1', [key])).toEqual([
-      { refunded: true },
-    ])
+    expect(reports.reduce((n, r) => n + r.released, 0)).toBe(1)
+    expect(await orderRow(order.id)).toEqual({ status: 'cancelled', payment_state: 'voided' })
+    const payment = await paymentOf(shop, order.id)
+    expect(payment).toMatchObject({ captured: '0', refunded: '0' })
+    expect(payment!.voided).toBe(payment!.authorized)
   })
 
-  it('the charge answers after the job cancelled the order: checkout refunds it, the stock comes back once', async () => {
+  it('the authorization answers after the job cancelled the order: checkout releases it, the stock comes back once', async () => {
     const saved = { latency: env.payment.stubLatencyMs, timeout: env.payment.timeoutMs, ttl: env.reservationTtlMs }
     // The gateway takes 0.8 s to charge; the reservation expires at once, so the job decides meanwhile.
     Object.assign(env.payment, { stubLatencyMs: 800, timeoutMs: 5000 })
@@ -124,10 +123,10 @@ describe('settlement job', () => {
       const res = await answer
       expect(res.status).toBe(402)
       expect(res.body.order).toMatchObject({ id: orderId, status: 'cancelled' })
-      expect(await orderRow(orderId!)).toEqual({ status: 'cancelled', payment_state: 'refunded' })
-      expect(await sqlRows(shop, 'SELECT c.refunded_at IS NOT NULL AS refunded FROM payment_stub_charges c JOIN orders o ON o.payment_key = c.idempotency_key WHERE o.id = $1', [orderId])).toEqual([
-        { refunded: true },
-      ])
+      expect(await orderRow(orderId!)).toEqual({ status: 'cancelled', payment_state: 'voided' })
+      const payment = await paymentOf(shop, orderId!)
+      expect(payment).toMatchObject({ status: 'approved', captured: '0', refunded: '0' })
+      expect(payment!.voided).toBe(payment!.authorized)
       expect(await stockAt(shop, catalogue.stores.main)).toEqual(stockBefore)
     } finally {
       Object.assign(env.payment, { stubLatencyMs: saved.latency, timeoutMs: saved.timeout })
@@ -135,23 +134,24 @@ describe('settlement job', () => {
     }
   })
 
-  it('an admin cancels while the job settles the same order: one decision each way, stock back once, money back', async () => {
+  it('an admin cancels while the job settles the same order: one decision each way, stock back once, hold released', async () => {
     const stockBefore = await stockAt(shop, catalogue.stores.main)
-    const { order } = await timedOutOrder('tok_timeoutAfterCharge', { MILK: 1 }) // charged, answer lost
+    const { order } = await timedOutOrder('tok_timeoutAfterCharge', { MILK: 1 }) // held, answer lost
     await expireReservations()
     const [cancel] = await Promise.all([
       shop.api.post(`/api/orders/${order.id}/cancel`, { reason: 'buyer called' }, { token: admin.token }),
       settle(),
     ])
     expect([200, 409]).toContain(cancel.status)
-    // Whatever won, another run leaves the order cancelled (an admin asked), refunded, its stock back once.
+    // Whatever won, another run leaves the order cancelled (an admin asked), the hold released, its stock
+    // back once.
     if (cancel.status === 409) expect((await shop.api.post(`/api/orders/${order.id}/cancel`, {}, { token: admin.token })).status).toBe(200)
     await settle()
-    expect(await orderRow(order.id)).toEqual({ status: 'cancelled', payment_state: 'refunded' })
+    expect(await orderRow(order.id)).toEqual({ status: 'cancelled', payment_state: 'voided' })
     expect(await stockAt(shop, catalogue.stores.main)).toEqual(stockBefore)
-    expect(await sqlRows(shop, 'SELECT c.refunded_at IS NOT NULL AS refunded FROM payment_stub_charges c JOIN orders o ON o.payment_key = c.idempotency_key WHERE o.id = $1', [order.id])).toEqual([
-      { refunded: true },
-    ])
+    const payment = await paymentOf(shop, order.id)
+    expect(payment).toMatchObject({ captured: '0', refunded: '0' })
+    expect(payment!.voided).toBe(payment!.authorized)
   })
 
   it('finishes an order left behind by a process that died between reservation and payment', async () => {
@@ -160,9 +160,9 @@ describe('settlement job', () => {
     // What a crash leaves: stock reserved (with its movement), an order awaiting payment, a claim still "running".
     const [{ id }] = await sqlRows<{ id: number }>(
       shop,
-      `WITH o AS (INSERT INTO orders (number, buyer_id, status, pickup_point_id, total, currency, contact_first_name,
+      `WITH o AS (INSERT INTO orders (number, buyer_id, status, pickup_point_id, total, authorized, currency, contact_first_name,
                     contact_last_name, contact_phone, payment_state, payment_key, expires_at)
-                  VALUES ('CRSH-2222', $2, 'awaiting_payment', $1, 8990, 'RUB', 'A', 'B', '+79161234567', 'pending', 'crash-key', now() - interval '1 minute')
+                  VALUES ('CRSH-2222', $2, 'awaiting_payment', $1, 8990, 8990, 'RUB', 'A', 'B', '+79161234567', 'pending', 'crash-key', now() - interval '1 minute')
                   RETURNING id),
             l AS (INSERT INTO order_lines (order_id, product_id, name, unit, quantity, unit_price, line_total)
                   SELECT id, 'MILK', 'Milk', 'pcs', 1, 8990, 8990 FROM o),
@@ -202,12 +202,12 @@ describe('settlement job', () => {
 
   it('a job left running by a process that died is dropped after 15 min, so the schedule is not blocked for good', async () => {
     await sqlRows(shop, 'DELETE FROM payload_jobs')
-    const queue = (task: typeof SETTLEMENT_TASK | typeof CONFIRMATION_TASK, q: string) =>
+    const queue = (task: typeof SETTLEMENT_TASK | typeof NOTIFICATION_TASK, q: string) =>
       shop.payload.jobs.queue({ task, input: {}, queue: q, meta: { scheduled: true } }).then((job) => Number(job.id))
     const abandoned = await queue(SETTLEMENT_TASK, SETTLEMENT_QUEUE)
-    const abandonedEmails = await queue(CONFIRMATION_TASK, EMAIL_QUEUE)
+    const abandonedEmails = await queue(NOTIFICATION_TASK, EMAIL_QUEUE)
     const runningNow = await queue(SETTLEMENT_TASK, SETTLEMENT_QUEUE)
-    const waiting = await queue(CONFIRMATION_TASK, EMAIL_QUEUE)
+    const waiting = await queue(NOTIFICATION_TASK, EMAIL_QUEUE)
     await sqlRows(shop, "UPDATE payload_jobs SET processing = true, updated_at = now() - interval '16 minutes' WHERE id = ANY($1)", [[abandoned, abandonedEmails]])
     await sqlRows(shop, "UPDATE payload_jobs SET processing = true, updated_at = now() - interval '1 minute' WHERE id = $1", [runningNow])
     await sqlRows(shop, "UPDATE payload_jobs SET updated_at = now() - interval '1 hour' WHERE id = $1", [waiting])

@@ -3,7 +3,7 @@
 // list; who sees which numbers. Every refusal is checked to have changed nothing.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 
-import { contact, fillCart, snapshot, stockDisagreements } from '../helpers/fixtures'
+import { assemble, contact, fillCart, snapshot, stockDisagreements } from '../helpers/fixtures'
 import { createAdmin, registerBuyer, sqlRows, startTestShop, type Account, type TestShop } from '../helpers/shop'
 
 let shop: TestShop
@@ -275,7 +275,9 @@ describe('the ledger', () => {
     const low = await shop.api.get('/api/stock/low', { token: admin.token })
     expect(low.body.docs[0]).toMatchObject({ id, onHand: 1, reserved: 2, available: -1, shortfall: 1 })
 
-    // Handing over 2 with 1 on the premises is refused (count again, or cancel): nothing changes.
+    // Assembled as ordered; handing over 2 with 1 on the premises is refused (count again, or cancel):
+    // nothing changes.
+    expect((await assemble(shop, admin.token, paid.body.order.id)).status).toBe(200)
     const before = await snapshot(shop)
     const short = await shop.api.post('/api/pickup', { code: paid.body.order.pickupCode }, { token: admin.token })
     expect(short.status).toBe(409)

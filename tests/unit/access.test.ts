@@ -2,8 +2,8 @@
 import { describe, expect, it } from '@jest/globals'
 import type { Access, PayloadRequest } from 'payload'
 
-import { and, can, or, ownerOf, where } from '../../src/access'
-import { CAPABILITIES, roleCan, ROLES } from '../../src/access/roles'
+import { and, can, canAtStore, or, ownerOf, where } from '../../src/access'
+import { CAPABILITIES, roleCan, ROLES, storesWhere } from '../../src/access/roles'
 
 const as = (user: Record<string, unknown> | null) => ({ req: { user: user && { collection: 'users', ...user } } as unknown as PayloadRequest })
 const buyer = as({ id: 7, role: 'buyer' })
@@ -13,13 +13,25 @@ const run = (rule: Access, args: ReturnType<typeof as>) => rule(args as Paramete
 
 describe('roles', () => {
   it('admins hold every capability, buyers none, unknown roles none', () => {
-    expect(ROLES).toEqual(['buyer', 'admin'])
+    expect(ROLES).toEqual(['buyer', 'staff', 'admin'])
     for (const capability of CAPABILITIES) {
       expect(roleCan('admin', capability)).toBe(true)
       expect(roleCan('buyer', capability)).toBe(false)
       expect(roleCan('root', capability)).toBe(false)
       expect(roleCan(undefined, capability)).toBe(false)
     }
+  })
+
+  it('staff hold the shop-floor capabilities at their own pickup points only, and nothing of the back office', () => {
+    const clerk = { role: 'staff', stores: [3, { id: 5 }] }
+    expect(storesWhere(clerk, 'orders.assemble')).toEqual([3, 5])
+    expect(storesWhere(clerk, 'stock.manage')).toEqual([3, 5])
+    expect(storesWhere(clerk, 'panel.use')).toBe('all')
+    for (const capability of ['catalogue.manage', 'stores.manage', 'users.manage', 'carts.manage', 'jobs.run'] as const) {
+      expect(storesWhere(clerk, capability)).toBeNull()
+    }
+    expect(storesWhere({ role: 'admin' }, 'orders.assemble')).toBe('all')
+    expect(storesWhere({ role: 'staff' }, 'orders.read')).toEqual([]) // staff with no store: nothing
   })
 })
 
@@ -30,6 +42,14 @@ describe('access rules', () => {
     expect(run(can('orders.read'), nobodyThere)).toBe(false)
     // A user of another collection (Payload allows several auth collections) is nobody here.
     expect(run(can('orders.read'), { req: { user: { id: 1, role: 'admin', collection: 'other' } } as unknown as PayloadRequest })).toBe(false)
+  })
+
+  it('canAtStore: everything for admins, their stores for staff, nothing for buyers', () => {
+    const clerk = as({ id: 9, role: 'staff', stores: [2] })
+    expect(run(canAtStore('orders.read', 'pickupPoint'), admin)).toBe(true)
+    expect(run(canAtStore('orders.read', 'pickupPoint'), clerk)).toEqual({ pickupPoint: { in: [2] } })
+    expect(run(canAtStore('orders.read', 'pickupPoint'), buyer)).toBe(false)
+    expect(run(can('orders.read'), clerk)).toBe(false) // `can` is the whole shop
   })
 
   it('ownerOf: a condition on the owner field, nothing for anonymous callers', () => {

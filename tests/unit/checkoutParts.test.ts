@@ -3,7 +3,9 @@ import { describe, expect, it } from '@jest/globals'
 
 import { durationMs } from '../../src/env'
 import { newOrderNumber, ORDER_NUMBER_ALPHABET, ORDER_NUMBER_PATTERN } from '../../src/lib/orderNumber'
-import { chargeWithTimeout, type PaymentGateway, PaymentTimeout } from '../../src/payments/gateway'
+import { PaymentTimeout, withTimeout } from '../../src/payments/gateway'
+import { basisPoints, durationMs as duration } from '../../src/env'
+import { holdFor } from '../../src/lib/money'
 import { pickupCodeFor, verifyPickupCode } from '../../src/shop/pickupCode'
 
 const SECRET = 'a test secret that is at least 32 characters long'
@@ -38,30 +40,42 @@ describe('pickup codes', () => {
   })
 })
 
-describe('chargeWithTimeout', () => {
-  const gateway = (answer: () => Promise<never> | Promise<{ status: 'approved'; chargeId: string }>): PaymentGateway => ({
-    charge: answer,
-    retrieve: async () => ({ status: 'not_found' }),
-    refund: async () => ({ refundId: 're_1' }),
-  })
-  const request = { amount: 100, currency: 'RUB', token: 'tok_visa', idempotencyKey: 'k' }
-
+describe('withTimeout (every gateway call)', () => {
   it('passes the answer through when it comes in time', async () => {
-    await expect(chargeWithTimeout(gateway(async () => ({ status: 'approved', chargeId: 'ch_1' })), request, 1000)).resolves.toEqual({
+    await expect(withTimeout(async () => ({ status: 'approved', authorizationId: 'auth_1' }), 1000)).resolves.toEqual({
       status: 'approved',
-      chargeId: 'ch_1',
+      authorizationId: 'auth_1',
     })
   })
 
   it('gives up with PaymentTimeout, and aborts the call', async () => {
     let aborted = false
-    const silent: PaymentGateway = {
-      ...gateway(() => new Promise<never>(() => {})),
-      charge: (_request, signal) =>
-        new Promise<never>((_, reject) => signal.addEventListener('abort', () => ((aborted = true), reject(new Error('aborted'))))),
-    }
-    await expect(chargeWithTimeout(silent, request, 20)).rejects.toBeInstanceOf(PaymentTimeout)
+    const silent = (signal: AbortSignal) =>
+      new Promise<never>((_, reject) => signal.addEventListener('abort', () => ((aborted = true), reject(new Error('aborted')))))
+    await expect(withTimeout(silent, 20)).rejects.toBeInstanceOf(PaymentTimeout)
     expect(aborted).toBe(true)
+  })
+})
+
+describe('the hold at checkout (WEIGHT_TOLERANCE)', () => {
+  it('is the total plus the tolerance of the weighed lines, rounded up: 1.5 kg at 199.90 + 2 pcs at 50.00 holds 42984', () => {
+    // 1.5 × 19990 = 29985 weighed, 2 × 5000 = 10000 in pieces; 10 % of 29985 = 2998.5 → 2999.
+    expect(holdFor(39985, 29985, 1000)).toBe(42984)
+    expect(holdFor(10000, 0, 1000)).toBe(10000) // pieces only: exactly the total
+    expect(holdFor(39985, 29985, 0)).toBe(39985)
+    expect(holdFor(1, 1, 1)).toBe(2) // any fraction of a kopeck rounds up
+  })
+
+  it('reads WEIGHT_TOLERANCE as basis points, exactly', () => {
+    expect(basisPoints('0.10')).toBe(1000)
+    expect(basisPoints('0.1')).toBe(1000)
+    expect(basisPoints('0.0125')).toBe(125)
+    expect(basisPoints('1')).toBe(10_000)
+    for (const bad of ['1.5', '-0.1', '0.12345', 'ten', '']) expect(basisPoints(bad)).toBeNull()
+  })
+
+  it('reads PICKUP_HOLD as days too', () => {
+    expect(duration('3d')).toBe(3 * 86_400_000)
   })
 })
 

@@ -6,7 +6,7 @@ describe('order status transitions', () => {
   it('allow exactly the documented moves', () => {
     const allowed = ORDER_STATUSES.flatMap((from) => ORDER_STATUSES.filter((to) => canTransition(from, to)).map((to) => `${from}→${to}`))
     expect(allowed.sort()).toEqual(
-      ['awaiting_payment→cancelled', 'awaiting_payment→paid', 'paid→cancelled', 'paid→collected'].sort(),
+      ['awaiting_payment→cancelled', 'awaiting_payment→paid', 'paid→cancelled', 'paid→ready', 'ready→cancelled', 'ready→collected'].sort(),
     )
   })
 
@@ -14,13 +14,16 @@ describe('order status transitions', () => {
     expect(() => assertTransition('collected', 'paid')).toThrow(expect.objectContaining({ status: 409 }))
     expect(() => assertTransition('cancelled', 'paid')).toThrow(expect.objectContaining({ status: 409 }))
     expect(() => assertTransition('awaiting_payment', 'collected')).toThrow(expect.objectContaining({ status: 409 }))
+    expect(() => assertTransition('paid', 'collected')).toThrow(expect.objectContaining({ status: 409 })) // not assembled
+    expect(() => assertTransition('awaiting_payment', 'ready')).toThrow(expect.objectContaining({ status: 409 }))
     expect(() => assertTransition('paid', 'paid')).toThrow(expect.objectContaining({ status: 409 }))
     expect(() => assertTransition('awaiting_payment', 'paid')).not.toThrow()
   })
 
   it('give the statuses a conditional update must require', () => {
-    expect(statusesLeadingTo('cancelled').sort()).toEqual(['awaiting_payment', 'paid'])
-    expect(statusesLeadingTo('collected')).toEqual(['paid'])
+    expect(statusesLeadingTo('cancelled').sort()).toEqual(['awaiting_payment', 'paid', 'ready'])
+    expect(statusesLeadingTo('collected')).toEqual(['ready'])
+    expect(statusesLeadingTo('ready')).toEqual(['paid'])
     expect(statusesLeadingTo('awaiting_payment')).toEqual([])
   })
 })

@@ -1,20 +1,50 @@
 import type { CollectionConfig, FieldAccess } from 'payload'
 
-import { can, fieldNobody, nobody, or, ownerOf, privateToOwner } from '../../access'
-import { label, labels } from '../../i18n/labels'
-import { ORDER_STATUSES, PAYMENT_STATES } from '../../shop/orderStatus'
+import { canAtStore, currentUser, fieldNobody, nobody, or, ownerOf, privateToOwner, userCan } from '../../access'
 import { collectionEndpoints } from '../../api/route'
+import { label, labels } from '../../i18n/labels'
+import { ORDER_STATUSES, type OrderStatus, PAYMENT_STATES, type PaymentState } from '../../shop/orderStatus'
 import { orderRoutes } from './endpoints'
 
-
-// The contact and the pickup code belong to the buyer: an admin sees the order, never who placed it.
+// The contact, the pickup code and who placed the order belong to the buyer: staff and admins see the
+// order, never who placed it or how to reach them.
 const buyersOwn: FieldAccess = privateToOwner((doc) => doc.buyer)
 const privateField = { read: buyersOwn, create: fieldNobody, update: fieldNobody }
+/**
+ * Who placed the order: readable by that buyer. A filter on it (checked without a document) is refused to
+ * those who read others' orders (staff, admins: it would tie orders to accounts) and allowed to buyers,
+ * whose read access already keeps them to their own orders.
+ */
+const buyerField: FieldAccess = (args) => (args.doc ? buyersOwn(args) : Boolean(currentUser(args.req)) && !userCan(args.req, 'orders.read'))
+
+export const STATUS_LABELS: Record<OrderStatus, { en: string; ru: string }> = {
+  awaiting_payment: label('Awaiting payment', 'Ожидает оплаты'),
+  paid: label('Paid, to assemble', 'Оплачен, собрать'),
+  ready: label('Ready for pickup', 'Готов к выдаче'),
+  collected: label('Handed over', 'Выдан'),
+  cancelled: label('Cancelled', 'Отменён'),
+}
+
+export const PAYMENT_STATE_LABELS: Record<PaymentState, { en: string; ru: string }> = {
+  pending: label('Authorizing', 'Авторизация'),
+  authorized: label('Held on the card', 'Сумма удержана'),
+  capture_pending: label('Charging', 'Списание'),
+  captured: label('Charged', 'Списано'),
+  release_due: label('Hold to release', 'Снять удержание'),
+  voided: label('Hold released', 'Удержание снято'),
+  refund_due: label('Refund due', 'Ожидает возврата'),
+  refunded: label('Refunded', 'Возвращено'),
+  declined: label('Declined', 'Отклонено'),
+  unknown: label('Outcome unknown', 'Исход неизвестен'),
+  none: label('Nothing held', 'Не удерживалось'),
+}
+
+const money = (en: string, ru: string) => label(en, ru)
 
 /**
- * Orders are written only by checkout, the settlement job, pickup and cancellation (src/shop/), each with
- * conditional SQL updates that follow the status table in src/shop/orderStatus.ts. Through the REST API and
- * the admin panel they are read-only.
+ * Orders are written only by checkout, assembly, hand-over, cancellation and the settlement job
+ * (src/shop/), each with conditional SQL updates that follow the status table in src/shop/orderStatus.ts.
+ * Through the REST API and the admin panel they are read-only. Amounts are integers in minor units.
  */
 export const Orders: CollectionConfig = {
   slug: 'orders',
@@ -23,11 +53,19 @@ export const Orders: CollectionConfig = {
     useAsTitle: 'number',
     defaultColumns: ['number', 'status', 'pickupPoint', 'total', 'createdAt'],
   },
-  access: { read: or(can('orders.read'), ownerOf('buyer')), create: nobody, update: nobody, delete: nobody },
+  access: { read: or(canAtStore('orders.read', 'pickupPoint'), ownerOf('buyer')), create: nobody, update: nobody, delete: nobody },
   endpoints: collectionEndpoints('orders', orderRoutes),
   fields: [
     { name: 'number', type: 'text', required: true, unique: true, label: label('Number', 'Номер') },
-    { name: 'buyer', type: 'relationship', relationTo: 'users', required: true, index: true, label: label('Buyer', 'Покупатель') },
+    {
+      name: 'buyer',
+      type: 'relationship',
+      relationTo: 'users',
+      required: true,
+      index: true,
+      label: label('Buyer', 'Покупатель'),
+      access: { read: buyerField, create: fieldNobody, update: fieldNobody },
+    },
     {
       name: 'status',
       type: 'select',
@@ -35,10 +73,13 @@ export const Orders: CollectionConfig = {
       defaultValue: 'awaiting_payment',
       index: true,
       label: label('Status', 'Статус'),
-      options: ORDER_STATUSES.map((value) => ({ value, label: value.replace('_', ' ') })),
+      options: ORDER_STATUSES.map((value) => ({ value, label: STATUS_LABELS[value] })),
     },
-    { name: 'pickupPoint', type: 'relationship', relationTo: 'stores', required: true, label: label('Pickup point', 'Пункт выдачи') },
-    { name: 'total', type: 'number', required: true, label: label('Total (minor units)', 'Сумма (копейки)') },
+    { name: 'pickupPoint', type: 'relationship', relationTo: 'stores', required: true, index: true, label: label('Pickup point', 'Пункт выдачи') },
+    { name: 'total', type: 'number', required: true, label: money('Total', 'Сумма') },
+    { name: 'authorized', type: 'number', required: true, label: money('Held on the card', 'Удержано') },
+    { name: 'captured', type: 'number', label: money('Charged', 'Списано') },
+    { name: 'refunded', type: 'number', required: true, defaultValue: 0, label: money('Refunded', 'Возвращено') },
     { name: 'currency', type: 'text', required: true, label: label('Currency', 'Валюта') },
     {
       name: 'contact',
@@ -62,17 +103,18 @@ export const Orders: CollectionConfig = {
           type: 'select',
           required: true,
           defaultValue: 'pending',
-          options: PAYMENT_STATES.map((value) => ({ value, label: value.replace('_', ' ') })),
+          label: label('State', 'Состояние'),
+          options: PAYMENT_STATES.map((value) => ({ value, label: PAYMENT_STATE_LABELS[value] })),
         },
-        // The key the gateway knows the charge by: the settlement job asks the gateway with it.
-        { name: 'key', type: 'text', required: true },
-        { name: 'chargeId', type: 'text' },
-        { name: 'refundId', type: 'text' },
-        { name: 'declineReason', type: 'text' },
+        // The key the gateway knows the authorization by: the settlement job asks the gateway with it.
+        { name: 'key', type: 'text', required: true, label: label('Idempotency key', 'Ключ идемпотентности') },
+        { name: 'authorizationId', type: 'text', label: label('Authorization', 'Авторизация') },
+        { name: 'declineReason', type: 'text', label: label('Decline reason', 'Причина отказа') },
       ],
     },
     { name: 'expiresAt', type: 'date', required: true, label: label('Reserved until', 'Резерв до') },
     { name: 'paidAt', type: 'date', label: label('Paid at', 'Оплачен') },
+    { name: 'readyAt', type: 'date', index: true, label: label('Ready at', 'Собран') },
     { name: 'collectedAt', type: 'date', label: label('Collected at', 'Выдан') },
     { name: 'cancelledAt', type: 'date', label: label('Cancelled at', 'Отменён') },
     { name: 'cancelReason', type: 'text', label: label('Cancel reason', 'Причина отмены') },

@@ -25,7 +25,7 @@ export const Products: CollectionConfig = {
   // Duplicating would need a new SKU, and the SKU is the primary key.
   disableDuplicate: true,
   access: {
-    read: activeOr('catalogue.manage'),
+    read: activeOr('catalogue.read'),
     create: can('catalogue.manage'),
     update: can('catalogue.manage'),
     delete: can('catalogue.manage'),

@@ -1,6 +1,6 @@
 import type { CollectionConfig } from 'payload'
 
-import { anyone, can, fieldNobody, nobody } from '../../access'
+import { anyone, can, fieldAtStore, fieldNobody, nobody } from '../../access'
 import { collectionEndpoints } from '../../api/route'
 import { label, labels } from '../../i18n/labels'
 import { milliToNumber, toMilli } from '../../lib/quantity'
@@ -8,8 +8,9 @@ import { initialStockFitsUnit, MAX_STOCK_QUANTITY, recordInitialStock } from '..
 import { stockRoutes } from './endpoints'
 import { mustExist } from './mustExist'
 
-/** Readable by those who manage stock; the public sees product, store and what is available. */
-const managersOnly = { read: can('stock.manage'), create: fieldNobody, update: fieldNobody }
+/** Readable by those who manage stock at the row's pickup point; the public sees product, store and available. */
+const readByManagers = fieldAtStore('stock.manage', (doc) => doc.store)
+const managersOnly = { read: readByManagers, create: fieldNobody, update: fieldNobody }
 /** The numbers in the list with the product's unit; in the form only where they can be typed (on creation). */
 const CELL = '/collections/stock/components/StockQuantityCell#StockQuantityCell'
 const typedOnCreation = { Cell: CELL, Field: '/collections/stock/components/StockNumberFields#OnlyWhenCreating' }
@@ -72,7 +73,7 @@ export const Stock: CollectionConfig = {
       label: label('On hand', 'В наличии'),
       required: true,
       defaultValue: 0,
-      access: { read: can('stock.manage'), update: fieldNobody },
+      access: { read: readByManagers, update: fieldNobody },
       validate: quantityRule,
       admin: { components: typedOnCreation },
     },
@@ -97,7 +98,7 @@ export const Stock: CollectionConfig = {
       name: 'lowStockThreshold',
       type: 'number',
       label: label('Low stock at', 'Мало, если не больше'),
-      access: { read: can('stock.manage'), update: fieldNobody },
+      access: { read: readByManagers, update: fieldNobody },
       validate: (value: unknown) => (value === null || value === undefined ? true : quantityRule(value)),
       admin: { components: typedOnCreation },
     },
@@ -115,7 +116,7 @@ export const Stock: CollectionConfig = {
       label: label('Movements', 'Движения'),
       defaultSort: '-createdAt',
       defaultLimit: 20,
-      access: { read: can('stock.manage') },
+      access: { read: readByManagers },
       admin: { allowCreate: false, defaultColumns: ['createdAt', 'type', 'onHandDelta', 'reservedDelta', 'order', 'by', 'note'] },
     },
   ],

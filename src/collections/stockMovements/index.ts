@@ -1,6 +1,6 @@
 import type { CollectionConfig } from 'payload'
 
-import { can, nobody } from '../../access'
+import { canAtStore, nobody } from '../../access'
 import { roleCan } from '../../access/roles'
 import { label, labels } from '../../i18n/labels'
 
@@ -40,7 +40,7 @@ export const StockMovements: CollectionConfig = {
     defaultColumns: ['createdAt', 'type', 'product', 'store', 'onHandDelta', 'reservedDelta', 'order', 'by'],
     hidden: ({ user }) => !roleCan(user?.role, 'stock.manage'),
   },
-  access: { read: can('stock.manage'), create: nobody, update: nobody, delete: nobody },
+  access: { read: canAtStore('stock.manage', 'store'), create: nobody, update: nobody, delete: nobody },
   defaultSort: '-createdAt',
   fields: [
     { name: 'stock', type: 'relationship', relationTo: 'stock', required: true, index: true, label: label('Stock row', 'Остаток') },

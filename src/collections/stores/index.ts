@@ -10,7 +10,7 @@ export const Stores: CollectionConfig = {
   labels: labels(['Pickup point', 'Пункт выдачи'], ['Pickup points', 'Пункты выдачи']),
   admin: { useAsTitle: 'name', defaultColumns: ['id', 'name', 'address', 'active'] },
   access: {
-    read: activeOr('stores.manage'),
+    read: activeOr('catalogue.read'),
     create: can('stores.manage'),
     update: can('stores.manage'),
     delete: can('stores.manage'),

@@ -1,6 +1,6 @@
 import type { CollectionConfig } from 'payload'
 
-import { anyone, can, fieldNobody, fieldSignedIn, or, ownerOf, privateToOwner } from '../../access'
+import { anyone, can, fieldCan, fieldOr, fieldSignedIn, or, ownerOf, privateToOwner } from '../../access'
 import { ROLE_LABELS, ROLES } from '../../access/roles'
 import { label, labels } from '../../i18n/labels'
 import { toE164 } from '../../lib/phone'
@@ -29,9 +29,11 @@ export const Users: CollectionConfig = {
     defaultColumns: ['id', 'username', 'role', 'createdAt'],
   },
   access: {
-    create: anyone, // registration; the role is forced to buyer below
+    create: anyone, // registration (the role is forced to buyer, see guardRole); admins also make staff
     read: or(can('users.manage'), ownerOf('id')),
-    update: ownerOf('id'), // nobody edits another account: no takeover through email or password
+    // Owners edit their own account; admins edit others only where field access lets them (role, stores):
+    // never credentials (guardCredentials) nor personal data (field access).
+    update: or(ownerOf('id'), can('users.manage')),
     delete: can('users.manage'),
     admin: can('panel.use'),
     unlock: can('users.manage'),
@@ -70,8 +72,21 @@ export const Users: CollectionConfig = {
       defaultValue: 'buyer',
       saveToJWT: true,
       index: true,
-      // Clients never set a role; admins are made by `npm run create-admin` (see guardRole).
-      access: { create: fieldNobody, update: fieldNobody, read: fieldSignedIn },
+      // Only admins give roles, and only buyer or staff; admins are made by `npm run create-admin` (guardRole).
+      access: { create: fieldCan('users.manage'), update: fieldCan('users.manage'), read: fieldSignedIn },
+    },
+    {
+      name: 'stores',
+      type: 'relationship',
+      relationTo: 'stores',
+      hasMany: true,
+      label: label('Works at', 'Работает в'),
+      saveToJWT: true,
+      admin: {
+        description: label('For shop staff: the pickup points whose stock and orders they handle.', 'Для сотрудников: пункты выдачи, остатками и заказами которых они занимаются.'),
+        condition: (data) => data?.role === 'staff',
+      },
+      access: { create: fieldCan('users.manage'), update: fieldCan('users.manage'), read: fieldOr(fieldCan('users.manage'), ownRecord) },
     },
     {
       name: 'firstName',

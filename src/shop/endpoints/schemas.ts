@@ -2,6 +2,8 @@
 // their endpoints, where they validate the bodies).
 import { z } from 'zod'
 
+import { ORDER_STATUSES } from '../orderStatus'
+
 export const cartSchema = z.object({
   items: z.array(
     z.object({
@@ -24,18 +26,22 @@ const pickupPoint = z.object({ id: z.number().int(), name: z.string(), address: 
 export const orderSchema = z.object({
   id: z.number().int(),
   number: z.string().describe('Short, random, unique, e.g. K7M3-QX9A'),
-  status: z.enum(['awaiting_payment', 'paid', 'collected', 'cancelled']),
+  status: z.enum(ORDER_STATUSES),
   items: z.array(
     z.object({
       sku: z.string(),
       name: z.string(),
       unit: z.string(),
-      quantity: z.number(),
+      quantity: z.number().describe('Ordered (and reserved at checkout)'),
+      pickedQuantity: z.number().nullable().describe('Picked at assembly (weighed goods: what the scale said); null until the order is ready'),
       unitPrice: z.number().int(),
-      lineTotal: z.number().int(),
+      lineTotal: z.number().int().describe('unitPrice × quantity until assembly; unitPrice × pickedQuantity (rounded half up) from then on'),
     }),
   ),
-  total: z.number().int(),
+  total: z.number().int().describe('Minor units: the estimate until assembly, what is charged from then on'),
+  authorized: z.number().int().describe('Held on the card at checkout: the total plus WEIGHT_TOLERANCE of the weighed lines'),
+  captured: z.number().int().nullable().describe('Charged at assembly; null until then'),
+  refunded: z.number().int().describe('Given back so far (0 until a refund)'),
   currency: z.string(),
   pickupPoint,
   pickupCode: z.string().describe('Signed with the server secret; the QR code holds exactly this text'),

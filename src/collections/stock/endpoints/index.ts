@@ -2,6 +2,7 @@
 // Idempotency-Key), the low-stock threshold, and the low-stock list. Business rules live in src/shop/stock.ts.
 import { z } from 'zod'
 
+import { storesWhere } from '../../../access/roles'
 import { defineRoute, json } from '../../../api/route'
 import { idempotencyKeyHeader } from '../../../shop/idempotency'
 import { countStock, lowStock, MAX_STOCK_QUANTITY, receiveStock, setLowStockThreshold, writeOffStock } from '../../../shop/stock'
@@ -116,12 +117,16 @@ export const stockRoutes = [
     tag: 'Stock',
     who: 'stock.manage',
     summary: 'Low stock and shortfalls: rows with available ≤ their threshold, or below 0; shortfalls first',
+    description: 'Staff see their own pickup points only.',
     responses: {
       200: {
         description: 'The rows, each with its shortfall (−available when below 0, else 0)',
         schema: z.object({ docs: z.array(stockDoc.extend({ shortfall: z.number() })) }),
       },
     },
-    handler: async ({ req }) => json({ docs: await lowStock(req) }),
+    handler: async ({ req, user }) => {
+      const stores = storesWhere(user, 'stock.manage')
+      return json({ docs: await lowStock(req, stores === 'all' ? undefined : (stores ?? [])) })
+    },
   }),
 ]

@@ -10,6 +10,8 @@ import { milliToNumber, toMilli } from '../lib/quantity'
 
 export const DEMO_ADMIN = { email: 'admin@100am.shop', password: 'admin-100am-demo' }
 export const DEMO_BUYER = { email: 'buyer@100am.shop', username: 'buyer', password: 'buyer-100am-demo' }
+/** A clerk at the first pickup point. */
+export const DEMO_STAFF = { email: 'staff@100am.shop', username: 'staff', password: 'staff-100am-demo' }
 
 const SEED_LOCK_KEY = 4_200_100_002
 
@@ -109,6 +111,12 @@ export async function seedDemoData(payload: Payload) {
       collection: 'users',
       data: { ...DEMO_BUYER, firstName: 'Анна', lastName: 'Покупателева', phone: '+79161234567' },
       overrideAccess: true,
+    })
+    await payload.create({
+      collection: 'users',
+      data: { ...DEMO_STAFF, role: 'staff', stores: [stores[0]!.id] },
+      overrideAccess: true,
+      context: { [GRANT_ADMIN]: true },
     })
     payload.logger.info('Demo data ready: the demo accounts are listed in the README')
   } finally {

@@ -209,6 +209,14 @@ describe('admins', () => {
     expect(decodeJwt(token).role).toBe('admin')
   })
 
+  it('an owner editing their profile stays logged in (the account keeps its sessions)', async () => {
+    const buyer = await registerBuyer(shop)
+    const res = await shop.api.patch(`/api/users/${buyer.id}`, { firstName: 'Анна' }, { token: buyer.token })
+    expect(res.status).toBe(200)
+    const me = await shop.api.get('/api/users/me', { token: buyer.token })
+    expect(me.body.user).toMatchObject({ id: buyer.id, firstName: 'Анна' })
+  })
+
   it('cannot hand out the admin role through the API', async () => {
     const admin = await createAdmin(shop)
     const buyer = await registerBuyer(shop)

@@ -103,6 +103,47 @@ describe('concurrency', () => {
     expect(Number(after.APPLES).toFixed(3)).toBe((Number(before.APPLES) - 0.7).toFixed(3))
   })
 
+  it('checkouts, assemblies, hand-overs and cancellations all at once: every order ends once, the ledger holds', async () => {
+    await shop.api.post('/api/products', { id: 'CHEESE', name: 'Сыр', price: 89900, unit: 'kg', quantityStep: 0.1 }, { token: admin.token })
+    await shop.api.post('/api/stock', { product: 'CHEESE', store: catalogue.stores.main, onHand: 40 }, { token: admin.token })
+    // Twelve paid orders to work on, and twelve buyers with carts checking out meanwhile.
+    const placed = []
+    for (const buyer of await buyers(12)) {
+      await fillCart(shop, buyer, { CHEESE: 1.5, BREAD: 1 })
+      const res = await checkout(buyer)
+      expect(res.status).toBe(201)
+      placed.push({ buyer, order: res.body.order as { id: number; pickupCode: string } })
+    }
+    const crowd = await buyers(12)
+    for (const buyer of crowd) await fillCart(shop, buyer, { CHEESE: 0.5, BREAD: 1 })
+    const work = [
+      ...crowd.map((buyer) => checkout(buyer)),
+      // A third assembled (lighter, heavier), then some of those handed over; a third cancelled by the
+      // buyer; the rest assembled and cancelled by the shop, while others check out.
+      ...placed.slice(0, 4).map(({ order }, i) =>
+        shop.api.post(`/api/orders/${order.id}/ready`, { lines: [{ sku: 'CHEESE', quantity: i % 2 ? 1.43 : 1.6 }] }, { token: admin.token })
+          .then(() => shop.api.post('/api/pickup', { code: order.pickupCode }, { token: admin.token })),
+      ),
+      ...placed.slice(4, 8).map(({ order, buyer }) => shop.api.post(`/api/orders/${order.id}/cancel`, { reason: 'changed my mind' }, { token: buyer.token })),
+      ...placed.slice(8).map(({ order }) =>
+        shop.api.post(`/api/orders/${order.id}/ready`, {}, { token: admin.token })
+          .then(() => shop.api.post(`/api/orders/${order.id}/cancel`, { reason: 'shop closed early' }, { token: admin.token })),
+      ),
+    ]
+    const answers = await Promise.all(work)
+    expect(answers.every((a) => a.status < 500)).toBe(true)
+    const statuses = await sqlRows<{ status: string; n: number }>(
+      shop,
+      'SELECT status::text, count(*)::int AS n FROM orders WHERE id = ANY($1) GROUP BY status ORDER BY status',
+      [placed.map((p) => p.order.id)],
+    )
+    expect(statuses).toEqual([
+      { status: 'cancelled', n: 8 },
+      { status: 'collected', n: 4 },
+    ])
+    expect(await stockDisagreements(shop)).toEqual([])
+  }, 120_000)
+
   it('after all of the above, every stock row agrees with its movements and its orders (stock:verify)', async () => {
     expect(await stockDisagreements(shop)).toEqual([])
   })

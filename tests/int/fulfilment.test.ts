@@ -216,6 +216,9 @@ describe('assembly', () => {
       [[{ sku: 'HAM', quantity: 1.4, price: 1 }], 400],
       [[{ sku: 'BUNS', quantity: 3 }], 409], // more pieces than ordered
       [[{ sku: 'HAM', quantity: 1.651 }], 409], // beyond 1.5 × 1.10
+      // The same, with a total still within the hold: refused by the rule itself, not by the amount.
+      [[{ sku: 'BUNS', quantity: 3 }, { sku: 'HAM', quantity: 1 }], 409],
+      [[{ sku: 'HAM', quantity: 1.7 }, { sku: 'BUNS', quantity: 0 }], 409],
     ] as const) {
       const res = await assemble(shop, clerk.token, order.id, lines as never)
       expect({ lines, status: res.status }).toEqual({ lines, status })

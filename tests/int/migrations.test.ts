@@ -1,11 +1,12 @@
 // The schema comes only from committed migrations, applied safely by several processes at once.
 import { afterAll, describe, expect, it } from '@jest/globals'
-import { getPayload, type Migration } from 'payload'
+import { createLocalReq, getPayload, type Migration } from 'payload'
 
 import { buildShopConfig } from '../../src/config'
 import { closePool, migrateDatabase } from '../../src/db/migrate'
 import { pendingSchemaChanges } from '../../src/db/migrationDrift'
 import { migrations } from '../../src/migrations'
+import { closePaymentGateway } from '../../src/payments'
 import { verifyStock } from '../../src/shop/stock'
 import { createDatabaseFrom, dropDatabase, SERVER_ENV, withClient } from '../helpers/testDatabase'
 import { startTestShop, type TestShop } from '../helpers/shop'
@@ -17,6 +18,70 @@ afterAll(async () => {
 })
 
 describe('migrations', () => {
+  it('fulfilment carries paid orders over as charged in full; assembling one charges nothing more and refunds what is lighter', async () => {
+    const database = await createDatabaseFrom(serverUrl, null, 'shop_fulfilment')
+    const payload = await getPayload({ config: buildShopConfig({ databaseUrl: database.url, poolMax: 3 }), key: 'fulfilment-migration' })
+    try {
+      const fulfilment = migrations.findIndex((m) => m.name.endsWith('_fulfilment'))
+      expect(fulfilment).toBeGreaterThan(0)
+      await payload.db.migrate({ migrations: migrations.slice(0, fulfilment) as unknown as Migration[] })
+      await withClient(database.url, async (client) => {
+        await client.query(`
+          INSERT INTO stores (id, name, address) VALUES (1, 'One', 'a');
+          INSERT INTO products (id, name, price, unit, quantity_step) VALUES ('HAM', 'Ham', 19990, 'kg', 0.1);
+          INSERT INTO users (id, email, role, hash, salt) VALUES (1, 'b@example.com', 'buyer', 'x', 'y'), (2, 'a@example.com', 'admin', 'x', 'y');
+          WITH s AS (INSERT INTO stock (product_id, store_id, on_hand, reserved) VALUES ('HAM', 1, 10, 1.5) RETURNING id)
+          INSERT INTO stock_movements (stock_id, product_id, store_id, type, on_hand_delta, reserved_delta)
+            SELECT id, 'HAM', 1, 'initial'::enum_stock_movements_type, 10, 0 FROM s UNION ALL SELECT id, 'HAM', 1, 'reservation'::enum_stock_movements_type, 0, 1.5 FROM s;
+          INSERT INTO orders (id, number, buyer_id, status, pickup_point_id, total, currency, contact_first_name, contact_last_name,
+                              contact_phone, payment_state, payment_key, payment_charge_id, expires_at, paid_at)
+          VALUES (1, 'AAAA-0001', 1, 'paid', 1, 29985, 'RUB', 'A', 'B', '+79161234567', 'charged', 'k1', 'ch_1', now(), now()),
+                 (2, 'AAAA-0002', 1, 'cancelled', 1, 5000, 'RUB', 'A', 'B', '+79161234567', 'refunded', 'k2', 'ch_2', now(), now()),
+                 (3, 'AAAA-0003', 1, 'cancelled', 1, 7000, 'RUB', 'A', 'B', '+79161234567', 'refund_due', 'k3', 'ch_3', now(), now()),
+                 (4, 'AAAA-0004', 1, 'cancelled', 1, 9000, 'RUB', 'A', 'B', '+79161234567', 'declined', 'k4', NULL, now(), NULL);
+          INSERT INTO order_lines (order_id, product_id, name, unit, quantity, unit_price, line_total) VALUES (1, 'HAM', 'Ham', 'kg', 1.5, 19990, 29985);
+          INSERT INTO payment_stub_charges (idempotency_key, token, amount, currency, status, charge_id, refunded_at) VALUES
+            ('k1', 'tok_visa', 29985, 'RUB', 'approved', 'ch_1', NULL), ('k2', 'tok_visa', 5000, 'RUB', 'approved', 'ch_2', now()),
+            ('k3', 'tok_visa', 7000, 'RUB', 'approved', 'ch_3', NULL);`)
+      })
+      await payload.db.migrate({ migrations: migrations as unknown as Migration[] })
+      await withClient(database.url, async (client) => {
+        const { rows } = await client.query(
+          `SELECT id, status::text, payment_state::text, total::text, authorized::text, captured::text, refunded::text, payment_authorization_id
+           FROM orders ORDER BY id`,
+        )
+        expect(rows).toEqual([
+          { id: 1, status: 'paid', payment_state: 'captured', total: '29985', authorized: '29985', captured: '29985', refunded: '0', payment_authorization_id: 'ch_1' },
+          { id: 2, status: 'cancelled', payment_state: 'refunded', total: '5000', authorized: '5000', captured: '5000', refunded: '5000', payment_authorization_id: 'ch_2' },
+          { id: 3, status: 'cancelled', payment_state: 'refund_due', total: '7000', authorized: '7000', captured: '7000', refunded: '0', payment_authorization_id: 'ch_3' },
+          { id: 4, status: 'cancelled', payment_state: 'declined', total: '9000', authorized: '9000', captured: null, refunded: '0', payment_authorization_id: null },
+        ])
+        const { rows: ledger } = await client.query('SELECT idempotency_key, amount::text, captured::text, refunded::text FROM payment_stub_authorizations ORDER BY 1')
+        expect(ledger).toEqual([
+          { idempotency_key: 'k1', amount: '29985', captured: '29985', refunded: '0' },
+          { idempotency_key: 'k2', amount: '5000', captured: '5000', refunded: '5000' },
+          { idempotency_key: 'k3', amount: '7000', captured: '7000', refunded: '0' },
+        ])
+      })
+      // Assembled lighter (1.43 kg): nothing more is captured, 13.99 comes back, the order is ready.
+      const { assembleOrder } = await import('../../src/shop/assembly')
+      const req = await createLocalReq({ user: { id: 2, role: 'admin', collection: 'users' } as never }, payload)
+      const order = await assembleOrder(req, 1, [{ sku: 'HAM', quantity: 1.43 }], { id: 2 })
+      expect(order).toMatchObject({ status: 'ready', payment_state: 'captured', total: '28586', captured: '29985', refunded: '1399' })
+      await withClient(database.url, async (client) => {
+        expect((await client.query("SELECT captured::text, refunded::text FROM payment_stub_authorizations WHERE idempotency_key = 'k1'")).rows).toEqual([
+          { captured: '29985', refunded: '1399' },
+        ])
+        expect(await verifyStock((text) => client.query(text))).toEqual([])
+      })
+    } finally {
+      await closePaymentGateway(payload)
+      await payload.destroy()
+      await closePool(payload)
+      await dropDatabase(serverUrl, database.name)
+    }
+  })
+
   it('stock_ledger carries stock over without losing a unit: reserved = open orders, onHand = left + reserved', async () => {
     const database = await createDatabaseFrom(serverUrl, null, 'shop_ledger')
     const payload = await getPayload({ config: buildShopConfig({ databaseUrl: database.url, poolMax: 3 }), key: 'ledger-migration' })

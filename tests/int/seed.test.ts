@@ -1,7 +1,7 @@
 // The demo seed of a first development run: complete, exact, and only once.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 
-import { DEMO_ADMIN, DEMO_BUYER, seedDemoData } from '../../src/seed/demo'
+import { DEMO_ADMIN, DEMO_BUYER, DEMO_STAFF, seedDemoData } from '../../src/seed/demo'
 import { stockDisagreements } from '../helpers/fixtures'
 import { login, sqlRows, startTestShop, type TestShop } from '../helpers/shop'
 
@@ -27,7 +27,7 @@ describe('demo seed', () => {
   it('creates pickup points, products with photos, stock everywhere and the two accounts, once', async () => {
     await Promise.all([seedDemoData(shop.payload), seedDemoData(shop.payload)])
     const first = await counts()
-    expect(first).toEqual({ stores: 3, products: 20, photos: 20, stock: 60, users: 2 })
+    expect(first).toEqual({ stores: 3, products: 20, photos: 20, stock: 60, users: 3 })
     await seedDemoData(shop.payload)
     expect(await counts()).toEqual(first)
 
@@ -44,7 +44,12 @@ describe('demo seed', () => {
     expect(roles).toEqual([
       { email: DEMO_ADMIN.email, role: 'admin' },
       { email: DEMO_BUYER.email, role: 'buyer' },
+      { email: DEMO_STAFF.email, role: 'staff' },
     ])
     await expect(login(shop, DEMO_BUYER.username, DEMO_BUYER.password)).resolves.toEqual(expect.any(String))
+    // The clerk works at the first pickup point.
+    expect(await sqlRows(shop, "SELECT r.stores_id FROM users_rels r JOIN users u ON u.id = r.parent_id WHERE u.email = $1", [DEMO_STAFF.email])).toEqual([
+      { stores_id: (await sqlRows<{ id: number }>(shop, 'SELECT min(id) AS id FROM stores'))[0]!.id },
+    ])
   }, 60_000)
 })

@@ -47,10 +47,18 @@ export function buildShopConfig({ databaseUrl, poolMax = env.dbPoolMax, autoRunJ
     admin: {
       user: Users.slug,
       importMap: { baseDir: srcDir, importMapFile: path.join(srcDir, 'app', '(payload)', 'admin', 'importMap.js') },
-      meta: { titleSuffix: ' — 100am shop' },
+      meta: { titleSuffix: '— 100am shop' },
       avatar: 'default', // not Gravatar: the panel would send every admin's email hash to a third party
       dateFormat: 'Pp', // date and time, in the panel language's own order: 29.11.2026, 21:05
-      components: { beforeDashboard: ['/admin/LowStock#LowStock'] },
+      components: {
+        beforeDashboard: ['/admin/dashboard/Today#Today', '/admin/LowStock#LowStock', '/admin/dashboard/NearHold#NearHold'],
+        afterNavLinks: ['/admin/nav/ShopNav#ShopNav'],
+        graphics: { Logo: '/admin/Brand#Logo', Icon: '/admin/Brand#Icon' },
+        views: {
+          pickupDesk: { Component: '/admin/pickup/PickupDeskView#PickupDeskView', path: '/pickup', exact: true, meta: { title: 'Pickup desk' } },
+          ordersQueue: { Component: '/admin/orders/OrdersQueueView#OrdersQueueView', path: '/orders-queue', exact: true, meta: { title: 'Orders to assemble' } },
+        },
+      },
     },
     collections: [Users, Media, Products, Stores, Stock, StockMovements, Carts, CartLines, Orders, OrderLines],
     editor: lexicalEditor(),

@@ -250,22 +250,41 @@ export async function cancelOrder(req: PayloadRequest, orderId: number, reason: 
   return (await findOrder(req, { id: orderId }))!
 }
 
+/** Why an order cannot be handed over now; the pickup desk tells the clerk in their language. */
+export type HandOverRefusal = 'other_store' | 'not_assembled' | 'collected' | 'cancelled' | 'awaiting_payment'
+
 /**
- * The shop hands an order over against its pickup code: the code must carry our signature, the order must
- * be ready (assembled and charged), at a pickup point where the clerk works (or name that store when the
- * request does).
+ * The order a pickup code stands for, if it can be handed over here now: the code must carry our
+ * signature (400), the order must be at a pickup point where the clerk works (or the one the request names)
+ * and ready (409, with `reason`). The pickup desk asks this before the clerk presses "Hand over".
  */
-export async function collectOrder(req: PayloadRequest, code: string, storeId: number | undefined, by: Actor) {
+export async function orderToHandOver(req: PayloadRequest, code: string, storeId: number | undefined) {
   const number = verifyPickupCode(code)
-  if (!number) throw new BadRequest('This is not a valid pickup code')
+  if (!number) throw new BadRequest('This is not a valid pickup code', { reason: 'forged' })
   const order = await findOrder(req, { number })
   if (!order) throw new NotFound('No order with this pickup code')
-  const elsewhere = (storeId !== undefined && storeId !== order.pickup_point_id) || !userCanAtStore(req, 'orders.handOver', order.pickup_point_id)
-  if (elsewhere) {
-    throw new Conflict(`Order ${order.number} is to be collected at ${order.store_name}, not here`, { pickupPoint: order.pickup_point_id })
+  const refuse = (reason: HandOverRefusal, message: string) => {
+    throw new Conflict(message, { reason, status: order.status, pickupPoint: { id: order.pickup_point_id, name: order.store_name } })
   }
-  if (order.status === 'paid') throw new Conflict(`Order ${order.number} is not assembled yet`, { status: order.status })
-  if (order.status === 'collected') throw new Conflict(`Order ${order.number} was already handed over`, { status: order.status })
-  await transitionOrder(req, order.id, 'collected', { by })
+  if ((storeId !== undefined && storeId !== order.pickup_point_id) || !userCanAtStore(req, 'orders.handOver', order.pickup_point_id)) {
+    refuse('other_store', `Order ${order.number} is to be collected at ${order.store_name}, not here`)
+  }
+  if (order.status === 'paid') refuse('not_assembled', `Order ${order.number} is not assembled yet`)
+  if (order.status === 'collected') refuse('collected', `Order ${order.number} was already handed over`)
+  if (order.status === 'cancelled') refuse('cancelled', `Order ${order.number} is cancelled`)
+  if (order.status === 'awaiting_payment') refuse('awaiting_payment', `Order ${order.number} is still awaiting its payment`)
+  return order
+}
+
+/** The shop hands a ready order over against its pickup code (see orderToHandOver), once. */
+export async function collectOrder(req: PayloadRequest, code: string, storeId: number | undefined, by: Actor) {
+  const order = await orderToHandOver(req, code, storeId)
+  try {
+    await transitionOrder(req, order.id, 'collected', { by })
+  } catch (err) {
+    // Handed over at another counter a moment ago.
+    if ((err as { status?: number }).status === 409) await orderToHandOver(req, code, storeId)
+    throw err
+  }
   return (await findOrder(req, { id: order.id }))!
 }

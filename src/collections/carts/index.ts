@@ -1,6 +1,7 @@
 import type { CollectionConfig } from 'payload'
 
 import { can, nobody, or, ownerOf } from '../../access'
+import { roleCan } from '../../access/roles'
 import { label, labels } from '../../i18n/labels'
 
 /**
@@ -11,7 +12,7 @@ import { label, labels } from '../../i18n/labels'
 export const Carts: CollectionConfig = {
   slug: 'carts',
   labels: labels(['Cart', 'Корзина'], ['Carts', 'Корзины']),
-  admin: { defaultColumns: ['id', 'buyer', 'updatedAt'] },
+  admin: { defaultColumns: ['id', 'buyer', 'updatedAt'], hidden: ({ user }) => !roleCan(user?.role, 'carts.manage') },
   access: { read: or(can('carts.manage'), ownerOf('buyer')), create: nobody, update: nobody, delete: can('carts.manage') },
   fields: [
     {

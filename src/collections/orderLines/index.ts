@@ -2,7 +2,12 @@ import type { CollectionConfig } from 'payload'
 
 import { canAtStore, nobody, or, ownerOf } from '../../access'
 import { roleCan } from '../../access/roles'
+import { env } from '../../env'
 import { label, labels } from '../../i18n/labels'
+
+const QUANTITY = '/collections/orders/components/Money#QuantityCell'
+/** Lines carry no currency of their own: the shop's one currency. */
+const money = () => ({ path: '/collections/orders/components/Money#MoneyCell', clientProps: { currency: env.currency } })
 
 /**
  * A snapshot of one product in an order: name, unit and price as they were at checkout, the quantity
@@ -23,9 +28,9 @@ export const OrderLines: CollectionConfig = {
     { name: 'product', type: 'relationship', relationTo: 'products', required: true, label: label('Product', 'Товар') },
     { name: 'name', type: 'text', required: true, label: label('Name', 'Название') },
     { name: 'unit', type: 'text', required: true, label: label('Unit', 'Единица') },
-    { name: 'quantity', type: 'number', required: true, label: label('Ordered', 'Заказано') },
-    { name: 'pickedQuantity', type: 'number', label: label('Picked', 'Собрано') },
-    { name: 'unitPrice', type: 'number', required: true, label: label('Unit price', 'Цена') },
-    { name: 'lineTotal', type: 'number', required: true, label: label('Line total', 'Сумма') },
+    { name: 'quantity', type: 'number', required: true, label: label('Ordered', 'Заказано'), admin: { components: { Cell: QUANTITY } } },
+    { name: 'pickedQuantity', type: 'number', label: label('Picked', 'Собрано'), admin: { components: { Cell: QUANTITY } } },
+    { name: 'unitPrice', type: 'number', required: true, label: label('Unit price', 'Цена'), admin: { components: { Cell: money() } } },
+    { name: 'lineTotal', type: 'number', required: true, label: label('Line total', 'Сумма'), admin: { components: { Cell: money() } } },
   ],
 }

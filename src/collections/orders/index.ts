@@ -2,6 +2,7 @@ import type { CollectionConfig, FieldAccess } from 'payload'
 
 import { canAtStore, currentUser, fieldNobody, nobody, or, ownerOf, privateToOwner, userCan } from '../../access'
 import { collectionEndpoints } from '../../api/route'
+import { env } from '../../env'
 import { label, labels } from '../../i18n/labels'
 import { ORDER_STATUSES, type OrderStatus, PAYMENT_STATES, type PaymentState } from '../../shop/orderStatus'
 import { orderRoutes } from './endpoints'
@@ -39,7 +40,15 @@ export const PAYMENT_STATE_LABELS: Record<PaymentState, { en: string; ru: string
   none: label('Nothing held', 'Не удерживалось'),
 }
 
-const money = (en: string, ru: string) => label(en, ru)
+const COMPONENTS = '/collections/orders/components'
+/** An amount in minor units, shown as money in the list and the (read-only) order view. */
+const money = (name: string, en: string, ru: string, required = true) => ({
+  name,
+  type: 'number' as const,
+  required,
+  label: label(en, ru),
+  admin: { components: { Field: `${COMPONENTS}/Money#MoneyField`, Cell: `${COMPONENTS}/Money#MoneyCell` } },
+})
 
 /**
  * Orders are written only by checkout, assembly, hand-over, cancellation and the settlement job
@@ -76,11 +85,21 @@ export const Orders: CollectionConfig = {
       options: ORDER_STATUSES.map((value) => ({ value, label: STATUS_LABELS[value] })),
     },
     { name: 'pickupPoint', type: 'relationship', relationTo: 'stores', required: true, index: true, label: label('Pickup point', 'Пункт выдачи') },
-    { name: 'total', type: 'number', required: true, label: money('Total', 'Сумма') },
-    { name: 'authorized', type: 'number', required: true, label: money('Held on the card', 'Удержано') },
-    { name: 'captured', type: 'number', label: money('Charged', 'Списано') },
-    { name: 'refunded', type: 'number', required: true, defaultValue: 0, label: money('Refunded', 'Возвращено') },
-    { name: 'currency', type: 'text', required: true, label: label('Currency', 'Валюта') },
+    money('total', 'Total', 'Сумма'),
+    money('authorized', 'Held on the card', 'Удержано'),
+    money('captured', 'Charged', 'Списано', false),
+    { ...money('refunded', 'Refunded', 'Возвращено'), defaultValue: 0 },
+    { name: 'currency', type: 'text', required: true, label: label('Currency', 'Валюта'), admin: { hidden: true } },
+    {
+      // Assemble, cancel, or go to the pickup desk: for those allowed to, in the order view.
+      name: 'actions',
+      type: 'ui',
+      label: label('Actions', 'Действия'),
+      admin: {
+        disableListColumn: true,
+        components: { Field: { path: `${COMPONENTS}/OrderActions#OrderActions`, clientProps: { weightToleranceBp: env.weightToleranceBp } } },
+      },
+    },
     {
       name: 'contact',
       type: 'group',
@@ -118,6 +137,13 @@ export const Orders: CollectionConfig = {
     { name: 'collectedAt', type: 'date', label: label('Collected at', 'Выдан') },
     { name: 'cancelledAt', type: 'date', label: label('Cancelled at', 'Отменён') },
     { name: 'cancelReason', type: 'text', label: label('Cancel reason', 'Причина отмены') },
-    { name: 'lines', type: 'join', collection: 'order-lines', on: 'order', label: label('Lines', 'Позиции') },
+    {
+      name: 'lines',
+      type: 'join',
+      collection: 'order-lines',
+      on: 'order',
+      label: label('Lines', 'Позиции'),
+      admin: { allowCreate: false, defaultColumns: ['name', 'quantity', 'pickedQuantity', 'unitPrice', 'lineTotal'] },
+    },
   ],
 }

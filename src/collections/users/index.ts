@@ -1,7 +1,7 @@
 import type { CollectionConfig } from 'payload'
 
 import { anyone, can, fieldCan, fieldOr, fieldSignedIn, or, ownerOf, privateToOwner } from '../../access'
-import { ROLE_LABELS, ROLES } from '../../access/roles'
+import { ROLE_LABELS, roleCan, ROLES } from '../../access/roles'
 import { label, labels } from '../../i18n/labels'
 import { toE164 } from '../../lib/phone'
 import { collectionEndpoints } from '../../api/route'
@@ -26,7 +26,9 @@ export const Users: CollectionConfig = {
   },
   admin: {
     useAsTitle: 'username',
-    defaultColumns: ['id', 'username', 'role', 'createdAt'],
+    defaultColumns: ['id', 'username', 'role', 'stores', 'createdAt'],
+    // Staff reach their own account through the avatar; the list of accounts is the admins'.
+    hidden: ({ user }) => !roleCan(user?.role, 'users.manage'),
   },
   access: {
     create: anyone, // registration (the role is forced to buyer, see guardRole); admins also make staff

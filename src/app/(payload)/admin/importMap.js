@@ -25,7 +25,18 @@ import { StockQuantityCell as StockQuantityCell_185125bb5e6b9a709077517dc043b33a
 import { OnlyWhenCreating as OnlyWhenCreating_8acc56dd9b124c5c47aa06eeb2f57e28 } from '../../../collections/stock/components/StockNumberFields'
 import { NotInForm as NotInForm_8acc56dd9b124c5c47aa06eeb2f57e28 } from '../../../collections/stock/components/StockNumberFields'
 import { StockActions as StockActions_8c8bf7639dc455bcb8b2e3bd9a866580 } from '../../../collections/stock/components/StockActions'
+import { MoneyCell as MoneyCell_eabcdea893aa2d4e2bf3fc00e7469d5a } from '../../../collections/orders/components/Money'
+import { MoneyField as MoneyField_eabcdea893aa2d4e2bf3fc00e7469d5a } from '../../../collections/orders/components/Money'
+import { OrderActions as OrderActions_2088f4d79c38db55815eb3489030184e } from '../../../collections/orders/components/OrderActions'
+import { QuantityCell as QuantityCell_eabcdea893aa2d4e2bf3fc00e7469d5a } from '../../../collections/orders/components/Money'
+import { Icon as Icon_d4751384a7cf3b09ce46117cb8895da1 } from '../../../admin/Brand'
+import { Logo as Logo_d4751384a7cf3b09ce46117cb8895da1 } from '../../../admin/Brand'
+import { ShopNav as ShopNav_882436fd4d31679953d09fad686da34c } from '../../../admin/nav/ShopNav'
+import { Today as Today_8a006f87acf864e7d1876b7139047edb } from '../../../admin/dashboard/Today'
 import { LowStock as LowStock_bbfcf118a11cd97e4c05cc66bf489916 } from '../../../admin/LowStock'
+import { NearHold as NearHold_51c0512f2a487655e2a095e34e1d1587 } from '../../../admin/dashboard/NearHold'
+import { PickupDeskView as PickupDeskView_a12b8af676af75775c13cde3f7eb532d } from '../../../admin/pickup/PickupDeskView'
+import { OrdersQueueView as OrdersQueueView_9d227604b9fc5ea3a631346a52523df6 } from '../../../admin/orders/OrdersQueueView'
 import { CollectionCards as CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1 } from '@payloadcms/next/rsc'
 
 /** @type import('payload').ImportMap */
@@ -57,6 +68,17 @@ export const importMap = {
   "/collections/stock/components/StockNumberFields#OnlyWhenCreating": OnlyWhenCreating_8acc56dd9b124c5c47aa06eeb2f57e28,
   "/collections/stock/components/StockNumberFields#NotInForm": NotInForm_8acc56dd9b124c5c47aa06eeb2f57e28,
   "/collections/stock/components/StockActions#StockActions": StockActions_8c8bf7639dc455bcb8b2e3bd9a866580,
+  "/collections/orders/components/Money#MoneyCell": MoneyCell_eabcdea893aa2d4e2bf3fc00e7469d5a,
+  "/collections/orders/components/Money#MoneyField": MoneyField_eabcdea893aa2d4e2bf3fc00e7469d5a,
+  "/collections/orders/components/OrderActions#OrderActions": OrderActions_2088f4d79c38db55815eb3489030184e,
+  "/collections/orders/components/Money#QuantityCell": QuantityCell_eabcdea893aa2d4e2bf3fc00e7469d5a,
+  "/admin/Brand#Icon": Icon_d4751384a7cf3b09ce46117cb8895da1,
+  "/admin/Brand#Logo": Logo_d4751384a7cf3b09ce46117cb8895da1,
+  "/admin/nav/ShopNav#ShopNav": ShopNav_882436fd4d31679953d09fad686da34c,
+  "/admin/dashboard/Today#Today": Today_8a006f87acf864e7d1876b7139047edb,
   "/admin/LowStock#LowStock": LowStock_bbfcf118a11cd97e4c05cc66bf489916,
+  "/admin/dashboard/NearHold#NearHold": NearHold_51c0512f2a487655e2a095e34e1d1587,
+  "/admin/pickup/PickupDeskView#PickupDeskView": PickupDeskView_a12b8af676af75775c13cde3f7eb532d,
+  "/admin/orders/OrdersQueueView#OrdersQueueView": OrdersQueueView_9d227604b9fc5ea3a631346a52523df6,
   "@payloadcms/next/rsc#CollectionCards": CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1
 }

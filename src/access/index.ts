@@ -44,6 +44,19 @@ export const canAtStore =
   }
 
 /**
+ * The panel's list of a collection everyone may read (stock), narrowed for staff to their own pickup
+ * points: what they work with, first. Not access: the API still answers the public view of other stores.
+ */
+export const ownStoresInPanel =
+  (capability: Capability, storeField: string) =>
+  ({ req }: { req: PayloadRequest }): Where | null => {
+    const stores = storesWhere(currentUser(req), capability)
+    if (stores === null || stores === 'all') return null
+    // A clerk not yet given a pickup point: an empty list (every row has an id).
+    return stores.length > 0 ? { [storeField]: { in: stores } } : { id: { exists: false } }
+  }
+
+/**
  * Field rule: readable by those holding `capability` at the document's pickup point. Without a document
  * (Payload checks `where` and `sort` without one) only a reach over the whole shop passes, so a filter on
  * the field is the same refusal for every value.

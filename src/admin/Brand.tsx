@@ -15,7 +15,7 @@ export function Logo() {
 
 export function Icon() {
   return (
-    <svg className="shop-icon" width="28" height="28" viewBox="0 0 40 40" role="img" aria-label="100am shop">
+    <svg className="shop-icon" width="100%" height="100%" viewBox="0 0 40 40" role="img" aria-label="100am shop">
       <rect x="0" y="0" width="40" height="40" rx="10" fill="#1f7a4d" />
       <text x="20" y="25" textAnchor="middle" fontFamily="system-ui, sans-serif" fontSize="13" fontWeight="700" fill="#fff">
         100

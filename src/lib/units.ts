@@ -23,12 +23,12 @@ export function formatQuantity(quantity: number, unit: string, lang: Lang): stri
   return `${number}\u00a0${unitLabel(unit, lang)}`
 }
 
-/** "479,65 ₽" / "RUB 479.65": minor units as money in the shop's currency. */
+/** "479,65 ₽" / "₽479.65": minor units as money in the shop's currency (its sign, not its ISO code). */
 export function formatMoney(minor: number, currency: string, lang: Lang): string {
   // As a decimal string, so the amount is formatted exactly as it is (no division in floating point).
   const abs = Math.abs(minor)
   const decimal = `${minor < 0 ? '-' : ''}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}` as Intl.StringNumericLiteral
-  return new Intl.NumberFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', { style: 'currency', currency }).format(decimal)
+  return new Intl.NumberFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', { style: 'currency', currency, currencyDisplay: 'narrowSymbol' }).format(decimal)
 }
 
 /**

@@ -1,7 +1,7 @@
 // The admin panel in a real browser (Debian's Chromium via playwright-core) against the production build:
 // an admin logs in, creates a product with a photo and its stock, opens a paid order and the buyer's
 // account and sees none of the buyer's personal data; a buyer cannot get into the panel.
-// Screenshots of every step go to test-artifacts/e2e/ (git-ignored), with the server's log.
+// Screenshots of every step go to test-artifacts/e2e/admin/ (git-ignored), with the server's log.
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -12,8 +12,8 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import sharp from 'sharp'
 
 import { createDatabaseFrom, dropDatabase, SERVER_ENV, TEMPLATE_ENV } from '../helpers/testDatabase'
+import { artifactsFor, findSecrets, loginAtAdmin, pageContent, shopContext, stepper } from './browser'
 import {
-  artifactsDir,
   CHROMIUM,
   checkPrerequisites,
   createAdmin,
@@ -42,9 +42,8 @@ const PANEL_STOCK = 7
 
 /** Every way the buyer's personal data could appear in a page or a response. */
 const BUYER_SECRETS = [BUYER.firstName, BUYER.lastName, BUYER.phone, BUYER.phone.slice(1), BUYER.phone.slice(2), BUYER.email]
-const escapedForms = (s: string) => [s, s.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)]
-const findSecrets = (haystack: string, secrets: string[]) =>
-  secrets.filter((secret) => escapedForms(secret).some((form) => haystack.toLowerCase().includes(form.toLowerCase())))
+const artifacts = artifactsFor('admin')
+const step = stepper(artifacts)
 
 let server: RunningServer
 let rest: Rest
@@ -58,60 +57,15 @@ let storeId: number
 let order: { id: number; number: string; pickupCode: string }
 let buyerId: number
 let buyerToken: string
-/** Every answer the admin's browser received from the shop (HTML, RSC payloads, JSON), for the leak check. */
-const adminResponses: Promise<{ url: string; text: string }>[] = []
-/** Requests the pages tried to make to other hosts (blocked: the test needs no network). */
-const externalRequests: string[] = []
+/** Every answer the browsers received from the shop (HTML, RSC payloads, JSON), and requests to other hosts (blocked). */
+const record = { responses: [] as Promise<{ url: string; text: string }>[], external: [] as string[] }
 
-async function screenshot(page: Page, step: string) {
-  await page.screenshot({ path: path.join(artifactsDir, `${step}.png`), fullPage: true })
-}
-
-/** Runs a step; on failure saves `<step>-failed.png` before rethrowing. */
-async function step(page: Page, name: string, fn: () => Promise<void>) {
-  try {
-    await fn()
-    await screenshot(page, name)
-  } catch (err) {
-    await screenshot(page, `${name}-failed`).catch(() => {})
-    throw err
-  }
-}
-
-async function newContext(): Promise<BrowserContext> {
-  // English UI whatever the machine's locale, so the labels below match.
-  const context = await browser!.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } })
-  const local = new URL(server.base).hostname
-  await context.route(
-    (url) => url.hostname !== local,
-    (route) => {
-      externalRequests.push(route.request().url())
-      return route.abort()
-    },
-  )
-  return context
-}
-
-/** The page as a person sees it and as the browser holds it. */
-async function pageContent(page: Page) {
-  const [text, html] = await Promise.all([page.evaluate(() => document.body.innerText), page.content()])
-  return { text, html }
-}
-
-async function loginAtAdmin(page: Page, login: string, password: string) {
-  await page.goto(`${server.base}/admin`)
-  await page.waitForURL('**/admin/login**')
-  await page.getByLabel('Email or Username').fill(login)
-  await page.getByLabel('Password').fill(password)
-  const answer = page.waitForResponse((r) => r.url().endsWith('/api/users/login') && r.request().method() === 'POST')
-  await page.getByRole('button', { name: 'Login' }).click()
-  return answer
-}
+// English UI whatever the machine's locale, so the labels below match.
+const newContext = (recorded = record) => shopContext(browser!, server.base, { locale: 'en-US', screen: 'desktop' }, recorded)
+const loginAt = (page: Page, login: string, password: string) => loginAtAdmin(page, server.base, login, password)
 
 beforeAll(async () => {
   checkPrerequisites()
-  fs.rmSync(artifactsDir, { recursive: true, force: true })
-  fs.mkdirSync(artifactsDir, { recursive: true })
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shop-e2e-'))
 
   const serverUrl = process.env[SERVER_ENV]
@@ -121,7 +75,7 @@ beforeAll(async () => {
   const secret = randomSecret()
 
   await createAdmin({ databaseUrl: database.url, secret, workDir }, ADMIN.email, ADMIN.password)
-  server = await startServer({ databaseUrl: database.url, secret, workDir, logFile: path.join(artifactsDir, 'server.log') })
+  server = await startServer({ databaseUrl: database.url, secret, workDir, logFile: path.join(artifacts, 'server.log') })
   rest = new Rest(server.base)
 
   // The buyer and a paid order, through the REST API as the storefront would make them.
@@ -159,14 +113,6 @@ beforeAll(async () => {
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] })
   adminContext = await newContext()
   adminPage = await adminContext.newPage()
-  adminPage.on('response', (response) => {
-    adminResponses.push(
-      response
-        .body()
-        .then((body) => ({ url: response.url(), text: body.toString('utf8') }))
-        .catch(() => ({ url: response.url(), text: '' })), // redirects have no body
-    )
-  })
 }, HOOK_TIMEOUT)
 
 afterAll(async () => {
@@ -180,7 +126,7 @@ afterAll(async () => {
 describe('the admin panel in Chromium', () => {
   test('the admin logs in at /admin and sees the dashboard', async () => {
     await step(adminPage, '01-admin-dashboard', async () => {
-      const login = await loginAtAdmin(adminPage, ADMIN.email, ADMIN.password)
+      const login = await loginAt(adminPage, ADMIN.email, ADMIN.password)
       expect(login.status()).toBe(200)
       await adminPage.waitForURL((url) => url.pathname === '/admin')
       // The dashboard lists the collections.
@@ -235,7 +181,7 @@ describe('the admin panel in Chromium', () => {
 
   test("a photo over the limit: a readable message in the panel's language, nothing stored", async () => {
     // The same admin, with a Russian browser.
-    const context = await browser!.newContext({ locale: 'ru-RU', viewport: { width: 1280, height: 900 }, storageState: await adminContext.storageState() })
+    const context = await shopContext(browser!, server.base, { locale: 'ru-RU', screen: 'desktop', storageState: await adminContext.storageState() }, record)
     const page = await context.newPage()
     const before = await rest.expect(200, 'GET', '/api/media?limit=0', { token: adminToken })
     try {
@@ -342,7 +288,7 @@ describe('the admin panel in Chromium', () => {
     expect(findSecrets(list.html, BUYER_SECRETS)).toEqual([])
 
     // Nothing the admin's browser received so far (pages, RSC payloads, API answers) carried it either.
-    const responses = await Promise.all(adminResponses)
+    const responses = await Promise.all(record.responses)
     expect(responses.filter((r) => r.text.includes(order.number)).length).toBeGreaterThan(0) // bodies were read
     const leaks = responses
       .map(({ url, text: body }) => ({ url, found: findSecrets(body, [...BUYER_SECRETS, order.pickupCode]) }))
@@ -350,17 +296,18 @@ describe('the admin panel in Chromium', () => {
     expect(leaks).toEqual([])
     // Requests to other hosts were blocked; none may carry the buyer's email, even hashed (Gravatar uses MD5).
     // (The panel does ask Gravatar for the logged-in admin's own avatar: listed in external-requests.txt.)
-    fs.writeFileSync(path.join(artifactsDir, 'external-requests.txt'), [...new Set(externalRequests)].join('\n') + '\n')
+    fs.writeFileSync(path.join(artifacts, 'external-requests.txt'), [...new Set(record.external)].join('\n') + '\n')
     const emailHash = crypto.createHash('md5').update(BUYER.email).digest('hex')
-    expect(externalRequests.filter((url) => url.includes(emailHash) || findSecrets(decodeURIComponent(url), BUYER_SECRETS).length)).toEqual([])
+    expect(record.external.filter((url) => url.includes(emailHash) || findSecrets(decodeURIComponent(url), BUYER_SECRETS).length)).toEqual([])
   })
 
   test('a buyer cannot use the panel: the login passes, the panel answers "unauthorized"', async () => {
-    const context = await newContext()
+    // Not recorded for the leak check: the buyer's own login answer carries their own account.
+    const context = await newContext({ responses: [], external: [] })
     const page = await context.newPage()
     try {
       await step(page, '10-buyer-login-refused', async () => {
-        const login = await loginAtAdmin(page, BUYER.email, BUYER.password)
+        const login = await loginAt(page, BUYER.email, BUYER.password)
         // Payload authenticates the account (the same login the storefront uses) ...
         expect(login.status()).toBe(200)
         // ... and the panel, which only admins may access, sends the buyer to its "unauthorized" page.

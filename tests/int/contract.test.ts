@@ -176,6 +176,28 @@ const scenarios: Record<string, () => Promise<void>> = {
       env.checkout.reserveMs = reserveMs
     }
   },
+  'post /pickup/lookup': async () => {
+    const op = 'post /pickup/lookup'
+    const lookup = (token: string | undefined, body: Record<string, unknown>) => call(op, '/pickup/lookup', { token, body })
+    const reasonOf = (res: Answer) => (res.body as { errors: Array<{ data: { reason: string } }> }).errors[0]!.data.reason
+    const notAssembled = await paidOrder()
+    const early = await expectStatus(lookup(admin.token, { code: notAssembled.order.pickupCode }), 409)
+    expect(reasonOf(early)).toBe('not_assembled')
+    const { buyer, order } = await readyOrder()
+    const elsewhere = await expectStatus(lookup(admin.token, { code: order.pickupCode, store: catalogue.stores.other }), 409)
+    expect(reasonOf(elsewhere)).toBe('other_store')
+    // Looking up twice changes nothing: the order is still there to hand over.
+    await expectStatus(lookup(admin.token, { code: order.pickupCode }), 200)
+    const found = await expectStatus(lookup(admin.token, { code: order.pickupCode }), 200)
+    expect((found.body as { order: { status: string } }).order.status).toBe('ready')
+    await expectStatus(call('post /pickup', '/pickup', { token: admin.token, body: { code: order.pickupCode } }), 200)
+    const done = await expectStatus(lookup(admin.token, { code: order.pickupCode }), 409)
+    expect(reasonOf(done)).toBe('collected')
+    await expectStatus(lookup(admin.token, { code: `${order.pickupCode}x` }), 400)
+    await expectStatus(lookup(admin.token, { code: pickupCodeFor('ZZZZ-ZZZZ') }), 404)
+    await expectStatus(lookup(buyer.token, { code: order.pickupCode }), 403)
+    await expectStatus(lookup(undefined, { code: order.pickupCode }), 401)
+  },
   'post /pickup': async () => {
     const op = 'post /pickup'
     const notAssembled = await paidOrder()

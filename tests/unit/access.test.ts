@@ -2,7 +2,7 @@
 import { describe, expect, it } from '@jest/globals'
 import type { Access, PayloadRequest } from 'payload'
 
-import { and, can, canAtStore, or, ownerOf, where } from '../../src/access'
+import { and, can, canAtStore, or, ownerOf, ownStoresInPanel, where } from '../../src/access'
 import { CAPABILITIES, roleCan, ROLES, storesWhere } from '../../src/access/roles'
 
 const as = (user: Record<string, unknown> | null) => ({ req: { user: user && { collection: 'users', ...user } } as unknown as PayloadRequest })
@@ -36,6 +36,15 @@ describe('roles', () => {
 })
 
 describe('access rules', () => {
+  it("ownStoresInPanel: a clerk's lists start at their own pickup points; admins and the public see everything", () => {
+    const rule = ownStoresInPanel('stock.manage', 'store')
+    expect(rule(as({ id: 4, role: 'staff', stores: [3, 5] }))).toEqual({ store: { in: [3, 5] } })
+    expect(rule(as({ id: 4, role: 'staff', stores: [] }))).toEqual({ id: { exists: false } })
+    expect(rule(admin)).toBeNull()
+    expect(rule(buyer)).toBeNull()
+    expect(rule(nobodyThere)).toBeNull()
+  })
+
   it('can: yes for a role that holds the capability, no otherwise and for anonymous callers', () => {
     expect(run(can('orders.read'), admin)).toBe(true)
     expect(run(can('orders.read'), buyer)).toBe(false)

@@ -78,9 +78,14 @@ export function PickupDesk({ stores, statusLabels }: { stores: Store[]; statusLa
     setScanning(false)
   }, [])
 
-  // While the camera runs, look for a QR code a few times a second.
+  // While the camera runs, show it (the video element exists once scanning is on, i.e. in this effect)
+  // and look for a QR code a few times a second.
   useEffect(() => {
     if (!scanning) return
+    if (video.current && stream.current && video.current.srcObject !== stream.current) {
+      video.current.srcObject = stream.current
+      void video.current.play().catch(() => {})
+    }
     let stopped = false
     const detector = window.BarcodeDetector ? new window.BarcodeDetector({ formats: ['qr_code'] }) : null
     const tick = async () => {
@@ -120,13 +125,6 @@ export function PickupDesk({ stores, statusLabels }: { stores: Store[]; statusLa
       const media = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false })
       stream.current = media
       setScanning(true)
-      // The video element is rendered once scanning is on.
-      requestAnimationFrame(() => {
-        if (video.current) {
-          video.current.srcObject = media
-          void video.current.play().catch(() => {})
-        }
-      })
     } catch {
       setMessage({ kind: 'error', text: t('shop:cameraUnavailable') })
     }
@@ -176,7 +174,7 @@ export function PickupDesk({ stores, statusLabels }: { stores: Store[]; statusLa
       <div className="pickup-desk__camera">
         {scanning ? (
           <>
-            <video ref={video} muted playsInline aria-label={t('shop:scanWithCamera')} />
+            <video ref={video} autoPlay muted playsInline aria-label={t('shop:scanWithCamera')} />
             <Button buttonStyle="secondary" onClick={stopCamera}>
               {t('shop:stopCamera')}
             </Button>

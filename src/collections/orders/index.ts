@@ -51,6 +51,21 @@ const money = (name: string, en: string, ru: string, required = true) => ({
 })
 
 /**
+ * A moment in the order's life, shown with its time; the optional ones only once they happened
+ * (a condition on a required field would make its column nullable, so required ones always show).
+ */
+const moment = (name: string, fieldLabel: ReturnType<typeof label>, extra: { required?: boolean; index?: boolean } = {}) => ({
+  name,
+  type: 'date' as const,
+  label: fieldLabel,
+  ...extra,
+  admin: {
+    date: { pickerAppearance: 'dayAndTime' as const, displayFormat: 'Pp' },
+    ...(extra.required ? {} : { condition: (data: Record<string, unknown>) => Boolean(data?.[name]) }),
+  },
+})
+
+/**
  * Orders are written only by checkout, assembly, hand-over, cancellation and the settlement job
  * (src/shop/), each with conditional SQL updates that follow the status table in src/shop/orderStatus.ts.
  * Through the REST API and the admin panel they are read-only. Amounts are integers in minor units.
@@ -131,12 +146,12 @@ export const Orders: CollectionConfig = {
         { name: 'declineReason', type: 'text', label: label('Decline reason', 'Причина отказа') },
       ],
     },
-    { name: 'expiresAt', type: 'date', required: true, label: label('Reserved until', 'Резерв до') },
-    { name: 'paidAt', type: 'date', label: label('Paid at', 'Оплачен') },
-    { name: 'readyAt', type: 'date', index: true, label: label('Ready at', 'Собран') },
-    { name: 'collectedAt', type: 'date', label: label('Collected at', 'Выдан') },
-    { name: 'cancelledAt', type: 'date', label: label('Cancelled at', 'Отменён') },
-    { name: 'cancelReason', type: 'text', label: label('Cancel reason', 'Причина отмены') },
+    moment('expiresAt', label('Reserved until', 'Резерв до'), { required: true }),
+    moment('paidAt', label('Paid at', 'Оплачен')),
+    moment('readyAt', label('Ready at', 'Собран'), { index: true }),
+    moment('collectedAt', label('Collected at', 'Выдан')),
+    moment('cancelledAt', label('Cancelled at', 'Отменён')),
+    { name: 'cancelReason', type: 'text', label: label('Cancel reason', 'Причина отмены'), admin: { condition: (data) => Boolean(data?.cancelReason) } },
     {
       name: 'lines',
       type: 'join',

@@ -1,6 +1,6 @@
 import type { CollectionConfig } from 'payload'
 
-import { anyone, can, fieldAtStore, fieldNobody, nobody } from '../../access'
+import { anyone, can, fieldAtStore, fieldNobody, nobody, ownStoresInPanel } from '../../access'
 import { collectionEndpoints } from '../../api/route'
 import { label, labels } from '../../i18n/labels'
 import { milliToNumber, toMilli } from '../../lib/quantity'
@@ -32,7 +32,10 @@ const quantityRule = (value: unknown) =>
 export const Stock: CollectionConfig = {
   slug: 'stock',
   labels: labels(['Stock', 'Остаток'], ['Stock', 'Остатки']),
-  admin: { defaultColumns: ['product', 'store', 'onHand', 'reserved', 'available', 'lowStockThreshold'] },
+  admin: {
+    defaultColumns: ['product', 'store', 'onHand', 'reserved', 'available', 'lowStockThreshold'],
+    baseFilter: ownStoresInPanel('stock.manage', 'store'),
+  },
   // Created here (with its `initial` movement); changed only through the stock operations; never deleted
   // (its movements are its history: a row no longer stocked is counted to 0).
   access: { read: anyone, create: can('stock.manage'), update: nobody, delete: nobody },

@@ -128,6 +128,21 @@ afterAll(async () => {
 }, HOOK_TIMEOUT)
 
 describe("a shop's day in the panel", () => {
+  test("the login page carries the shop's name and mark, not Payload's", async () => {
+    const context = await shopContext(browser!, server.base, { locale: 'ru-RU', screen: 'phone' }, record)
+    try {
+      const page = await openPage(context, '/admin/login')
+      await step(page, '00-login-ru-phone', async () => {
+        await page.locator('svg.shop-logo').waitFor()
+        await page.getByRole('button', { name: 'Войти' }).waitFor()
+      })
+      expect(await page.title()).toContain('100am shop')
+      expect((await pageContent(page)).html).not.toMatch(/class="graphic-(logo|icon)"/)
+    } finally {
+      await context.close()
+    }
+  })
+
   test("the admin makes the clerk's account in the panel: role and pickup point", async () => {
     const context = await clerkContext(ADMIN, 'en-US', 'desktop')
     const page = await context.newPage()

@@ -8,7 +8,7 @@ import { buildShopConfig } from './config'
 import { provideDatabase, type ShopDatabase } from './db/database'
 import { closePool, migrateDatabase, watchPool } from './db/migrate'
 import { env } from './env'
-import { dropAbandonedJobs } from './jobs'
+import { dropAbandonedJobs, sweepNow } from './jobs'
 import { closePaymentGateway } from './payments'
 import { seedDemoData } from './seed/demo'
 
@@ -20,31 +20,37 @@ export async function bootShop({
 }: { withJobs?: boolean; seedDemo?: boolean } = {}): Promise<RunningShop> {
   const database = await provideDatabase()
   // Built only now, for the database provideDatabase chose.
-  const config = buildShopConfig({ databaseUrl: database.url })
+  const config = buildShopConfig({ databaseUrl: database.url, autoRunJobs: withJobs })
   const payload = await getPayload({ config })
   watchPool(payload)
   await migrateDatabase(payload)
   if (seedDemo) await seedDemoData(payload)
   // Scheduled jobs start only once the schema exists, and at boot rather than on the first request.
   let sweeper: NodeJS.Timeout | undefined
+  let firstSweep: Promise<unknown> | undefined
   if (withJobs) {
     await getPayload({ config, cron: true })
     const sweep = () =>
       dropAbandonedJobs(payload).catch((err) => payload.logger.warn(`Could not check for abandoned jobs: ${(err as Error).message}`))
     await sweep()
     sweeper = setInterval(sweep, 60_000).unref()
+    // In the background: a backlog (each order asks the gateway) must not hold up the start.
+    firstSweep = sweepNow(payload).catch((err) => payload.logger.warn(`The first sweep failed (the scheduled runs retry): ${(err as Error).message}`))
   }
-  return running(payload, database, () => clearInterval(sweeper))
+  return running(payload, database, async () => {
+    clearInterval(sweeper)
+    await firstSweep
+  })
 }
 
-function running(payload: Payload, database: ShopDatabase, stopTimers: () => void): RunningShop {
+function running(payload: Payload, database: ShopDatabase, stopTimers: () => Promise<void>): RunningShop {
   let stopped = false
   return {
     payload,
     stop: async () => {
       if (stopped) return
       stopped = true
-      stopTimers()
+      await stopTimers()
       await payload.destroy().catch(() => {})
       await closePaymentGateway(payload)
       await closeAuthRateLimit(payload)

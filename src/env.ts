@@ -1,6 +1,7 @@
 // The only reader of process.env. Everything else imports `env` from here.
 import crypto from 'node:crypto'
 import fs from 'node:fs'
+import net from 'node:net'
 import path from 'node:path'
 import { z } from 'zod'
 
@@ -73,7 +74,53 @@ const schema = z.object({
   AUTH_RATE_LIMIT: intFromEnv(20),
   // Who answers /api: Payload's handler straight from Express (default), or Next's route (for comparison).
   API_VIA: z.enum(['express', 'next']).default('express'),
+  // Whether a web process also runs the scheduled work (on: one process does everything; off: leave it to
+  // `npm run worker`, which answers its health check on WORKER_PORT).
+  SHOP_JOBS: z.enum(['on', 'off']).default('on'),
+  WORKER_PORT: intFromEnv(3001, 1, 65_535),
+  // /metrics: with this bearer token on the web and worker ports; without a token on METRICS_PORT only.
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional().or(z.literal('').transform(() => undefined)),
+  METRICS_PORT: intFromEnv(0, 0, 65_535),
+  // Which reverse proxies in front of the shop may say who the client is (X-Forwarded-For); off: nobody.
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const trust = trustProxy(v ?? '')
+      if (trust === null) {
+        ctx.addIssue({ code: 'custom', message: 'off, a number of proxy hops (1-10), or a comma-separated list of addresses, CIDR ranges, loopback, linklocal, uniquelocal' })
+        return z.NEVER
+      }
+      return trust
+    }),
 })
+
+/**
+ * TRUST_PROXY as Express's `trust proxy` takes it: false (off, the default: X-Forwarded-For ignored), a hop
+ * count (the client is that many addresses from the right of X-Forwarded-For), or the proxies' addresses
+ * (the client is the rightmost address that is not one of them). Null when it is none of these. `true`
+ * (trust every hop) is refused: it would let any client name its own address.
+ */
+export function trustProxy(text: string): false | number | string[] | null {
+  const value = text.trim().toLowerCase()
+  if (value === '' || value === 'off' || value === 'false' || value === '0') return false
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value)
+    return hops >= 1 && hops <= 10 ? hops : null
+  }
+  const entries = value.split(',').map((e) => e.trim())
+  const named = ['loopback', 'linklocal', 'uniquelocal']
+  const valid = (entry: string) => {
+    if (named.includes(entry)) return true
+    const [address, prefix, extra] = entry.split('/')
+    const family = net.isIP(address ?? '')
+    if (!family || extra !== undefined) return false
+    if (prefix === undefined) return true
+    if (/^\d{1,3}$/.test(prefix)) return Number(prefix) <= (family === 4 ? 32 : 128)
+    return family === 4 && net.isIPv4(prefix) // a netmask, as 10.0.0.0/255.0.0.0
+  }
+  return entries.length > 0 && entries.every(valid) ? entries : null
+}
 
 /** "900" (seconds), "500ms", "90s", "15m", "1h", "3d" → milliseconds; null when it is none of these. */
 export function durationMs(text: string): number | null {
@@ -175,6 +222,11 @@ function load() {
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, dir: path.resolve(e.MAIL_DIR) },
     authRateLimit: e.AUTH_RATE_LIMIT,
     apiVia: e.API_VIA,
+    trustProxy: e.TRUST_PROXY,
+    /** Whether this web process runs the scheduled work too (SHOP_JOBS). */
+    webRunsJobs: e.SHOP_JOBS === 'on',
+    workerPort: e.WORKER_PORT,
+    metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT || undefined },
   }
 }
 

@@ -4,6 +4,9 @@
 //   or a mail server's recipient list), and every text is scrubbed of what looks like an address, a phone,
 //   a token or a pickup code.
 // - A client's mistake is not a server error: an error that ends in a 4xx is logged at warn, without a stack.
+// Every line logged while a request is answered carries its id (`requestId`, see src/http/app.ts).
+import { AsyncLocalStorage } from 'node:async_hooks'
+
 import pino, { type DestinationStream, type Logger } from 'pino'
 
 import { responseForError } from './shop/errorResponses'
@@ -72,12 +75,19 @@ function scrubArgs(args: unknown[]): unknown[] {
   return args.map((arg) => (typeof arg === 'string' ? scrubText(arg) : arg))
 }
 
+/** The request being answered, for the log lines written on its behalf (set by the Express front). */
+export const requestContext = new AsyncLocalStorage<{ requestId: string }>()
+
 export function createShopLogger({ level, destination }: { level: string; destination?: DestinationStream }): Logger {
   const options: pino.LoggerOptions = {
       name: 'payload',
       level,
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       serializers: { err: serializeError, error: serializeError },
+      mixin: () => {
+        const request = requestContext.getStore()
+        return request ? { requestId: request.requestId } : {}
+      },
       hooks: {
         logMethod(args, method, levelValue) {
           const [first, ...rest] = args as unknown[]

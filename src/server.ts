@@ -6,9 +6,14 @@ import next from 'next'
 import { bootShop } from './boot'
 import { env, projectRoot } from './env'
 import { closeGracefully, createApp } from './http/app'
+import { serveMetricsPort } from './http/metrics'
+import { watchPoolMetrics } from './metrics'
 
-const shop = await bootShop({ withJobs: true })
+// With SHOP_JOBS=off the scheduled work is left to `npm run worker` (src/worker.ts).
+const shop = await bootShop({ withJobs: env.webRunsJobs })
 const { payload } = shop
+watchPoolMetrics(payload)
+const metricsPort = env.metrics.port ? serveMetricsPort(env.metrics.port) : undefined
 const app = createApp(payload, { api: env.apiVia === 'express' })
 
 const nextApp = next({ dev: !env.isProduction, dir: projectRoot })
@@ -25,6 +30,7 @@ async function shutdown(signal: string) {
   if (stopping) return
   stopping = true
   payload.logger.info(`${signal}: shutting down`)
+  metricsPort?.close()
   await closeGracefully(app, server)
   await nextApp.close().catch(() => {})
   await shop.stop()

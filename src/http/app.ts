@@ -1,18 +1,23 @@
 // The Express app: health check, security headers, body limits, and Payload's REST API under /api.
 // Built as a function so tests can serve it without Next.
+import crypto from 'node:crypto'
 import type { Server } from 'node:http'
 import { Readable } from 'node:stream'
 
 import express, { type Express, type Request as ExpressRequest, type Response as ExpressResponse } from 'express'
-import type { PostgresAdapter } from '@payloadcms/db-postgres'
 import type { Payload } from 'payload'
 import { handleEndpoints } from 'payload'
 
 import { MEDIA_MAX_BYTES } from '../collections/media'
 import { CLIENT_IP_HEADER } from '../collections/users/rateLimit'
 import { isConnectionError, isSyntaxError } from '../db/errors'
+import { env } from '../env'
 import { CatalogueCache, catalogueKey, writesCatalogue } from './catalogueCache'
+import { shopHealth } from './health'
+import { answerMetrics } from './metrics'
 import { requestLanguage } from '../i18n/language'
+import { requestContext } from '../logging'
+import { httpDuration, routeOf } from '../metrics'
 import { tooLarge } from '../i18n/messages'
 import { DATABASE_UNAVAILABLE } from '../shop/errors'
 
@@ -146,10 +151,10 @@ async function api(payload: Payload, req: ExpressRequest, res: ExpressResponse, 
 function payloadResponse(payload: Payload, req: ExpressRequest, body: Buffer | undefined): Promise<Response> {
   const headers = new Headers()
   for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!)
-  // The address the auth rate limit counts by: the socket's peer, never a header the client controls
-  // (X-Forwarded-For is not trusted; behind a reverse proxy every client would count as the proxy).
-  // `set` replaces whatever the client itself sent under this name.
-  headers.set(CLIENT_IP_HEADER, req.socket.remoteAddress ?? '')
+  // The address the auth rate limit counts by (see clientAddress). `set` replaces whatever the client
+  // itself sent under this name.
+  headers.set(CLIENT_IP_HEADER, clientAddress(req))
+  headers.set(REQUEST_ID_HEADER, String(req.headers[REQUEST_ID_HEADER]))
   const url = new URL(req.originalUrl, `http://${req.headers.host ?? 'localhost'}`)
   const request = new Request(url, {
     method: req.method,
@@ -160,31 +165,54 @@ function payloadResponse(payload: Payload, req: ExpressRequest, body: Buffer | u
   return handleEndpoints({ config: payload.config, request })
 }
 
+/**
+ * The client's address: the socket's peer, or with TRUST_PROXY what the trusted proxies say in
+ * X-Forwarded-For (Express's `req.ip`: the rightmost address that is not a trusted proxy, so a client that
+ * writes its own X-Forwarded-For only adds addresses on the left, which are never read).
+ */
+const clientAddress = (req: ExpressRequest) => req.ip ?? req.socket.remoteAddress ?? ''
+
+export const REQUEST_ID_HEADER = 'x-request-id'
+const REQUEST_ID = /^[\w.:-]{1,128}$/
+
+/**
+ * The request's id: the one a trusted proxy gave it (X-Request-Id, so one id follows the request through
+ * the proxy's log and ours), else a new one. A client's own header is not taken: it could make its requests
+ * look like someone else's in the log.
+ */
+function requestId(req: ExpressRequest): string {
+  const given = req.headers[REQUEST_ID_HEADER]
+  const fromProxy = (req.app.get('trust proxy fn') as (addr: string, i: number) => boolean)(req.socket.remoteAddress ?? '', 0)
+  return fromProxy && typeof given === 'string' && REQUEST_ID.test(given) ? given : crypto.randomUUID()
+}
+
 export function createApp(payload: Payload, { api: serveApi = true }: { api?: boolean } = {}): Express {
   const app = express()
   app.disable('x-powered-by')
-  app.set('trust proxy', 'loopback')
+  app.set('trust proxy', env.trustProxy)
   app.use((req, res, nextMiddleware) => {
     // The client address for the auth rate limit, also on requests that go on to Next (API_VIA=next):
     // a client's own header of that name never gets through (payloadResponse sets it again from rawHeaders).
-    req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? ''
+    req.headers[CLIENT_IP_HEADER] = clientAddress(req)
+    const id = requestId(req)
+    req.headers[REQUEST_ID_HEADER] = id
+    res.setHeader('X-Request-Id', id)
     res.setHeader('X-Content-Type-Options', 'nosniff')
     res.setHeader('Referrer-Policy', 'same-origin')
     res.setHeader('X-Frame-Options', 'SAMEORIGIN')
-    nextMiddleware()
+    const started = process.hrtime.bigint()
+    res.once('finish', () => {
+      const route = routeOf(req.originalUrl.split('?')[0] ?? '')
+      httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, Number(process.hrtime.bigint() - started) / 1e9)
+    })
+    requestContext.run({ requestId: id }, nextMiddleware)
   })
 
+  app.get('/metrics', (req, res) => void answerMetrics(res, { open: false, authorization: req.headers.authorization }))
+
   app.get('/healthz', async (_req, res) => {
-    const pool = (payload.db as unknown as PostgresAdapter).pool
-    try {
-      await Promise.race([
-        pool.query('SELECT 1'),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000)),
-      ])
-      res.json({ status: 'ok', database: 'up' })
-    } catch {
-      res.status(503).json({ status: 'unavailable', database: 'down' })
-    }
+    const health = await shopHealth(payload)
+    res.status(health.status === 'ok' ? 200 : 503).json(health)
   })
 
   // Without it (API_VIA=next), /api falls through to Next's route: for the benchmark's comparison.

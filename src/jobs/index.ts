@@ -1,10 +1,12 @@
 // Background work on Payload's jobs queue: the settlement of unfinished orders (scheduled every minute)
 // and the buyers' emails (every 10 s). Crons run only in the server process (see boot.ts).
+import type { PostgresAdapter } from '@payloadcms/db-postgres'
 import type { JobsConfig, Payload, PayloadRequest } from 'payload'
 import { createLocalReq } from 'payload'
 
 import { can, nobody } from '../access'
 import { execute, sql } from '../db/sql'
+import { countedRun } from '../metrics'
 import { EMAIL_QUEUE, NOTIFICATION_TASK, sendDueNotifications } from '../shop/emails'
 import { settleOrders } from '../shop/settlement'
 
@@ -32,7 +34,9 @@ export function shopJobs({ autoRun }: { autoRun: boolean }): JobsConfig {
         delete: can('jobs.run'),
       },
     }),
-    deleteJobOnComplete: true,
+    // Kept, and deleted by the sweep below a while later: with several runners, Payload's runner that
+    // finishes second would update a job the first one already deleted, and fail.
+    deleteJobOnComplete: false,
     tasks: [
       {
         slug: SETTLEMENT_TASK,
@@ -47,7 +51,11 @@ export function shopJobs({ autoRun }: { autoRun: boolean }): JobsConfig {
           { name: 'refunded', type: 'number' },
           { name: 'expired', type: 'number' },
         ],
-        handler: async ({ req }) => ({ output: await settleOrders(await freshRequest(req)) }),
+        handler: async ({ req }) => ({
+          output: await alone(req, SETTLEMENT_TASK, { paid: 0, cancelled: 0, ready: 0, released: 0, refunded: 0, expired: 0 }, async () =>
+            countedRun(SETTLEMENT_TASK, async () => settleOrders(await freshRequest(req))),
+          ),
+        }),
       },
       {
         slug: NOTIFICATION_TASK,
@@ -59,7 +67,11 @@ export function shopJobs({ autoRun }: { autoRun: boolean }): JobsConfig {
           { name: 'skipped', type: 'number' },
           { name: 'failed', type: 'number' },
         ],
-        handler: async ({ req }) => ({ output: await sendDueNotifications(await freshRequest(req)) }),
+        handler: async ({ req }) => ({
+          output: await alone(req, NOTIFICATION_TASK, { sent: 0, skipped: 0, failed: 0 }, async () =>
+            countedRun(NOTIFICATION_TASK, async () => sendDueNotifications(await freshRequest(req))),
+          ),
+        }),
       },
     ],
     autoRun: autoRun
@@ -70,6 +82,43 @@ export function shopJobs({ autoRun }: { autoRun: boolean }): JobsConfig {
         ]
       : [],
   }
+}
+
+/** Advisory lock keys (space, hashtext(task)) for one runner per task at a time. */
+const TASK_LOCK_SPACE = 4_200_100
+
+/**
+ * Runs a task's sweep in one process at a time. Payload's job queue on PostgreSQL claims a job by reading
+ * then writing, so two runners (two workers, or web processes with SHOP_JOBS=on) can take the same job, and
+ * each queues the schedule's next run. Our sweeps are safe to run twice, but need not: a session advisory
+ * lock per task, and the runner that does not get it skips the run (the other one is doing the work). A
+ * process that dies holding it loses it with its connection.
+ */
+async function alone<T>(req: PayloadRequest, task: string, skipped: T, run: () => Promise<T>): Promise<T> {
+  const client = await (req.payload.db as unknown as PostgresAdapter).pool.connect()
+  try {
+    const { rows } = await client.query<{ got: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS got', [TASK_LOCK_SPACE, task])
+    if (!rows[0]?.got) return skipped
+    try {
+      return await run()
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [TASK_LOCK_SPACE, task])
+    }
+  } finally {
+    client.release()
+  }
+}
+
+/**
+ * Both sweeps once, now: a worker or server (re)starting after downtime settles what became due meanwhile
+ * at once instead of at its first scheduled runs (a minute or two later). Under the same locks as the
+ * scheduled runs, so several processes starting together do the work once.
+ */
+export async function sweepNow(payload: Payload) {
+  const req = await createLocalReq({}, payload)
+  const settled = await alone(req, SETTLEMENT_TASK, null, async () => countedRun(SETTLEMENT_TASK, async () => settleOrders(await freshRequest(req))))
+  const sent = await alone(req, NOTIFICATION_TASK, null, async () => countedRun(NOTIFICATION_TASK, async () => sendDueNotifications(await freshRequest(req))))
+  return { settled, sent }
 }
 
 /** Longer than any run of our tasks can take (settlement: one batch; emails: 8 s plus one send ≤ 2 min). */
@@ -90,5 +139,11 @@ export async function dropAbandonedJobs(payload: Payload): Promise<number> {
           AND updated_at < now() - ${ABANDONED_AFTER}`,
   )
   if (rowCount > 0) payload.logger.warn(`Dropped ${rowCount} job(s) left running by a process that stopped; they run again on schedule`)
+  // Finished runs are kept a while (see deleteJobOnComplete), then go.
+  await execute(
+    await createLocalReq({}, payload),
+    sql`DELETE FROM payload_jobs
+        WHERE completed_at < now() - interval '10 minutes' AND task_slug::text IN (${SETTLEMENT_TASK}, ${NOTIFICATION_TASK})`,
+  )
   return rowCount
 }

@@ -7,8 +7,9 @@ import { ValidationError } from 'payload'
 
 import type { WriteOffReason } from '../collections/stockMovements'
 import { execute, sql } from '../db/sql'
-import { inTransaction } from '../db/transaction'
+import { afterCommit, inTransaction } from '../db/transaction'
 import { formatMilli, milliToNumber, toMilli } from '../lib/quantity'
+import { stockMovements } from '../metrics'
 import { userCanAtStore } from '../access'
 import { BadRequest, Conflict, Forbidden, NotFound } from './errors'
 import { once, requestHash } from './idempotency'
@@ -80,6 +81,11 @@ export function assertFitsUnit(unit: string, quantity: number, field: string) {
 
 type Change = { type: 'receipt' | 'count' | 'write_off'; note?: string; reason?: WriteOffReason }
 
+/** Movements written by a statement, counted for /metrics once (and only if) their transaction commits. */
+const countMovements = (req: PayloadRequest, type: string, n: number) => {
+  if (n > 0) afterCommit(req, () => stockMovements.inc({ type }, n))
+}
+
 /**
  * One change of onHand with its movement, in one statement. `onHand` computes the new value from the row
  * (`s.on_hand`), `guard` is the condition it must meet; no row back means the row is missing or refused.
@@ -100,6 +106,7 @@ async function changeOnHand(req: PayloadRequest, id: number, by: Actor, change: 
         )
         SELECT id, product_id, store_id, on_hand, reserved, low_stock_threshold FROM changed`,
   )
+  countMovements(req, change.type, rows.length)
   return rows[0]
 }
 
@@ -206,6 +213,7 @@ export const recordInitialStock: CollectionAfterChangeHook = async ({ doc, opera
         SELECT id, product_id, store_id, 'initial', on_hand, 0, ${(req.user as Actor | null)?.id ?? null}, now(), now()
         FROM stock WHERE id = ${doc.id}`,
   )
+  countMovements(req, 'initial', 1)
   return doc
 }
 
@@ -247,6 +255,7 @@ export async function reserveLines(req: PayloadRequest, storeId: number, orderId
         )
         SELECT product_id AS sku FROM reserved`,
   )
+  countMovements(req, 'reservation', rows.length)
   return new Set(rows.map((r) => r.sku))
 }
 
@@ -283,6 +292,7 @@ export async function settleOrderStock(req: PayloadRequest, orderId: number, kin
         SELECT k.product_id AS sku, k.quantity::text AS wanted, k.on_hand::text AS on_hand, c.id IS NOT NULL AS done
         FROM locked k LEFT JOIN changed c ON c.id = k.id`,
   )
+  countMovements(req, kind, rows.filter((r) => r.done).length)
   const short = rows.filter((r) => !r.done)
   if (short.length > 0) {
     throw new Conflict(
@@ -325,6 +335,7 @@ export async function correctReservations(req: PayloadRequest, storeId: number, 
         )
         SELECT product_id AS sku FROM changed`,
   )
+  countMovements(req, 'correction', rows.length)
   const done = new Set(rows.map((r) => r.sku))
   return changes.filter((d) => !done.has(d.sku)).map((d) => d.sku)
 }

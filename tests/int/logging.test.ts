@@ -12,6 +12,7 @@ import { env } from '../../src/env'
 import { scrubText, serializeError } from '../../src/logging'
 import { sendDueNotifications } from '../../src/shop/emails'
 import { contact, fillCart, seedCatalogue, type Catalogue } from '../helpers/fixtures'
+import { serve } from '../helpers/http'
 import { createAdmin, registerBuyer, sqlRows, startTestShop, type Account, type TestShop } from '../helpers/shop'
 
 type Line = { level: number; msg?: string; err?: { stack?: string; type?: string } } & Record<string, unknown>
@@ -130,6 +131,47 @@ describe('what reaches the log', () => {
     expect(after.filter((l) => l.level > 40)).toEqual([])
     expect(after.filter((l) => l.err?.stack)).toEqual([])
     expect(JSON.stringify(after)).not.toContain('params')
+  })
+})
+
+describe('request ids', () => {
+  const nulFilter = (base: string, headers: Record<string, string> = {}) => fetch(`${base}/api/products?where[name][equals]=a%00b`, { headers })
+  const linesOf = (before: number) => logged().slice(before)
+
+  it('every line logged while answering a request carries its id, which the answer also carries', async () => {
+    const http = await serve(shop.payload)
+    try {
+      const before = lines.length
+      const res = await nulFilter(http.base, { 'X-Request-Id': 'chosen-by-the-client' })
+      expect(res.status).toBe(400)
+      const id = res.headers.get('x-request-id')
+      expect(id).toMatch(/^[0-9a-f-]{36}$/) // a new one: a client does not name its own requests
+      const after = linesOf(before)
+      expect(after.length).toBeGreaterThan(0)
+      expect(after.map((l) => l.requestId)).toEqual(after.map(() => id))
+      // Two requests, two ids.
+      const other = (await nulFilter(http.base)).headers.get('x-request-id')
+      expect(other).toMatch(/^[0-9a-f-]{36}$/)
+      expect(other).not.toBe(id)
+    } finally {
+      await http.close()
+    }
+  })
+
+  it("behind a trusted proxy the proxy's id is kept (so one id follows the request), if it is a sane one", async () => {
+    env.trustProxy = ['loopback']
+    const http = await serve(shop.payload)
+    env.trustProxy = false
+    try {
+      const before = lines.length
+      const res = await nulFilter(http.base, { 'X-Request-Id': 'nginx-7f3a9c' })
+      expect(res.headers.get('x-request-id')).toBe('nginx-7f3a9c')
+      expect(linesOf(before).map((l) => l.requestId)).toContain('nginx-7f3a9c')
+      const odd = await nulFilter(http.base, { 'X-Request-Id': 'x'.repeat(200) })
+      expect(odd.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/)
+    } finally {
+      await http.close()
+    }
   })
 })
 

@@ -1,5 +1,6 @@
 // The per-IP limit on login and registration (AUTH_RATE_LIMIT a minute), counted in PostgreSQL so that
-// several processes share it; the client's address comes from the Express front, never from the client.
+// several processes share it; the client's address comes from the Express front (the socket, or the
+// trusted proxies' X-Forwarded-For with TRUST_PROXY), never from the client.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { getPayload } from 'payload'
 
@@ -210,6 +211,71 @@ describe('the client address', () => {
       expect(retryAfter).toBeGreaterThanOrEqual(1)
       expect(retryAfter).toBeLessThanOrEqual(60)
       expect((await res.json()).errors[0].message).toMatch(/Too many/)
+    }
+  })
+})
+
+describe('behind a reverse proxy (TRUST_PROXY)', () => {
+  // The tests' requests come from 127.0.0.1: here it plays the proxy, which appends the client's address.
+  const behind = async (trust: false | number | string[]) => {
+    env.trustProxy = trust
+    try {
+      return await serve(shop.payload) // the setting is read when the app is made
+    } finally {
+      env.trustProxy = false
+    }
+  }
+  const attemptVia = (base: string, forwardedFor?: string) =>
+    fetch(`${base}/api/users/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...(forwardedFor ? { 'X-Forwarded-For': forwardedFor } : {}) },
+      body: JSON.stringify({ email: 'nobody@example.com', password: 'guess' }),
+    })
+
+  it('trusting the proxy: each client counted by its own address, never by one it wrote itself', async () => {
+    const http = await behind(['loopback'])
+    try {
+      const [alice, bob, forged] = [freshIp(), freshIp(), freshIp()]
+      const proxy = await attemptsOf('127.0.0.1')
+      for (let i = 0; i < LIMIT; i++) expect((await attemptVia(http.base, alice)).status).toBe(401)
+      expect((await attemptVia(http.base, alice)).status).toBe(429)
+      // Another client behind the same proxy still has its budget.
+      expect((await attemptVia(http.base, bob)).status).toBe(401)
+      // A client that sends its own X-Forwarded-For: the proxy appends the real address, which is counted.
+      expect((await attemptVia(http.base, `${forged}, ${alice}`)).status).toBe(429)
+      expect(await attemptsOf(forged)).toBe(0)
+      expect(await attemptsOf(alice)).toBe(LIMIT + 2)
+      expect(await attemptsOf(bob)).toBe(1)
+      expect(await attemptsOf('127.0.0.1')).toBe(proxy) // the proxy itself is nobody's budget
+    } finally {
+      await http.close()
+    }
+  })
+
+  it('a hop count: the client is that many addresses from the right', async () => {
+    const http = await behind(2)
+    try {
+      const [client, forged] = [freshIp(), freshIp()]
+      // forged (written by the client), client (appended by the outer proxy), 10.0.0.5 (the inner proxy)
+      expect((await attemptVia(http.base, `${forged}, ${client}, 10.0.0.5`)).status).toBe(401)
+      expect(await attemptsOf(client)).toBe(1)
+      expect(await attemptsOf(forged)).toBe(0)
+    } finally {
+      await http.close()
+    }
+  })
+
+  it('a request from an address that is not a trusted proxy: its X-Forwarded-For is ignored', async () => {
+    const http = await behind(['203.0.113.0/24'])
+    try {
+      const forged = freshIp()
+      const before = await attemptsOf('127.0.0.1')
+      // 401, or 429 when the tests above already spent the loopback address's budget in this minute.
+      expect([401, 429]).toContain((await attemptVia(http.base, forged)).status)
+      expect(await attemptsOf(forged)).toBe(0)
+      expect(await attemptsOf('127.0.0.1')).toBe(before + 1)
+    } finally {
+      await http.close()
     }
   })
 })

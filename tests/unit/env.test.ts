@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process'
 
 import { describe, expect, it } from '@jest/globals'
 
-import { checkoutBounds, claimStaleAfterMs } from '../../src/env'
+import { checkoutBounds, claimStaleAfterMs, trustProxy } from '../../src/env'
 
 function loadEnv(vars: Record<string, string | undefined>) {
   const environment: Record<string, string> = { PATH: process.env.PATH ?? '' }
@@ -55,5 +55,25 @@ describe('environment', () => {
     const run = loadEnv({ NODE_ENV: 'test', PORT: 'eighty' })
     expect(run.status).not.toBe(0)
     expect(run.stderr).toMatch(/PORT/)
+  })
+})
+
+describe('TRUST_PROXY', () => {
+  it.each([
+    ['', false],
+    ['off', false],
+    ['false', false],
+    ['1', 1],
+    ['2', 2],
+    ['loopback', ['loopback']],
+    ['10.0.0.0/8, 192.168.1.7', ['10.0.0.0/8', '192.168.1.7']],
+    ['fd00::/8,loopback', ['fd00::/8', 'loopback']],
+    ['10.0.0.0/255.0.0.0', ['10.0.0.0/255.0.0.0']],
+  ])('%p → %p', (text, trust) => {
+    expect(trustProxy(text)).toEqual(trust)
+  })
+
+  it.each(['true', '11', '-1', '1.5', '10.0.0.0/33', 'fd00::/129', 'proxy.example.com', '10.0.0.1,', '10.0.0.0/8/8', '*'])('%p is refused', (text) => {
+    expect(trustProxy(text)).toBeNull()
   })
 })

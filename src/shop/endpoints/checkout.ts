@@ -2,7 +2,9 @@
 import { z } from 'zod'
 
 import { defineRoute, json } from '../../api/route'
+import { type CheckoutOutcome, checkouts } from '../../metrics'
 import { checkout } from '../checkout'
+import { CheckoutTooSlow, OutOfStock, PaymentDeclined, PaymentPending, TotalChanged } from '../errors'
 import { idempotencyKeyHeader } from '../idempotency'
 import { checkoutConflictSchema, paidOrderSchema, unsettledPaymentSchema } from './schemas'
 
@@ -52,6 +54,26 @@ export const checkoutRoutes = [
       503: { description: 'The shop was too slow to reserve in time; nothing was charged, nothing is held: try again' },
       504: { description: 'The gateway did not answer in time; the order awaits payment', schema: unsettledPaymentSchema },
     },
-    handler: async ({ req, user, headers, body }) => json(await checkout(req, user, body, headers['Idempotency-Key']), 201),
+    handler: async ({ req, user, headers, body }) => {
+      try {
+        const placed = await checkout(req, user, body, headers['Idempotency-Key'])
+        checkouts.inc({ outcome: 'paid' })
+        return json(placed, 201)
+      } catch (err) {
+        checkouts.inc({ outcome: checkoutOutcome(err) })
+        throw err
+      }
+    },
   }),
 ]
+
+/** How a checkout that did not end paid is counted in /metrics. */
+function checkoutOutcome(err: unknown): CheckoutOutcome {
+  if (err instanceof OutOfStock) return 'out_of_stock'
+  if (err instanceof PaymentDeclined) return 'declined'
+  if (err instanceof PaymentPending) return 'gateway_timeout'
+  if (err instanceof TotalChanged) return 'total_changed'
+  if (err instanceof CheckoutTooSlow) return 'too_slow'
+  const status = (err as { status?: unknown }).status
+  return typeof status === 'number' && status < 500 ? 'refused' : 'error'
+}

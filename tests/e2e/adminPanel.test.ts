@@ -4,24 +4,14 @@
 // Screenshots of every step go to test-artifacts/e2e/admin/ (git-ignored), with the server's log.
 import crypto from 'node:crypto'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
 import sharp from 'sharp'
 
-import { createDatabaseFrom, dropDatabase, SERVER_ENV, TEMPLATE_ENV } from '../helpers/testDatabase'
 import { artifactsFor, findSecrets, loginAtAdmin, pageContent, shopContext, stepper } from './browser'
-import {
-  CHROMIUM,
-  checkPrerequisites,
-  createAdmin,
-  randomSecret,
-  Rest,
-  type RunningServer,
-  startServer,
-} from './harness'
+import { CHROMIUM, type E2EShop, type Rest, type RunningServer, startE2EShop } from './harness'
 
 const HOOK_TIMEOUT = 240_000
 
@@ -45,10 +35,9 @@ const BUYER_SECRETS = [BUYER.firstName, BUYER.lastName, BUYER.phone, BUYER.phone
 const artifacts = artifactsFor('admin')
 const step = stepper(artifacts)
 
+let shop: E2EShop
 let server: RunningServer
 let rest: Rest
-let database: { name: string; url: string } | undefined
-let workDir: string
 let browser: Browser | undefined
 let adminContext: BrowserContext
 let adminPage: Page
@@ -65,18 +54,8 @@ const newContext = (recorded = record) => shopContext(browser!, server.base, { l
 const loginAt = (page: Page, login: string, password: string) => loginAtAdmin(page, server.base, login, password)
 
 beforeAll(async () => {
-  checkPrerequisites()
-  workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shop-e2e-'))
-
-  const serverUrl = process.env[SERVER_ENV]
-  const template = process.env[TEMPLATE_ENV]
-  if (!serverUrl || !template) throw new Error('The e2e global setup did not provide a database server and template')
-  database = await createDatabaseFrom(serverUrl, template, 'shop_e2e')
-  const secret = randomSecret()
-
-  await createAdmin({ databaseUrl: database.url, secret, workDir }, ADMIN.email, ADMIN.password)
-  server = await startServer({ databaseUrl: database.url, secret, workDir, logFile: path.join(artifacts, 'server.log') })
-  rest = new Rest(server.base)
+  shop = await startE2EShop('shop_e2e', ADMIN, path.join(artifacts, 'server.log'))
+  ;({ server, rest } = shop)
 
   // The buyer and a paid order, through the REST API as the storefront would make them.
   const registered = await rest.expect(201, 'POST', '/api/users', {
@@ -117,10 +96,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close().catch(() => {})
-  await server?.stop()
-  const serverUrl = process.env[SERVER_ENV]
-  if (database && serverUrl) await dropDatabase(serverUrl, database.name)
-  if (workDir) fs.rmSync(workDir, { recursive: true, force: true })
+  await shop?.stop()
 }, HOOK_TIMEOUT)
 
 describe('the admin panel in Chromium', () => {

@@ -3,10 +3,12 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 import { freePort } from '../../src/db/embedded'
+import { createDatabaseFrom, dropDatabase, SERVER_ENV, TEMPLATE_ENV } from '../helpers/testDatabase'
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const CHROMIUM = '/usr/bin/chromium'
@@ -189,5 +191,33 @@ export class Rest {
   async login(login: string, password: string): Promise<string> {
     const body = await this.expect(200, 'POST', '/api/users/login', { body: { email: login, password } })
     return body.token as string
+  }
+}
+
+export type E2EShop = { server: RunningServer; rest: Rest; workDir: string; stop: () => Promise<void> }
+
+/**
+ * A test file's shop: its own copy of the migrated template database, an admin made by create-admin, and
+ * the production server on it (its log in `logFile`). `stop` stops the server and drops the database.
+ */
+export async function startE2EShop(name: string, admin: { email: string; password: string }, logFile: string): Promise<E2EShop> {
+  checkPrerequisites()
+  const serverUrl = process.env[SERVER_ENV]
+  const template = process.env[TEMPLATE_ENV]
+  if (!serverUrl || !template) throw new Error('The e2e global setup did not provide a database server and template')
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`))
+  const database = await createDatabaseFrom(serverUrl, template, name)
+  const secret = randomSecret()
+  await createAdmin({ databaseUrl: database.url, secret, workDir }, admin.email, admin.password)
+  const server = await startServer({ databaseUrl: database.url, secret, workDir, logFile })
+  return {
+    server,
+    rest: new Rest(server.base),
+    workDir,
+    stop: async () => {
+      await server.stop()
+      await dropDatabase(serverUrl, database.name)
+      fs.rmSync(workDir, { recursive: true, force: true })
+    },
   }
 }

@@ -6,15 +6,13 @@
 // carries the buyer's name, phone or email. Screens in English and Russian, desktop and phone, go to
 // test-artifacts/e2e/shop-day/.
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
 
-import { createDatabaseFrom, dropDatabase, SERVER_ENV, TEMPLATE_ENV } from '../helpers/testDatabase'
 import { artifactsFor, findSecrets, loginAtAdmin, pageContent, qrCodeVideo, shopContext, stepper } from './browser'
-import { CHROMIUM, checkPrerequisites, createAdmin, randomSecret, Rest, type RunningServer, startServer } from './harness'
+import { CHROMIUM, type E2EShop, type Rest, type RunningServer, startE2EShop } from './harness'
 
 const HOOK_TIMEOUT = 240_000
 const dir = artifactsFor('shop-day')
@@ -39,9 +37,9 @@ const MILK = { id: 'DAY-MILK', name: 'Молоко 2,5%', price: 8990, unit: 'pc
 
 type PlacedOrder = { id: number; number: string; pickupCode: string; qr: string }
 
+let shop: E2EShop
 let server: RunningServer
 let rest: Rest
-let database: { name: string; url: string } | undefined
 let workDir: string
 let browser: Browser | undefined
 let adminToken: string
@@ -86,16 +84,8 @@ async function openPage(context: BrowserContext, url: string): Promise<Page> {
 }
 
 beforeAll(async () => {
-  checkPrerequisites()
-  workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shop-day-'))
-  const serverUrl = process.env[SERVER_ENV]
-  const template = process.env[TEMPLATE_ENV]
-  if (!serverUrl || !template) throw new Error('The e2e global setup did not provide a database server and template')
-  database = await createDatabaseFrom(serverUrl, template, 'shop_day')
-  const secret = randomSecret()
-  await createAdmin({ databaseUrl: database.url, secret, workDir }, ADMIN.email, ADMIN.password)
-  server = await startServer({ databaseUrl: database.url, secret, workDir, logFile: path.join(dir, 'server.log') })
-  rest = new Rest(server.base)
+  shop = await startE2EShop('shop_day', ADMIN, path.join(dir, 'server.log'))
+  ;({ server, rest, workDir } = shop)
 
   adminToken = await rest.login(ADMIN.email, ADMIN.password)
   store = (await rest.expect(201, 'POST', '/api/stores', { token: adminToken, body: STORE })).doc.id
@@ -121,10 +111,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close().catch(() => {})
-  await server?.stop()
-  const serverUrl = process.env[SERVER_ENV]
-  if (database && serverUrl) await dropDatabase(serverUrl, database.name)
-  if (workDir) fs.rmSync(workDir, { recursive: true, force: true })
+  await shop?.stop()
 }, HOOK_TIMEOUT)
 
 describe("a shop's day in the panel", () => {

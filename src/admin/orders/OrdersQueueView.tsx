@@ -1,13 +1,12 @@
 // /admin/orders-queue: what a clerk's pickup points have to do: paid orders to assemble (oldest first) and
 // ready ones waiting for their buyers (with how long, and when the pickup hold ends).
-import { DefaultTemplate } from '@payloadcms/next/templates'
-import { Gutter, SetStepNav } from '@payloadcms/ui'
 import type { AdminViewServerProps, PayloadRequest } from 'payload'
 
 import { env } from '../../env'
 import { shopT } from '../../i18n/adminTranslations'
 import { asLang, formatMoney } from '../../lib/units'
 import { span } from '../time'
+import { ShopView } from '../ShopView'
 import { guardView } from '../views'
 
 type Row = { id: number; number: string; total: number; currency: string; paidAt?: string; readyAt?: string; pickupPoint: { name?: string } | number }
@@ -27,8 +26,7 @@ const ordersIn = async (req: PayloadRequest, status: 'paid' | 'ready') =>
   ).docs as unknown as Row[]
 
 export async function OrdersQueueView(props: AdminViewServerProps) {
-  const { initPageResult, params, searchParams } = props
-  const { req, permissions, locale, visibleEntities } = initPageResult
+  const { req } = props.initPageResult
   guardView(req, 'orders.assemble', '/orders-queue')
   const t = shopT(req.i18n)
   const lang = asLang(req.i18n.language)
@@ -38,72 +36,58 @@ export async function OrdersQueueView(props: AdminViewServerProps) {
   const storeName = (o: Row) => (typeof o.pickupPoint === 'object' ? o.pickupPoint.name : '')
   const link = (o: Row) => <a href={`${admin}/collections/orders/${o.id}`}>{o.number}</a>
   return (
-    <DefaultTemplate
-      i18n={req.i18n}
-      locale={locale}
-      params={params}
-      payload={req.payload}
-      permissions={permissions}
-      req={req}
-      searchParams={searchParams}
-      user={req.user ?? undefined}
-      visibleEntities={{ collections: visibleEntities.collections, globals: visibleEntities.globals }}
-    >
-      <SetStepNav nav={[{ label: t('shop:ordersQueue') }]} />
-      <Gutter>
-        <h1 className="shop-view__title">{t('shop:ordersQueue')}</h1>
-        <section className="shop-block" aria-labelledby="to-assemble">
-          <h2 id="to-assemble">
-            {t('shop:toAssemble')} ({toAssemble.length})
-          </h2>
-          {toAssemble.length === 0 ? (
-            <p>{t('shop:nothingToAssemble')}</p>
-          ) : (
-            <table className="orders-queue">
-              <tbody>
-                {toAssemble.map((o) => (
+    <ShopView view={props} title={t('shop:ordersQueue')}>
+      <section className="shop-block" aria-labelledby="to-assemble">
+        <h2 id="to-assemble">
+          {t('shop:toAssemble')} ({toAssemble.length})
+        </h2>
+        {toAssemble.length === 0 ? (
+          <p>{t('shop:nothingToAssemble')}</p>
+        ) : (
+          <table className="orders-queue">
+            <tbody>
+              {toAssemble.map((o) => (
+                <tr key={o.id} data-order={o.number}>
+                  <td>{link(o)}</td>
+                  <td>{storeName(o)}</td>
+                  <td>{formatMoney(o.total, o.currency, lang)}</td>
+                  <td>{o.paidAt ? t('shop:paidAgo', { time: span(now - Date.parse(o.paidAt), t) }) : ''}</td>
+                  <td>
+                    <a className="btn btn--style-primary btn--size-small" href={`${admin}/collections/orders/${o.id}#assembly`}>
+                      {t('shop:assemble')}
+                    </a>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      <section className="shop-block" aria-labelledby="waiting">
+        <h2 id="waiting">
+          {t('shop:waitingForBuyer')} ({waiting.length})
+        </h2>
+        {waiting.length === 0 ? (
+          <p>{t('shop:nobodyWaiting')}</p>
+        ) : (
+          <table className="orders-queue">
+            <tbody>
+              {waiting.map((o) => {
+                const since = o.readyAt ? Date.parse(o.readyAt) : now
+                return (
                   <tr key={o.id} data-order={o.number}>
                     <td>{link(o)}</td>
                     <td>{storeName(o)}</td>
                     <td>{formatMoney(o.total, o.currency, lang)}</td>
-                    <td>{o.paidAt ? t('shop:paidAgo', { time: span(now - Date.parse(o.paidAt), t) }) : ''}</td>
-                    <td>
-                      <a className="btn btn--style-primary btn--size-small" href={`${admin}/collections/orders/${o.id}#assembly`}>
-                        {t('shop:assemble')}
-                      </a>
-                    </td>
+                    <td>{t('shop:waitingFor', { time: span(now - since, t) })}</td>
+                    <td>{t('shop:holdEnds', { time: span(since + env.pickupHoldMs - now, t) })}</td>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </section>
-        <section className="shop-block" aria-labelledby="waiting">
-          <h2 id="waiting">
-            {t('shop:waitingForBuyer')} ({waiting.length})
-          </h2>
-          {waiting.length === 0 ? (
-            <p>{t('shop:nobodyWaiting')}</p>
-          ) : (
-            <table className="orders-queue">
-              <tbody>
-                {waiting.map((o) => {
-                  const since = o.readyAt ? Date.parse(o.readyAt) : now
-                  return (
-                    <tr key={o.id} data-order={o.number}>
-                      <td>{link(o)}</td>
-                      <td>{storeName(o)}</td>
-                      <td>{formatMoney(o.total, o.currency, lang)}</td>
-                      <td>{t('shop:waitingFor', { time: span(now - since, t) })}</td>
-                      <td>{t('shop:holdEnds', { time: span(since + env.pickupHoldMs - now, t) })}</td>
-                    </tr>
-                  )
-                })}
-              </tbody>
-            </table>
-          )}
-        </section>
-      </Gutter>
-    </DefaultTemplate>
+                )
+              })}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </ShopView>
   )
 }

@@ -219,12 +219,15 @@ async function main() {
 
     // Express calling Payload's handler directly vs Next's route (both with the one Payload instance). With a
     // buyer's token, so the catalogue cache (Express only, anonymous only) plays no part.
-    const via: Array<{ via: string; page: Measured & { statuses: Record<string, number> }; cart: Measured & { statuses: Record<string, number> } }> = []
-    for (const mode of ['express', 'next'] as const) {
-      if (mode === 'next') await shop.restartServer({ API_VIA: 'next' })
+    // Each on a fresh process, so the peak RSS is that of the same load; the API-only process
+    // (SHOP_ADMIN=off) never loads Next.
+    const via: Via[] = []
+    const modes = { express: {}, next: { API_VIA: 'next' }, 'api-only': { SHOP_ADMIN: 'off' } } as const
+    for (const [mode, extraEnv] of Object.entries(modes) as Array<[Via['via'], Record<string, string>]>) {
+      await shop.restartServer(extraEnv)
       const page = await http(shop.url, 32, { path: '/api/products?limit=24', token: (i) => shoppers.tokens[i % 64]! })
       const cart = await http(shop.url, 32, { path: '/api/cart', token: (i) => shoppers.tokens[i % 64]! })
-      via.push({ via: mode, page, cart })
+      via.push({ via: mode, page, cart, rssMb: shop.peakRssMb() })
     }
     const { rows: version } = await db.query<{ version: string }>('SELECT current_setting(\'server_version\') AS version')
     report({ rssAfterCheckout, flashOk, scaling, via, pgVersion: version[0]!.version })
@@ -235,11 +238,13 @@ async function main() {
   }
 }
 
+type Via = { via: 'express' | 'next' | 'api-only'; page: Measured & { statuses: Record<string, number> }; cart: Measured & { statuses: Record<string, number> }; rssMb: number }
+
 function report({ rssAfterCheckout, flashOk, scaling, via, pgVersion }: {
   rssAfterCheckout: number
   flashOk: boolean
   scaling: Array<{ products: number; page: Measured; uncached: Measured; checkout: Measured }>
-  via: Array<{ via: string; page: Measured & { statuses: Record<string, number> }; cart: Measured & { statuses: Record<string, number> } }>
+  via: Via[]
   pgVersion: string
 }) {
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GB RAM, ${os.type()} ${os.release()}, Node ${process.version}, PostgreSQL ${pgVersion} (embedded, default durability)`
@@ -258,15 +263,16 @@ function report({ rssAfterCheckout, flashOk, scaling, via, pgVersion }: {
         `| ${s.products.toLocaleString('en')} | ${fmt(s.page.p50)} | ${fmt(s.page.rps)} | ${fmt(s.uncached.p50)} | ${fmt(s.uncached.p50 / Math.max(base.uncached.p50, 1), 1)} | ${fmt(s.uncached.rps)} | ${fmt(s.checkout.p50)} | ${fmt(s.checkout.p50 / Math.max(base.checkout.p50, 1), 1)} | ${fmt(s.checkout.rps)} |`,
     ),
   ].join('\n')
+  const viaName = { express: 'Express → Payload handler (all-in-one)', next: 'Next route (REST_GET…)', 'api-only': 'Express → Payload, API only (SHOP_ADMIN=off)' }
   const viaTable = [
-    '| /api served by | catalogue page req/s | p50 ms | p99 ms | not 200 | cart view req/s | p50 ms | p99 ms | not 200 |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| /api served by | catalogue page req/s | p50 ms | p99 ms | not 200 | cart view req/s | p50 ms | p99 ms | not 200 | peak RSS MB |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...via.map(
       (v) =>
-        `| ${v.via === 'express' ? 'Express → Payload handler' : 'Next route (REST_GET…)'} | ${fmt(v.page.rps)} | ${fmt(v.page.p50)} | ${fmt(v.page.p99)} | ${v.page.requests - (v.page.statuses['200'] ?? 0)} | ${fmt(v.cart.rps)} | ${fmt(v.cart.p50)} | ${fmt(v.cart.p99)} | ${v.cart.requests - (v.cart.statuses['200'] ?? 0)} |`,
+        `| ${viaName[v.via]} | ${fmt(v.page.rps)} | ${fmt(v.page.p50)} | ${fmt(v.page.p99)} | ${v.page.requests - (v.page.statuses['200'] ?? 0)} | ${fmt(v.cart.rps)} | ${fmt(v.cart.p50)} | ${fmt(v.cart.p99)} | ${v.cart.requests - (v.cart.statuses['200'] ?? 0)} | ${v.rssMb} |`,
     ),
   ].join('\n')
-  const text = `Run: ${new Date().toISOString()}${quick ? ' (--quick)' : ''}\nMachine: ${machine}\n\n${header}\n${table}\n\nPeak server RSS during the 32-client checkout run: ${rssAfterCheckout} MB. Flash sale exact: ${flashOk ? 'yes' : 'NO'}.\n\nScaling (${BUYERS.toLocaleString('en')} buyers in the database):\n\n${scaleTable}\n\nWho serves /api (32 clients, logged in as a buyer):\n\n${viaTable}\n`
+  const text = `Run: ${new Date().toISOString()}${quick ? ' (--quick)' : ''}\nMachine: ${machine}\n\n${header}\n${table}\n\nPeak server RSS during the 32-client checkout run: ${rssAfterCheckout} MB. Flash sale exact: ${flashOk ? 'yes' : 'NO'}.\n\nScaling (${BUYERS.toLocaleString('en')} buyers in the database):\n\n${scaleTable}\n\nWho serves /api (32 clients, logged in as a buyer; each on a fresh process, its peak RSS after this load):\n\n${viaTable}\n`
   console.log(`\n${text}`)
   // A full run replaces the generated part of BENCHMARKS.md; the analysis around it is written by people.
   const file = 'BENCHMARKS.md'

@@ -77,6 +77,8 @@ const schema = z.object({
   // Whether a web process also runs the scheduled work (on: one process does everything; off: leave it to
   // `npm run worker`, which answers its health check on WORKER_PORT).
   SHOP_JOBS: z.enum(['on', 'off']).default('on'),
+  // off: an API-only web process (no admin panel, Next not loaded).
+  SHOP_ADMIN: z.enum(['on', 'off']).default('on'),
   WORKER_PORT: intFromEnv(3001, 1, 65_535),
   // /metrics: with this bearer token on the web and worker ports; without a token on METRICS_PORT only.
   METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional().or(z.literal('').transform(() => undefined)),
@@ -225,6 +227,8 @@ function load() {
     trustProxy: e.TRUST_PROXY,
     /** Whether this web process runs the scheduled work too (SHOP_JOBS). */
     webRunsJobs: e.SHOP_JOBS === 'on',
+    /** Whether this web process serves the admin panel (SHOP_ADMIN). */
+    adminPanel: e.SHOP_ADMIN === 'on',
     workerPort: e.WORKER_PORT,
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT || undefined },
   }

@@ -1,8 +1,7 @@
-// The HTTP server: the Express app (src/http/app.ts) plus Next for the admin panel.
+// The HTTP server: the Express app (src/http/app.ts) plus Next for the admin panel (not loaded at all with
+// SHOP_ADMIN=off: an API-only process, lighter by Next's memory).
 // One Payload instance per process: Next's admin pages call getPayload(), which returns the instance
 // booted here (Payload caches it on the process's global).
-import next from 'next'
-
 import { bootShop } from './boot'
 import { env, projectRoot } from './env'
 import { closeGracefully, createApp } from './http/app'
@@ -16,13 +15,22 @@ watchPoolMetrics(payload)
 const metricsPort = env.metrics.port ? serveMetricsPort(env.metrics.port) : undefined
 const app = createApp(payload, { api: env.apiVia === 'express' })
 
-const nextApp = next({ dev: !env.isProduction, dir: projectRoot })
-await nextApp.prepare()
-const nextHandler = nextApp.getRequestHandler()
-app.all('/{*rest}', (req, res) => nextHandler(req, res))
+let nextApp: { close: () => Promise<void> } | undefined
+if (env.adminPanel) {
+  const { default: next } = await import('next')
+  const loaded = next({ dev: !env.isProduction, dir: projectRoot })
+  await loaded.prepare()
+  const nextHandler = loaded.getRequestHandler()
+  app.all('/{*rest}', (req, res) => nextHandler(req, res))
+  nextApp = loaded
+} else {
+  app.all('/{*rest}', (_req, res) => {
+    res.status(404).json({ errors: [{ message: 'Not found: this process serves the API only (SHOP_ADMIN=off).' }] })
+  })
+}
 
 const server = app.listen(env.port, () => {
-  payload.logger.info(`100am shop on http://localhost:${env.port} (admin panel at /admin, REST at /api)`)
+  payload.logger.info(`100am shop on http://localhost:${env.port} (${env.adminPanel ? 'admin panel at /admin, ' : 'API only, '}REST at /api)`)
 })
 
 let stopping = false
@@ -32,7 +40,7 @@ async function shutdown(signal: string) {
   payload.logger.info(`${signal}: shutting down`)
   metricsPort?.close()
   await closeGracefully(app, server)
-  await nextApp.close().catch(() => {})
+  await nextApp?.close().catch(() => {})
   await shop.stop()
   process.exit(0)
 }

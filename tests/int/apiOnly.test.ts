@@ -1,0 +1,76 @@
+// SHOP_ADMIN=off: a web process that serves the API without the admin panel (Next is never loaded), and
+// with SHOP_JOBS=off no scheduled work either: what the web replicas of a scaled deployment run.
+import { type ChildProcess, spawn } from 'node:child_process'
+import crypto from 'node:crypto'
+
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+
+import { freePort } from '../../src/db/embedded'
+import { createAdmin, startTestShop, type TestShop } from '../helpers/shop'
+
+let shop: TestShop
+let child: ChildProcess | undefined
+let output = ''
+let base: string
+
+beforeAll(async () => {
+  shop = await startTestShop()
+  const admin = await createAdmin(shop)
+  await shop.api.post('/api/products', { id: 'API-ONLY', name: 'Served without a panel', price: 100, unit: 'pcs', quantityStep: 1 }, { token: admin.token })
+  const port = await freePort()
+  base = `http://127.0.0.1:${port}`
+  child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'test',
+      PAYLOAD_SECRET: crypto.randomBytes(32).toString('hex'),
+      DATABASE_URL: shop.databaseUrl,
+      PORT: String(port),
+      SHOP_ADMIN: 'off',
+      SHOP_JOBS: 'off',
+      SEED_DEMO: 'false',
+      MEDIA_DIR: process.env.MEDIA_DIR ?? '',
+      MAIL_DIR: process.env.MAIL_DIR ?? '',
+      LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  child.stdout!.on('data', (d) => (output += d))
+  child.stderr!.on('data', (d) => (output += d))
+  const deadline = Date.now() + 60_000
+  for (;;) {
+    const up = await fetch(`${base}/healthz`).then((r) => r.status === 200, () => false)
+    if (up) break
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`The API-only server did not start:\n${output}`)
+    await new Promise((r) => setTimeout(r, 300))
+  }
+}, 90_000)
+
+afterAll(async () => {
+  if (child && child.exitCode === null) {
+    const exited = new Promise((resolve) => child!.once('exit', resolve))
+    child.kill('SIGTERM')
+    await exited
+  }
+  await shop?.stop()
+})
+
+describe('an API-only web process (SHOP_ADMIN=off)', () => {
+  it('serves the API and its own routes', async () => {
+    const products = await fetch(`${base}/api/products?where[id][equals]=API-ONLY`)
+    expect(products.status).toBe(200)
+    expect((await products.json()).docs.map((p: { id: string }) => p.id)).toEqual(['API-ONLY'])
+    expect((await fetch(`${base}/api/openapi.json`)).status).toBe(200)
+    expect((await fetch(`${base}/api/cart`)).status).toBe(401)
+  })
+
+  it('answers the panel with a JSON 404, and never loads Next', async () => {
+    for (const path of ['/admin', '/admin/login', '/_next/static/x.js']) {
+      const res = await fetch(`${base}${path}`)
+      expect(res.status).toBe(404)
+      expect((await res.json()).errors[0].message).toMatch(/API only/)
+    }
+    expect(output).toContain('API only')
+    expect(output).not.toMatch(/next\.config/i)
+  })
+})

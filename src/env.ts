@@ -77,6 +77,8 @@ const schema = z.object({
   // Whether a web process also runs the scheduled work (on: one process does everything; off: leave it to
   // `npm run worker`, which answers its health check on WORKER_PORT).
   SHOP_JOBS: z.enum(['on', 'off']).default('on'),
+  // How many web processes `npm start` runs on this machine (node:cluster, one port).
+  WEB_CONCURRENCY: intFromEnv(1, 1, 64),
   // off: an API-only web process (no admin panel, Next not loaded).
   SHOP_ADMIN: z.enum(['on', 'off']).default('on'),
   WORKER_PORT: intFromEnv(3001, 1, 65_535),
@@ -229,6 +231,7 @@ function load() {
     webRunsJobs: e.SHOP_JOBS === 'on',
     /** Whether this web process serves the admin panel (SHOP_ADMIN). */
     adminPanel: e.SHOP_ADMIN === 'on',
+    webConcurrency: e.WEB_CONCURRENCY,
     workerPort: e.WORKER_PORT,
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT || undefined },
   }

@@ -3,10 +3,17 @@
 // process's own pool at scrape time.
 import type { PostgresAdapter } from '@payloadcms/db-postgres'
 import type { Payload } from 'payload'
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
+import cluster from 'node:cluster'
+
+import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 
 export const metrics = new Registry()
 collectDefaultMetrics({ register: metrics })
+// A web process of a cluster (WEB_CONCURRENCY) answers its primary's requests for these (src/webCluster.ts).
+if (cluster.isWorker) {
+  AggregatorRegistry.setRegistries([metrics])
+  new AggregatorRegistry() // installs the worker's IPC listener
+}
 
 export const httpDuration = new Histogram({
   name: 'shop_http_request_duration_seconds',

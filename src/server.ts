@@ -1,48 +1,12 @@
-// The HTTP server: the Express app (src/http/app.ts) plus Next for the admin panel (not loaded at all with
-// SHOP_ADMIN=off: an API-only process, lighter by Next's memory).
-// One Payload instance per process: Next's admin pages call getPayload(), which returns the instance
-// booted here (Payload caches it on the process's global).
-import { bootShop } from './boot'
-import { env, projectRoot } from './env'
-import { closeGracefully, createApp } from './http/app'
-import { serveMetricsPort } from './http/metrics'
-import { watchPoolMetrics } from './metrics'
+// `npm start`: one web process (src/web.ts), or with WEB_CONCURRENCY=N a primary that runs N of them on
+// this machine (node:cluster: they share the port) and starts nothing of the shop itself.
+import cluster from 'node:cluster'
 
-// With SHOP_JOBS=off the scheduled work is left to `npm run worker` (src/worker.ts).
-const shop = await bootShop({ withJobs: env.webRunsJobs })
-const { payload } = shop
-watchPoolMetrics(payload)
-const metricsPort = env.metrics.port ? serveMetricsPort(env.metrics.port) : undefined
-const app = createApp(payload, { api: env.apiVia === 'express' })
+import { env } from './env'
 
-let nextApp: { close: () => Promise<void> } | undefined
-if (env.adminPanel) {
-  const { default: next } = await import('next')
-  const loaded = next({ dev: !env.isProduction, dir: projectRoot })
-  await loaded.prepare()
-  const nextHandler = loaded.getRequestHandler()
-  app.all('/{*rest}', (req, res) => nextHandler(req, res))
-  nextApp = loaded
+if (env.webConcurrency > 1 && cluster.isPrimary) {
+  const { runWebCluster } = await import('./webCluster')
+  await runWebCluster(env.webConcurrency)
 } else {
-  app.all('/{*rest}', (_req, res) => {
-    res.status(404).json({ errors: [{ message: 'Not found: this process serves the API only (SHOP_ADMIN=off).' }] })
-  })
+  await import('./web')
 }
-
-const server = app.listen(env.port, () => {
-  payload.logger.info(`100am shop on http://localhost:${env.port} (${env.adminPanel ? 'admin panel at /admin, ' : 'API only, '}REST at /api)`)
-})
-
-let stopping = false
-async function shutdown(signal: string) {
-  if (stopping) return
-  stopping = true
-  payload.logger.info(`${signal}: shutting down`)
-  metricsPort?.close()
-  await closeGracefully(app, server)
-  await nextApp?.close().catch(() => {})
-  await shop.stop()
-  process.exit(0)
-}
-process.on('SIGINT', () => void shutdown('SIGINT'))
-process.on('SIGTERM', () => void shutdown('SIGTERM'))

@@ -1,16 +1,16 @@
 // SHOP_ADMIN=off: a web process that serves the API without the admin panel (Next is never loaded), and
 // with SHOP_JOBS=off no scheduled work either: what the web replicas of a scaled deployment run.
-import { type ChildProcess, spawn } from 'node:child_process'
-import crypto from 'node:crypto'
+import type { ChildProcess } from 'node:child_process'
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 
 import { freePort } from '../../src/db/embedded'
 import { createAdmin, startTestShop, type TestShop } from '../helpers/shop'
+import { spawnShopProcess } from '../helpers/shopProcess'
 
 let shop: TestShop
 let child: ChildProcess | undefined
-let output = ''
+let output: () => string = () => ''
 let base: string
 
 beforeAll(async () => {
@@ -19,29 +19,14 @@ beforeAll(async () => {
   await shop.api.post('/api/products', { id: 'API-ONLY', name: 'Served without a panel', price: 100, unit: 'pcs', quantityStep: 1 }, { token: admin.token })
   const port = await freePort()
   base = `http://127.0.0.1:${port}`
-  child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'test',
-      PAYLOAD_SECRET: crypto.randomBytes(32).toString('hex'),
-      DATABASE_URL: shop.databaseUrl,
-      PORT: String(port),
-      SHOP_ADMIN: 'off',
-      SHOP_JOBS: 'off',
-      SEED_DEMO: 'false',
-      MEDIA_DIR: process.env.MEDIA_DIR ?? '',
-      MAIL_DIR: process.env.MAIL_DIR ?? '',
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  child.stdout!.on('data', (d) => (output += d))
-  child.stderr!.on('data', (d) => (output += d))
+  const started = spawnShopProcess('src/server.ts', shop.databaseUrl, { PORT: String(port), SHOP_ADMIN: 'off', SHOP_JOBS: 'off' })
+  child = started.child
+  output = started.output
   const deadline = Date.now() + 60_000
   for (;;) {
     const up = await fetch(`${base}/healthz`).then((r) => r.status === 200, () => false)
     if (up) break
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`The API-only server did not start:\n${output}`)
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`The API-only server did not start:\n${output()}`)
     await new Promise((r) => setTimeout(r, 300))
   }
 }, 90_000)
@@ -70,7 +55,7 @@ describe('an API-only web process (SHOP_ADMIN=off)', () => {
       expect(res.status).toBe(404)
       expect((await res.json()).errors[0].message).toMatch(/API only/)
     }
-    expect(output).toContain('API only')
-    expect(output).not.toMatch(/next\.config/i)
+    expect(output()).toContain('API only')
+    expect(output()).not.toMatch(/next\.config/i)
   })
 })

@@ -1,17 +1,17 @@
 // WEB_CONCURRENCY=2: one port, two web processes (node:cluster); a web process that dies is replaced; the
 // primary's METRICS_PORT sums the processes' metrics; SIGTERM stops them all.
-import { type ChildProcess, spawn } from 'node:child_process'
-import crypto from 'node:crypto'
+import type { ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 
 import { freePort } from '../../src/db/embedded'
 import { startTestShop, type TestShop } from '../helpers/shop'
+import { spawnShopProcess } from '../helpers/shopProcess'
 
 let shop: TestShop
 let primary: ChildProcess
-let output = ''
+let output: () => string = () => ''
 let base: string
 let metricsBase: string
 
@@ -37,7 +37,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined> | T | 
   for (;;) {
     const value = await Promise.resolve(probe()).catch(() => undefined)
     if (value !== undefined) return value
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}:\n${output.slice(-3000)}`)
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}:\n${output().slice(-3000)}`)
     await new Promise((r) => setTimeout(r, 300))
   }
 }
@@ -47,27 +47,16 @@ beforeAll(async () => {
   const [port, metricsPort] = [await freePort(), await freePort()]
   base = `http://127.0.0.1:${port}`
   metricsBase = `http://127.0.0.1:${metricsPort}`
-  primary = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'test',
-      PAYLOAD_SECRET: crypto.randomBytes(32).toString('hex'),
-      DATABASE_URL: shop.databaseUrl,
-      PORT: String(port),
-      WEB_CONCURRENCY: '2',
-      SHOP_ADMIN: 'off',
-      SHOP_JOBS: 'off',
-      METRICS_PORT: String(metricsPort),
-      SEED_DEMO: 'false',
-      DB_POOL_MAX: '4',
-      MEDIA_DIR: process.env.MEDIA_DIR ?? '',
-      MAIL_DIR: process.env.MAIL_DIR ?? '',
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const started = spawnShopProcess('src/server.ts', shop.databaseUrl, {
+    PORT: String(port),
+    WEB_CONCURRENCY: '2',
+    SHOP_ADMIN: 'off',
+    SHOP_JOBS: 'off',
+    METRICS_PORT: String(metricsPort),
+    DB_POOL_MAX: '4',
   })
-  primary.stdout!.on('data', (d) => (output += d))
-  primary.stderr!.on('data', (d) => (output += d))
+  primary = started.child
+  output = started.output
   await until('two web processes answering', async () => ((await fetch(`${base}/healthz`)).status === 200 && webProcesses().length === 2 ? true : undefined), 90_000)
 }, 120_000)
 

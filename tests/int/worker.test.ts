@@ -2,8 +2,7 @@
 // database, at once: orders left awaiting their payment are settled once (at start), every due email is
 // sent once (at start, then on the 10 s schedule), each worker answers its health check and fails no run,
 // and both stop cleanly on SIGTERM.
-import { type ChildProcess, spawn } from 'node:child_process'
-import crypto from 'node:crypto'
+import type { ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -13,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { freePort } from '../../src/db/embedded'
 import { contact, fillCart, seedCatalogue, stockDisagreements, type Catalogue } from '../helpers/fixtures'
 import { createAdmin, registerBuyer, sqlRows, startTestShop, type TestShop } from '../helpers/shop'
+import { spawnShopProcess } from '../helpers/shopProcess'
 
 let shop: TestShop
 let catalogue: Catalogue
@@ -32,24 +32,13 @@ afterAll(async () => {
 
 async function startWorker(): Promise<(typeof workers)[number]> {
   const port = await freePort()
-  let output = ''
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'test',
-      PAYLOAD_SECRET: crypto.randomBytes(32).toString('hex'),
-      DATABASE_URL: shop.databaseUrl,
-      WORKER_PORT: String(port),
-      DB_POOL_MAX: '5',
-      MEDIA_DIR: path.join(mailDir, 'media'),
-      MAIL_DIR: mailDir,
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const { child, output } = spawnShopProcess('src/worker.ts', shop.databaseUrl, {
+    WORKER_PORT: String(port),
+    DB_POOL_MAX: '5',
+    MEDIA_DIR: path.join(mailDir, 'media'),
+    MAIL_DIR: mailDir,
   })
-  child.stdout!.on('data', (d) => (output += d))
-  child.stderr!.on('data', (d) => (output += d))
-  const worker = { child, port, output: () => output }
+  const worker = { child, port, output }
   workers.push(worker)
   return worker
 }

@@ -17,6 +17,7 @@ export default {
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/e2e/'],
   globalSetup: '<rootDir>/tests/helpers/globalSetup.mjs',
   globalTeardown: '<rootDir>/tests/helpers/globalTeardown.mjs',
+  setupFiles: ['<rootDir>/tests/helpers/folderPerFile.ts'],
   testTimeout: 60_000,
   // Two cores: one worker per core, each test file with its own database.
   maxWorkers: 2,

@@ -13,6 +13,7 @@ import sharp from 'sharp'
 import { CartLines } from './collections/cartLines'
 import { Carts } from './collections/carts'
 import { Media, MEDIA_MAX_BYTES } from './collections/media'
+import { photoStorage } from './collections/media/storage'
 import { OrderLines } from './collections/orderLines'
 import { Orders } from './collections/orders'
 import { Products } from './collections/products'
@@ -88,5 +89,6 @@ export function buildShopConfig({ databaseUrl, poolMax = env.dbPoolMax, autoRunJ
     jobs: shopJobs({ autoRun: autoRunJobs }),
     email: shopEmailAdapter(),
     hooks: { afterError: [mapInfrastructureErrors] },
+    plugins: [photoStorage()],
   })
 }

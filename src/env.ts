@@ -42,6 +42,14 @@ const schema = z.object({
     .default('RUB'),
   SEED_DEMO: z.enum(['true', 'false']).optional(),
   MEDIA_DIR: z.string().default(path.join(projectRoot, 'media')),
+  // Photos in S3-compatible object storage instead of MEDIA_DIR (every process serves every photo).
+  S3_BUCKET: z.string().optional().or(z.literal('').transform(() => undefined)),
+  S3_ENDPOINT: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().optional().or(z.literal('').transform(() => undefined)),
+  S3_SECRET_ACCESS_KEY: z.string().optional().or(z.literal('').transform(() => undefined)),
+  // MinIO and most self-hosted servers want bucket-in-path URLs (http://host/bucket/key).
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   DB_POOL_MAX: intFromEnv(20, 2),
   // Payment gateway stub: how long it takes to answer, and how long checkout waits for any gateway.
@@ -173,6 +181,28 @@ export function checkoutBounds(reserveMs = 10_000, marginMs = 15_000) {
 /** When a checkout's claim counts as abandoned (see checkoutBounds). */
 export const claimStaleAfterMs = (e: Pick<Env, 'checkout' | 'payment'> = env) => e.checkout.reserveMs + e.payment.timeoutMs + e.checkout.marginMs
 
+/**
+ * S3-compatible storage for photos when S3_BUCKET is set. The keys come as a pair or not at all (then the
+ * SDK's own chain: an instance role, a web identity token).
+ */
+function objectStorage(e: z.infer<typeof schema>) {
+  if (!e.S3_BUCKET) {
+    const stray = (['S3_ENDPOINT', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const).filter((k) => e[k])
+    if (stray.length) throw new Error(`${stray.join(', ')} set without S3_BUCKET: photos would silently stay on the local disk`)
+    return undefined
+  }
+  if (Boolean(e.S3_ACCESS_KEY_ID) !== Boolean(e.S3_SECRET_ACCESS_KEY)) {
+    throw new Error('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together (or neither, for the SDK\'s own credential chain)')
+  }
+  return {
+    bucket: e.S3_BUCKET,
+    endpoint: e.S3_ENDPOINT,
+    region: e.S3_REGION,
+    forcePathStyle: e.S3_FORCE_PATH_STYLE === 'true',
+    credentials: e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY } : undefined,
+  }
+}
+
 function readSecret(nodeEnv: string, given: string | undefined): string {
   if (given && given.length >= 32) return given
   if (given) throw new Error('PAYLOAD_SECRET must be at least 32 characters long')
@@ -215,6 +245,7 @@ function load() {
     // The demo seed runs in development unless switched off; never by default in production.
     seedDemo: e.SEED_DEMO ? e.SEED_DEMO === 'true' : e.NODE_ENV === 'development',
     mediaDir: path.resolve(e.MEDIA_DIR),
+    s3: objectStorage(e),
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'warn' : 'info'),
     dbPoolMax: e.DB_POOL_MAX,
     payment: { stubLatencyMs: e.PAYMENT_STUB_LATENCY_MS, timeoutMs: e.PAYMENT_TIMEOUT_MS },

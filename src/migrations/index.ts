@@ -9,6 +9,7 @@ import * as migration_20261126_233300_confirmation_outbox from './20261126_23330
 import * as migration_20261126_233314_confirmation_task from './20261126_233314_confirmation_task';
 import * as migration_20261129_205312_stock_ledger from './20261129_205312_stock_ledger';
 import * as migration_20261129_212745_fulfilment from './20261129_212745_fulfilment';
+import * as migration_20261129_234243_photo_storage from './20261129_234243_photo_storage';
 
 export const migrations = [
   {
@@ -65,5 +66,10 @@ export const migrations = [
     up: migration_20261129_212745_fulfilment.up,
     down: migration_20261129_212745_fulfilment.down,
     name: '20261129_212745_fulfilment',
+  },
+  {
+    up: migration_20261129_234243_photo_storage.up,
+    down: migration_20261129_234243_photo_storage.down,
+    name: '20261129_234243_photo_storage'
   },
 ];

@@ -14,7 +14,7 @@ import { closePaymentGateway } from '../../src/payments'
 import { createOrPromoteAdmin } from '../../src/shop/admins'
 import { createDatabaseFrom, dropDatabase, SERVER_ENV, TEMPLATE_ENV } from './testDatabase'
 
-export type ApiResponse = { status: number; body: any; headers: Headers }
+export type ApiResponse = { status: number; body: any; headers: Headers; bytes: Buffer }
 export type RequestOptions = {
   token?: string
   /** How the token is sent: `Authorization: Bearer …` (default) or Payload's `JWT …`. */
@@ -42,14 +42,15 @@ export class Api {
     }
     const request = new Request(`http://localhost:3000${path}`, { method, headers, body })
     const response = await handleEndpoints({ config: this.config, request, payloadInstanceCacheKey: this.instanceKey })
-    const text = await response.text()
+    const bytes = Buffer.from(await response.arrayBuffer())
+    const text = bytes.toString('utf8')
     let parsed: unknown = text
     try {
       parsed = text ? JSON.parse(text) : null
     } catch {
       // not JSON: keep the text
     }
-    return { status: response.status, body: parsed, headers: response.headers }
+    return { status: response.status, body: parsed, headers: response.headers, bytes }
   }
 
   get = (path: string, options?: RequestOptions) => this.request('GET', path, options)

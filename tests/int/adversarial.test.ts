@@ -546,14 +546,14 @@ describe('through the Express front', () => {
     if (init.token) headers.Authorization = `Bearer ${init.token}`
     if (init.type) headers['Content-Type'] = init.type
     const res = await fetch(`${front.base}${url}`, { method, headers, body: init.body })
-    const text = await res.text()
-    let body: unknown = text
+    const bytes = Buffer.from(await res.arrayBuffer())
+    let body: unknown = bytes.toString('utf8')
     try {
-      body = JSON.parse(text)
+      body = JSON.parse(body as string)
     } catch {
       // not JSON
     }
-    return { status: res.status, body, headers: res.headers }
+    return { status: res.status, body, headers: res.headers, bytes }
   }
   const big = (extra: Record<string, unknown>) => JSON.stringify({ ...extra, padding: 'x'.repeat(101 * 1024) })
   const tooLarge: Check = (res) => expect(messageOf(res.body)).toMatch(/too large/)

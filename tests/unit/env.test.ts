@@ -51,6 +51,18 @@ describe('environment', () => {
     expect(claimStaleAfterMs({ payment: { timeoutMs: 5_000, stubLatencyMs: 0 }, checkout: checkoutBounds(300, 200) })).toBe(5_500)
   })
 
+  it('refuses half an object storage setup: S3 settings without a bucket, one key without the other', () => {
+    const noBucket = loadEnv({ NODE_ENV: 'test', S3_ENDPOINT: 'http://minio:9000', S3_ACCESS_KEY_ID: 'a' })
+    expect(noBucket.status).not.toBe(0)
+    expect(noBucket.stderr).toMatch(/S3_ENDPOINT, S3_ACCESS_KEY_ID set without S3_BUCKET/)
+    const oneKey = loadEnv({ NODE_ENV: 'test', S3_BUCKET: 'photos', S3_ACCESS_KEY_ID: 'a' })
+    expect(oneKey.status).not.toBe(0)
+    expect(oneKey.stderr).toMatch(/S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together/)
+    const bothKeys = loadEnv({ NODE_ENV: 'test', S3_BUCKET: 'photos', S3_ACCESS_KEY_ID: 'a', S3_SECRET_ACCESS_KEY: 'b' })
+    expect(bothKeys.stderr).toBe('')
+    expect(loadEnv({ NODE_ENV: 'test', S3_BUCKET: 'photos', S3_FORCE_PATH_STYLE: 'yes' }).stderr).toMatch(/S3_FORCE_PATH_STYLE/)
+  })
+
   it('names the variable that is wrong', () => {
     const run = loadEnv({ NODE_ENV: 'test', PORT: 'eighty' })
     expect(run.status).not.toBe(0)

@@ -35,6 +35,7 @@ import { ShopNav as ShopNav_882436fd4d31679953d09fad686da34c } from '../../../ad
 import { Today as Today_8a006f87acf864e7d1876b7139047edb } from '../../../admin/dashboard/Today'
 import { LowStock as LowStock_bbfcf118a11cd97e4c05cc66bf489916 } from '../../../admin/LowStock'
 import { NearHold as NearHold_51c0512f2a487655e2a095e34e1d1587 } from '../../../admin/dashboard/NearHold'
+import { S3ClientUploadHandler as S3ClientUploadHandler_f97aa6c64367fa259c5bc0567239ef24 } from '@payloadcms/storage-s3/client'
 import { PickupDeskView as PickupDeskView_a12b8af676af75775c13cde3f7eb532d } from '../../../admin/pickup/PickupDeskView'
 import { OrdersQueueView as OrdersQueueView_9d227604b9fc5ea3a631346a52523df6 } from '../../../admin/orders/OrdersQueueView'
 import { CollectionCards as CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1 } from '@payloadcms/next/rsc'
@@ -78,6 +79,7 @@ export const importMap = {
   "/admin/dashboard/Today#Today": Today_8a006f87acf864e7d1876b7139047edb,
   "/admin/LowStock#LowStock": LowStock_bbfcf118a11cd97e4c05cc66bf489916,
   "/admin/dashboard/NearHold#NearHold": NearHold_51c0512f2a487655e2a095e34e1d1587,
+  "@payloadcms/storage-s3/client#S3ClientUploadHandler": S3ClientUploadHandler_f97aa6c64367fa259c5bc0567239ef24,
   "/admin/pickup/PickupDeskView#PickupDeskView": PickupDeskView_a12b8af676af75775c13cde3f7eb532d,
   "/admin/orders/OrdersQueueView#OrdersQueueView": OrdersQueueView_9d227604b9fc5ea3a631346a52523df6,
   "@payloadcms/next/rsc#CollectionCards": CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1

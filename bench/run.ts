@@ -10,6 +10,7 @@ import { buyerEmail, buyerIds, cloneBuyers, fillCarts, growCatalogue, logIn, see
 import { cartUpsert, cartView, cataloguePage, checkoutTransaction, type Measured, measureSql, pageOnly, productById } from './floor'
 import { verifyStock } from '../src/shop/stock'
 import { ensureProductionBuild, startBenchShop } from './server'
+import { startNginx } from '../tests/helpers/nginx'
 
 const quick = process.argv.includes('--quick')
 const SECONDS = quick ? 2 : 5
@@ -68,6 +69,16 @@ async function http(
 
 const fmt = (n: number, digits = 0) => n.toFixed(digits)
 
+const contact = { firstName: 'Bench', lastName: 'Buyer', phone: '+79161234567' }
+/** One checkout per buyer token (each a different buyer with a filled cart), `connections` at a time. */
+const checkouts = (url: string, connections: number, tokens: string[], store: number) =>
+  http(
+    url,
+    connections,
+    { method: 'POST', path: '/api/checkout', token: (i) => tokens[i]!, body: () => ({ pickupPoint: store, contact, paymentToken: 'tok_visa' }) },
+    { amount: tokens.length },
+  )
+
 async function main() {
   ensureProductionBuild()
   log(`Starting the production server on a fresh database${quick ? ' (quick run)' : ''}…`)
@@ -123,17 +134,7 @@ async function main() {
     for (const c of LEVELS) {
       const buyers = await takeBuyers(CHECKOUTS[c]!)
       await fillCarts(db, buyers.ids, lines)
-      const res = await http(
-        shop.url,
-        c,
-        {
-          method: 'POST',
-          path: '/api/checkout',
-          token: (i) => buyers.tokens[i]!,
-          body: () => ({ pickupPoint: store, contact: { firstName: 'Bench', lastName: 'Buyer', phone: '+79161234567' }, paymentToken: 'tok_visa' }),
-        },
-        { amount: buyers.tokens.length },
-      )
+      const res = await checkouts(shop.url, c, buyers.tokens, store!)
       const floorBuyers = buyers.ids
       rows.push({
         scenario: 'checkout',
@@ -156,17 +157,7 @@ async function main() {
     )
     const crowd = await takeBuyers(FLASH.buyers)
     await fillCarts(db, crowd.ids, () => ['FLASH-1'])
-    const flash = await http(
-      shop.url,
-      32,
-      {
-        method: 'POST',
-        path: '/api/checkout',
-        token: (i) => crowd.tokens[i]!,
-        body: () => ({ pickupPoint: store, contact: { firstName: 'Bench', lastName: 'Buyer', phone: '+79161234567' }, paymentToken: 'tok_visa' }),
-      },
-      { amount: FLASH.buyers },
-    )
+    const flash = await checkouts(shop.url, 32, crowd.tokens, store!)
     const [{ paid }] = (await db.query<{ paid: number }>(
       `SELECT count(*)::int AS paid FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE l.product_id = 'FLASH-1' AND o.status = 'paid'`,
     )).rows as [{ paid: number }]
@@ -202,17 +193,7 @@ async function main() {
       const buyers = await takeBuyers(quick ? 100 : 300)
       const far = (i: number) => [sku(n - 3 * (i % 100)), sku(n - 3 * (i % 100) - 1), sku(n - 3 * (i % 100) - 2)]
       await fillCarts(db, buyers.ids, far)
-      const checkout = await http(
-        shop.url,
-        8,
-        {
-          method: 'POST',
-          path: '/api/checkout',
-          token: (i) => buyers.tokens[i]!,
-          body: () => ({ pickupPoint: store, contact: { firstName: 'Bench', lastName: 'Buyer', phone: '+79161234567' }, paymentToken: 'tok_visa' }),
-        },
-        { amount: buyers.tokens.length },
-      )
+      const checkout = await checkouts(shop.url, 8, buyers.tokens, store!)
       scaling.push({ products: n, page, uncached, checkout })
       log(`  measured scaling at ${n} products`)
     }
@@ -229,8 +210,33 @@ async function main() {
       const cart = await http(shop.url, 32, { path: '/api/cart', token: (i) => shoppers.tokens[i % 64]! })
       via.push({ via: mode, page, cart, rssMb: shop.peakRssMb() })
     }
+
+    // Behind nginx (deploy/nginx/shop-proxy.conf, Debian's nginx): the API-only process alone, then nginx in
+    // front of it, then nginx in front of it and a second one. The same 32 clients, logged in (uncached
+    // catalogue) and checking out (each a different buyer). Everything shares this machine's cores.
+    const fronts: Front[] = []
+    const measureFront = async (name: string, url: string) => {
+      const page = await http(url, 32, { path: '/api/products?limit=24', token: (i) => shoppers.tokens[i % 64]! })
+      const buyers = await takeBuyers(CHECKOUTS[32]!)
+      await fillCarts(db, buyers.ids, lines)
+      const checkout = await checkouts(url, 32, buyers.tokens, store!)
+      fronts.push({ name, page, checkout })
+      log(`  measured ${name}`)
+    }
+    const first = shop.url.replace('http://', '')
+    await measureFront('one API-only process, direct', shop.url)
+    const nginxOne = await startNginx([first])
+    await measureFront('nginx → that process', nginxOne.base)
+    await nginxOne.stop()
+    const second = await shop.startWeb({ SHOP_ADMIN: 'off', SHOP_JOBS: 'off' })
+    const nginxTwo = await startNginx([first, second.address])
+    await measureFront('nginx → two API-only processes', nginxTwo.base)
+    await nginxTwo.stop()
+    const secondRss = second.peakRssMb()
+    await second.stop()
+
     const { rows: version } = await db.query<{ version: string }>('SELECT current_setting(\'server_version\') AS version')
-    report({ rssAfterCheckout, flashOk, scaling, via, pgVersion: version[0]!.version })
+    report({ rssAfterCheckout, flashOk, scaling, via, fronts, secondRss, pgVersion: version[0]!.version })
     if (!flashOk) process.exitCode = 1
   } finally {
     await db.end()
@@ -238,10 +244,13 @@ async function main() {
   }
 }
 
+type Front = { name: string; page: Measured & { statuses: Record<string, number> }; checkout: Measured & { statuses: Record<string, number> } }
 type Via = { via: 'express' | 'next' | 'api-only'; page: Measured & { statuses: Record<string, number> }; cart: Measured & { statuses: Record<string, number> }; rssMb: number }
 
-function report({ rssAfterCheckout, flashOk, scaling, via, pgVersion }: {
+function report({ rssAfterCheckout, flashOk, scaling, via, fronts, secondRss, pgVersion }: {
   rssAfterCheckout: number
+  fronts: Front[]
+  secondRss: number
   flashOk: boolean
   scaling: Array<{ products: number; page: Measured; uncached: Measured; checkout: Measured }>
   via: Via[]
@@ -272,7 +281,16 @@ function report({ rssAfterCheckout, flashOk, scaling, via, pgVersion }: {
         `| ${viaName[v.via]} | ${fmt(v.page.rps)} | ${fmt(v.page.p50)} | ${fmt(v.page.p99)} | ${v.page.requests - (v.page.statuses['200'] ?? 0)} | ${fmt(v.cart.rps)} | ${fmt(v.cart.p50)} | ${fmt(v.cart.p99)} | ${v.cart.requests - (v.cart.statuses['200'] ?? 0)} | ${v.rssMb} |`,
     ),
   ].join('\n')
-  const text = `Run: ${new Date().toISOString()}${quick ? ' (--quick)' : ''}\nMachine: ${machine}\n\n${header}\n${table}\n\nPeak server RSS during the 32-client checkout run: ${rssAfterCheckout} MB. Flash sale exact: ${flashOk ? 'yes' : 'NO'}.\n\nScaling (${BUYERS.toLocaleString('en')} buyers in the database):\n\n${scaleTable}\n\nWho serves /api (32 clients, logged in as a buyer; each on a fresh process, its peak RSS after this load):\n\n${viaTable}\n`
+  const direct = fronts[0]!
+  const frontTable = [
+    '| front | catalogue req/s | p50 ms | p99 ms | not 200 | × direct | checkout req/s | p50 ms | p99 ms | paid | × direct |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...fronts.map(
+      (f) =>
+        `| ${f.name} | ${fmt(f.page.rps)} | ${fmt(f.page.p50)} | ${fmt(f.page.p99)} | ${f.page.requests - (f.page.statuses['200'] ?? 0)} | ${fmt(f.page.rps / direct.page.rps, 2)} | ${fmt(f.checkout.rps)} | ${fmt(f.checkout.p50)} | ${fmt(f.checkout.p99)} | ${f.checkout.statuses['201'] ?? 0}/${f.checkout.requests} | ${fmt(f.checkout.rps / direct.checkout.rps, 2)} |`,
+    ),
+  ].join('\n')
+  const text = `Run: ${new Date().toISOString()}${quick ? ' (--quick)' : ''}\nMachine: ${machine}\n\n${header}\n${table}\n\nPeak server RSS during the 32-client checkout run: ${rssAfterCheckout} MB. Flash sale exact: ${flashOk ? 'yes' : 'NO'}.\n\nScaling (${BUYERS.toLocaleString('en')} buyers in the database):\n\n${scaleTable}\n\nWho serves /api (32 clients, logged in as a buyer; each on a fresh process, its peak RSS after this load):\n\n${viaTable}\n\nBehind nginx (32 clients; catalogue logged in, so uncached; checkout each request a different buyer; the second process's peak RSS ${secondRss} MB):\n\n${frontTable}\n`
   console.log(`\n${text}`)
   // A full run replaces the generated part of BENCHMARKS.md; the analysis around it is written by people.
   const file = 'BENCHMARKS.md'

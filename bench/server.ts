@@ -16,7 +16,25 @@ export type BenchShop = {
   /** Peak resident memory of the server so far (VmHWM), in MB. */
   peakRssMb: () => number
   restartServer: (env?: Record<string, string>, nodeArgs?: string[]) => Promise<void>
+  /** Another web process on the same database (its own port), e.g. a second replica behind nginx. */
+  startWeb: (env?: Record<string, string>) => Promise<BenchWeb>
   stop: () => Promise<void>
+}
+
+export type BenchWeb = { url: string; address: string; peakRssMb: () => number; stop: () => Promise<void> }
+
+const peakRssOf = (child: ChildProcess) => {
+  const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8')
+  return Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024)
+}
+
+async function stopChild(child: ChildProcess) {
+  if (child.exitCode !== null) return
+  const exited = new Promise((r) => child.once('exit', r))
+  child.kill('SIGTERM')
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+  await exited
+  clearTimeout(timer)
 }
 
 export function ensureProductionBuild() {
@@ -58,9 +76,9 @@ export async function startBenchShop(): Promise<BenchShop> {
   const url = `http://127.0.0.1:${port}`
   let server!: ChildProcess
 
-  const startServer = async (extra: Record<string, string> = {}, nodeArgs: string[] = []) => {
-    // Spawned directly (as `npm start` runs it), so its RSS is the server's own.
-    server = spawn(process.execPath, [...nodeArgs, 'dist/server.mjs'], {
+  // Spawned directly (as `npm start` runs it), so its RSS is the server's own.
+  const launch = async (port: number, extra: Record<string, string>, nodeArgs: string[] = []) => {
+    const child = spawn(process.execPath, [...nodeArgs, 'dist/server.mjs'], {
       env: {
         PATH: process.env.PATH ?? '',
         NODE_ENV: 'production',
@@ -77,16 +95,13 @@ export async function startBenchShop(): Promise<BenchShop> {
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     })
-    if (!(await waitForHealth(url, server))) throw new Error(`The server exited with ${server.exitCode}`)
+    if (!(await waitForHealth(`http://127.0.0.1:${port}`, child))) throw new Error(`The server exited with ${child.exitCode}`)
+    return child
   }
-  const stopServer = async () => {
-    if (server.exitCode !== null) return
-    const exited = new Promise((r) => server.once('exit', r))
-    server.kill('SIGTERM')
-    const timer = setTimeout(() => server.kill('SIGKILL'), 10_000)
-    await exited
-    clearTimeout(timer)
+  const startServer = async (extra: Record<string, string> = {}, nodeArgs: string[] = []) => {
+    server = await launch(port, extra, nodeArgs)
   }
+  const stopServer = () => stopChild(server)
 
   await startServer()
   return {
@@ -96,13 +111,15 @@ export async function startBenchShop(): Promise<BenchShop> {
     get server() {
       return server
     },
-    peakRssMb: () => {
-      const status = fs.readFileSync(`/proc/${server.pid}/status`, 'utf8')
-      return Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024)
-    },
+    peakRssMb: () => peakRssOf(server),
     restartServer: async (extra, nodeArgs) => {
       await stopServer()
       await startServer(extra, nodeArgs)
+    },
+    startWeb: async (extra = {}) => {
+      const webPort = await freePort()
+      const child = await launch(webPort, extra)
+      return { url: `http://127.0.0.1:${webPort}`, address: `127.0.0.1:${webPort}`, peakRssMb: () => peakRssOf(child), stop: () => stopChild(child) }
     },
     stop: async () => {
       await stopServer()

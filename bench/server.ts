@@ -83,6 +83,7 @@ export async function startBenchShop(): Promise<BenchShop> {
         PATH: process.env.PATH ?? '',
         NODE_ENV: 'production',
         PAYLOAD_SECRET: secret,
+        STOREFRONT_URL: 'https://shop.example',
         DATABASE_URL: databaseUrl,
         PORT: String(port),
         SEED_DEMO: 'false',

@@ -12,6 +12,7 @@ import sharp from 'sharp'
 
 import { CartLines } from './collections/cartLines'
 import { Carts } from './collections/carts'
+import { LoginThrottles } from './collections/loginThrottles'
 import { Media, MEDIA_MAX_BYTES } from './collections/media'
 import { photoStorage } from './collections/media/storage'
 import { OrderLines } from './collections/orderLines'
@@ -61,7 +62,7 @@ export function buildShopConfig({ databaseUrl, poolMax = env.dbPoolMax, autoRunJ
         },
       },
     },
-    collections: [Users, Media, Products, Stores, Stock, StockMovements, Carts, CartLines, Orders, OrderLines],
+    collections: [Users, LoginThrottles, Media, Products, Stores, Stock, StockMovements, Carts, CartLines, Orders, OrderLines],
     editor: lexicalEditor(),
     db: postgresAdapter({
       pool: { connectionString: databaseUrl, max: poolMax },

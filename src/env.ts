@@ -36,11 +36,19 @@ const schema = z.object({
   PG_PORT: intFromEnv(54329, 1),
   PAYLOAD_SECRET: z.string().optional(),
   SERVER_URL: z.string().url().optional(),
+  // Where buyers reset their password: the storefront's page, with {token} where the token goes.
+  STOREFRONT_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+  STOREFRONT_RESET_PATH: z
+    .string()
+    .default('/reset-password?token={token}')
+    .refine((v) => v.startsWith('/') && v.includes('{token}'), 'a path starting with / that contains {token}'),
   SHOP_CURRENCY: z
     .string()
     .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as RUB')
     .default('RUB'),
   SEED_DEMO: z.enum(['true', 'false']).optional(),
+  // The buyers' language when neither their account nor their browser names one (emails, messages).
+  SHOP_LOCALE: z.enum(['ru', 'en']).default('ru'),
   MEDIA_DIR: z.string().default(path.join(projectRoot, 'media')),
   // Photos in S3-compatible object storage instead of MEDIA_DIR (every process serves every photo).
   S3_BUCKET: z.string().optional().or(z.literal('').transform(() => undefined)),
@@ -203,6 +211,15 @@ function objectStorage(e: z.infer<typeof schema>) {
   }
 }
 
+function storefront(e: z.infer<typeof schema>) {
+  if (!e.STOREFRONT_URL && e.NODE_ENV === 'production') {
+    throw new Error('STOREFRONT_URL is not set. The shop refuses to start in production without it: password-reset emails link buyers to it.')
+  }
+  // Development and tests: the small reset page the shop serves itself (src/http/resetPage.ts).
+  const base = (e.STOREFRONT_URL ?? e.SERVER_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '')
+  return { url: base, resetPath: e.STOREFRONT_RESET_PATH }
+}
+
 function readSecret(nodeEnv: string, given: string | undefined): string {
   if (given && given.length >= 32) return given
   if (given) throw new Error('PAYLOAD_SECRET must be at least 32 characters long')
@@ -241,7 +258,10 @@ function load() {
     embeddedPg: { dataDir: path.resolve(e.PG_DATA_DIR), port: e.PG_PORT },
     secret: readSecret(e.NODE_ENV, e.PAYLOAD_SECRET),
     serverUrl: e.SERVER_URL ?? `http://localhost:${e.PORT}`,
+    /** Where a buyer's reset link points (production needs STOREFRONT_URL; elsewhere the shop's own page). */
+    storefront: storefront(e),
     currency: e.SHOP_CURRENCY,
+    locale: e.SHOP_LOCALE,
     // The demo seed runs in development unless switched off; never by default in production.
     seedDemo: e.SEED_DEMO ? e.SEED_DEMO === 'true' : e.NODE_ENV === 'development',
     mediaDir: path.resolve(e.MEDIA_DIR),

@@ -11,7 +11,7 @@ const { values } = parseArgs({
   strict: true,
 })
 if (!values.email || !values.password) {
-  console.error('usage: npm run create-admin -- --email admin@example.com --password <at least 8 characters>')
+  console.error('usage: npm run create-admin -- --email admin@example.com --password <12+ characters, not a common one>')
   process.exit(2)
 }
 

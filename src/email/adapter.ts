@@ -9,6 +9,7 @@ import addressparser from 'nodemailer/lib/addressparser'
 import type { EmailAdapter, SendEmailOptions } from 'payload'
 
 import { env } from '../env'
+import { htmlToText } from '../lib/html'
 
 export type ShopEmailOptions = { smtpUrl?: string; from?: string; dir?: string }
 
@@ -38,7 +39,9 @@ export function shopEmailAdapter(options: ShopEmailOptions = {}): EmailAdapter {
       defaultFromName: from.name,
       sendEmail: async (message: SendEmailOptions) => {
         // Explicit: nodemailer's own defaults skip a key that is present but undefined.
-        const info = await transport.sendMail({ ...message, from: message.from ?? from })
+        // Every email has a plain-text part: Payload's own (the password reset) come with HTML only.
+        const text = message.text ?? (typeof message.html === 'string' ? htmlToText(message.html) : undefined)
+        const info = await transport.sendMail({ ...message, text, from: message.from ?? from })
         if (smtpUrl) return info
 
         if (!Buffer.isBuffer(info.message)) throw new Error('stream transport returned no buffer')

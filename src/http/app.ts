@@ -16,6 +16,7 @@ import { CatalogueCache, catalogueKey, writesCatalogue } from './catalogueCache'
 import { shopHealth } from './health'
 import { answerMetrics } from './metrics'
 import { requestLanguage } from '../i18n/language'
+import { serveResetPage } from './resetPage'
 import { requestContext } from '../logging'
 import { httpDuration, routeOf } from '../metrics'
 import { tooLarge } from '../i18n/messages'
@@ -232,6 +233,8 @@ export function createApp(payload: Payload, { api: serveApi = true }: { api?: bo
     void answering.then(() => inFlight.delete(answering))
   })
   app.locals.apiInFlight = inFlight
+
+  if (!env.isProduction) serveResetPage(app)
 
   app.get('/', (_req, res) => {
     res.json({ shop: '100am shop', api: '/api', admin: '/admin', health: '/healthz' })

@@ -5,8 +5,10 @@ export type Language = (typeof LANGUAGES)[number]
 
 const isLanguage = (value: string): value is Language => (LANGUAGES as readonly string[]).includes(value)
 
-/** `cookie`: the Cookie header; `acceptLanguage`: the Accept-Language header. English when neither says. */
-export function requestLanguage(cookie: string | undefined, acceptLanguage: string | undefined): Language {
+export const isSupportedLanguage = (value: unknown): value is Language => typeof value === 'string' && isLanguage(value)
+
+/** `cookie`: the Cookie header; `acceptLanguage`: the Accept-Language header; `fallback` when neither says. */
+export function requestLanguage(cookie: string | undefined, acceptLanguage: string | undefined, fallback: Language = 'en'): Language {
   const chosen = /(?:^|;\s*)payload-lng=([a-z]{2})/.exec(cookie ?? '')?.[1]
   if (chosen && isLanguage(chosen)) return chosen
   const ranked = (acceptLanguage ?? '')
@@ -18,5 +20,5 @@ export function requestLanguage(cookie: string | undefined, acceptLanguage: stri
     })
     .filter((entry) => entry.q > 0 && isLanguage(entry.language))
     .sort((a, b) => b.q - a.q)
-  return (ranked[0]?.language as Language | undefined) ?? 'en'
+  return (ranked[0]?.language as Language | undefined) ?? fallback
 }

@@ -10,6 +10,9 @@ import * as migration_20261126_233314_confirmation_task from './20261126_233314_
 import * as migration_20261129_205312_stock_ledger from './20261129_205312_stock_ledger';
 import * as migration_20261129_212745_fulfilment from './20261129_212745_fulfilment';
 import * as migration_20261129_234243_photo_storage from './20261129_234243_photo_storage';
+import * as migration_20261130_000559_accounts from './20261130_000559_accounts';
+import * as migration_20261130_000602_payload_lockout_off from './20261130_000602_payload_lockout_off';
+import * as migration_20261130_001316_account_deletion from './20261130_001316_account_deletion';
 
 export const migrations = [
   {
@@ -70,6 +73,21 @@ export const migrations = [
   {
     up: migration_20261129_234243_photo_storage.up,
     down: migration_20261129_234243_photo_storage.down,
-    name: '20261129_234243_photo_storage'
+    name: '20261129_234243_photo_storage',
+  },
+  {
+    up: migration_20261130_000559_accounts.up,
+    down: migration_20261130_000559_accounts.down,
+    name: '20261130_000559_accounts',
+  },
+  {
+    up: migration_20261130_000602_payload_lockout_off.up,
+    down: migration_20261130_000602_payload_lockout_off.down,
+    name: '20261130_000602_payload_lockout_off',
+  },
+  {
+    up: migration_20261130_001316_account_deletion.up,
+    down: migration_20261130_001316_account_deletion.down,
+    name: '20261130_001316_account_deletion'
   },
 ];

@@ -8,10 +8,10 @@ import sharp from 'sharp'
 import { GRANT_ADMIN } from '../collections/users/hooks/guardRole'
 import { milliToNumber, toMilli } from '../lib/quantity'
 
-export const DEMO_ADMIN = { email: 'admin@100am.shop', password: 'admin-100am-demo' }
-export const DEMO_BUYER = { email: 'buyer@100am.shop', username: 'buyer', password: 'buyer-100am-demo' }
+export const DEMO_ADMIN = { email: 'admin@100am.shop', password: 'orange-teapot-1977' }
+export const DEMO_BUYER = { email: 'buyer@100am.shop', username: 'buyer', password: 'green-kettle-2718' }
 /** A clerk at the first pickup point. */
-export const DEMO_STAFF = { email: 'staff@100am.shop', username: 'staff', password: 'staff-100am-demo' }
+export const DEMO_STAFF = { email: 'staff@100am.shop', username: 'staff', password: 'blue-scales-3141' }
 
 const SEED_LOCK_KEY = 4_200_100_002
 

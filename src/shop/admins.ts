@@ -2,12 +2,14 @@
 import type { Payload } from 'payload'
 
 import { GRANT_ADMIN } from '../collections/users/hooks/guardRole'
+import { brokenPasswordRule, passwordRuleMessage } from '../collections/users/passwordPolicy'
 import { BadRequest } from './errors'
 
 export async function createOrPromoteAdmin(payload: Payload, { email, password }: { email: string; password: string }) {
   const normalized = email.trim().toLowerCase()
   if (!/^[^\s@]+@[^\s@]+$/.test(normalized)) throw new BadRequest('A valid --email is required')
-  if (password.length < 8) throw new BadRequest('--password must be at least 8 characters')
+  const rule = brokenPasswordRule(password, { email: normalized })
+  if (rule) throw new BadRequest(`--password: ${passwordRuleMessage(rule, 'en')}`)
   const context = { [GRANT_ADMIN]: true }
   // Access is bypassed on purpose: this runs from the command line, not for a logged-in user.
   const existing = await payload.find({

@@ -5,6 +5,7 @@
 import type { PayloadRequest } from 'payload'
 
 import { execute, sql } from '../db/sql'
+import { escapeHtml } from '../lib/html'
 import { formatMoney } from '../lib/money'
 import type { NotificationKind } from './notifications'
 import { findOrder, orderView, type OrderRow, type OrderView } from './orders'
@@ -59,9 +60,6 @@ export async function sendDueNotifications(req: PayloadRequest, { budgetMs = 8_0
   } while (Date.now() - started < budgetMs)
   return report
 }
-
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
 
 type Email = { subject: string; lines: string[]; qr: boolean }
 

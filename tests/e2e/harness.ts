@@ -34,6 +34,7 @@ function childEnv(extra: { NODE_ENV: 'production' } & Record<string, string>): N
     PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
     HOME: process.env.HOME ?? '/tmp',
     NEXT_TELEMETRY_DISABLED: '1',
+    STOREFRONT_URL: 'https://shop.example',
     ...extra,
   }
 }

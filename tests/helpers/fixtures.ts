@@ -75,7 +75,7 @@ export async function snapshot(shop: TestShop) {
     ),
     sqlRows(
       shop,
-      `SELECT id, email, username, role, hash, salt, login_attempts, lock_until, reset_password_token,
+      `SELECT id, email, username, role, hash, salt, locale, reset_password_token,
               first_name, last_name, phone, created_at
        FROM users ORDER BY id`,
     ),

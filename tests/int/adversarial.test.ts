@@ -117,8 +117,8 @@ describe('registration: privileged fields are ignored (201, a plain buyer who ca
   const cases: Array<[string, Record<string, unknown>, (row: Record<string, any>) => unknown]> = [
     ['role: admin', { role: 'admin' }, (row) => expect(row.role).toBe('buyer')],
     ['_verified: true', { _verified: true }, (row) => expect(row.role).toBe('buyer')],
-    ['loginAttempts: 99', { loginAttempts: 99 }, (row) => expect(Number(row.login_attempts)).toBe(0)],
-    ['lockUntil in the far future', { lockUntil: '2999-01-01T00:00:00.000Z' }, (row) => expect(row.lock_until).toBeNull()],
+    ['loginAttempts: 99', { loginAttempts: 99 }, (row) => expect(row.throttled).toBe(0)],
+    ['lockUntil in the far future', { lockUntil: '2999-01-01T00:00:00.000Z' }, (row) => expect(row.throttled).toBe(0)],
     ['a reset-password token of its choosing', { resetPasswordToken: 'chosen', resetPasswordExpiration: '2999-01-01T00:00:00.000Z' }, (row) => expect(row.reset_password_token).toBeNull()],
     ['hash and salt', { hash: 'f'.repeat(64), salt: 'f'.repeat(64) }, (row) => expect(row.hash).not.toBe('f'.repeat(64))],
     ['sessions of its own', { sessions: [{ id: 'chosen-session', createdAt: '2020-01-01', expiresAt: '2999-01-01' }] }, (row) => expect(row.sessions).toBe(0)],
@@ -132,8 +132,9 @@ describe('registration: privileged fields are ignored (201, a plain buyer who ca
     for (const secret of ['hash', 'salt', 'resetPasswordToken', 'loginAttempts', 'lockUntil']) expect(res.body.doc).not.toHaveProperty(secret)
     const [row] = await sqlRows<Record<string, any>>(
       shop,
-      `SELECT u.id, u.role, u.login_attempts, u.lock_until, u.reset_password_token, u.hash, u.created_at,
-              (SELECT count(*)::int FROM users_sessions s WHERE s._parent_id = u.id) AS sessions
+      `SELECT u.id, u.role, u.reset_password_token, u.hash, u.created_at,
+              (SELECT count(*)::int FROM users_sessions s WHERE s._parent_id = u.id) AS sessions,
+              (SELECT count(*)::int FROM login_throttles t WHERE t.user_id = u.id) AS throttled
        FROM users u WHERE u.email = $1`,
       [email],
     )
@@ -147,7 +148,7 @@ describe('registration: privileged fields are ignored (201, a plain buyer who ca
 // ─────────────────────────────────────────────────────────────────────────────────────────────────────
 describe('accounts: what a buyer may not change about itself, and an admin not about others', () => {
   const security = async (id: number) => ({
-    row: await sqlRows(shop, 'SELECT id, email, role, hash, login_attempts, lock_until, created_at FROM users WHERE id = $1', [id]),
+    row: await sqlRows(shop, 'SELECT id, email, role, hash, created_at FROM users WHERE id = $1', [id]),
     sessions: await sqlRows(shop, 'SELECT id, expires_at FROM users_sessions WHERE _parent_id = $1 ORDER BY id', [id]),
   })
 
@@ -581,17 +582,19 @@ describe('login brute force', () => {
   })
   const attempt = (email: string, password: string, ip: string) =>
     shop.api.post('/api/users/login', { email, password }, { headers: { [CLIENT_IP_HEADER]: ip } })
-  const lockState = async (id: number) =>
-    (await sqlRows<{ login_attempts: string; locked: boolean }>(shop, 'SELECT login_attempts::text, lock_until > now() AS locked FROM users WHERE id = $1', [id]))[0]
+  const throttles = async (id: number) =>
+    sqlRows<{ ip: string; failures: string }>(shop, 'SELECT ip, failures::text FROM login_throttles WHERE user_id = $1 ORDER BY ip', [id])
 
-  it('the account locks after 5 failures: the 6th attempt, with the right password, is refused (401)', async () => {
+  it('5 failures from one address make that address wait (429), even with the right password; another address logs in', async () => {
     const victim = await registerBuyer(shop)
     for (let i = 0; i < 5; i++) expect((await attempt(victim.email, `guess ${i}`, '192.0.2.10')).status).toBe(401)
-    expect(await lockState(victim.id)).toEqual({ login_attempts: '5', locked: true })
-    const right = await attempt(victim.email, victim.password, '192.0.2.11')
-    expect(right.status).toBe(401)
-    expect(right.body.token).toBeUndefined()
-    expect(messageOf(right.body)).toMatch(/locked/)
+    expect(await throttles(victim.id)).toEqual([{ ip: '192.0.2.10', failures: '5' }])
+    const fromThere = await unchanged(() => attempt(victim.email, victim.password, '192.0.2.10'), 429)
+    expect(fromThere.body.token).toBeUndefined()
+    expect(Number(fromThere.headers.get('retry-after'))).toBeGreaterThan(0)
+    const elsewhere = await attempt(victim.email, victim.password, '192.0.2.11')
+    expect(elsewhere.status).toBe(200)
+    expect(elsewhere.body.token).toEqual(expect.any(String))
   })
 
   it(`the per-IP limit: over AUTH_RATE_LIMIT attempts a minute → 429, and that attempt changes nothing`, async () => {
@@ -604,7 +607,7 @@ describe('login brute force', () => {
     for (let i = 0; i < 20; i++) expect((await attempt(`nobody-${i}@example.com`, 'guess', ip)).status).toBe(401)
     const res = await unchanged(() => attempt(victim.email, 'guess', ip), 429)
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
-    expect(await lockState(victim.id)).toEqual({ login_attempts: '0', locked: null })
+    expect(await throttles(victim.id)).toEqual([])
     // Registration draws on the same budget.
     await unchanged(() => shop.api.post('/api/users', { email: 'limited@example.com', password: 'long enough password' }, { headers: { [CLIENT_IP_HEADER]: ip } }), 429)
   })

@@ -24,13 +24,13 @@ describe('registration', () => {
       _verified: true,
     })
     expect(res.status).toBe(201)
-    const [row] = await sqlRows<{ role: string; login_attempts: string | null }>(
+    const [row] = await sqlRows<{ role: string; throttled: number }>(
       shop,
-      'SELECT role, login_attempts FROM users WHERE email = $1',
+      'SELECT role, (SELECT count(*)::int FROM login_throttles t WHERE t.user_id = u.id) AS throttled FROM users u WHERE email = $1',
       ['mallory@example.com'],
     )
     expect(row?.role).toBe('buyer')
-    expect(Number(row?.login_attempts ?? 0)).toBe(0)
+    expect(row?.throttled).toBe(0)
   })
 
   it('stores the phone in E.164 and refuses an invalid one', async () => {

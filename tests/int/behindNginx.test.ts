@@ -2,13 +2,13 @@
 // on one database, photos in S3-compatible storage, a real nginx in front with the repo's proxy settings.
 // Buyers are told apart by their own loopback source addresses (127.0.x.y), as nginx sees them.
 import crypto from 'node:crypto'
-import http from 'node:http'
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import sharp from 'sharp'
 
 import { freePort } from '../../src/db/embedded'
 import { contact, stockDisagreements } from '../helpers/fixtures'
+import { type Answer, call } from '../helpers/http'
 import { startNginx, type Nginx } from '../helpers/nginx'
 import { startObjectStorage, type ObjectStorage } from '../helpers/objectStorage'
 import { createAdmin, sqlRows, startTestShop, type Account, type TestShop } from '../helpers/shop'
@@ -70,42 +70,6 @@ afterAll(async () => {
   await storage?.close()
   await shop?.stop()
 })
-
-type Answer = { status: number; body: any; headers: http.IncomingHttpHeaders; bytes: Buffer }
-
-/** One request from a given loopback address (a client of its own, as far as nginx can tell). */
-function call(base: string, method: string, path: string, opts: { from?: string; body?: unknown; token?: string; headers?: Record<string, string>; raw?: { bytes: Buffer; type: string } } = {}) {
-  return new Promise<Answer>((resolve, reject) => {
-    const payload = opts.raw ? opts.raw.bytes : opts.body === undefined ? undefined : Buffer.from(JSON.stringify(opts.body))
-    const req = http.request(`${base}${path}`, {
-      method,
-      agent: false,
-      localAddress: opts.from ?? '127.0.0.1',
-      headers: {
-        ...(payload ? { 'Content-Type': opts.raw?.type ?? 'application/json', 'Content-Length': String(payload.length) } : {}),
-        ...(opts.token ? { Authorization: `Bearer ${opts.token}` } : {}),
-        ...opts.headers,
-      },
-    })
-    req.on('response', (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (c) => chunks.push(c))
-      res.on('end', () => {
-        const bytes = Buffer.concat(chunks)
-        let body: unknown = bytes.toString('utf8')
-        try {
-          body = JSON.parse(body as string)
-        } catch {
-          // not JSON
-        }
-        resolve({ status: res.statusCode!, body, headers: res.headers, bytes })
-      })
-      res.on('error', reject)
-    })
-    req.on('error', reject)
-    req.end(payload)
-  })
-}
 
 /** A buyer registered and logged in through nginx from an address of their own, with `items` in the cart. */
 async function buyerAt(from: string, items: Record<string, number>) {

@@ -336,6 +336,49 @@ const scenarios: Record<string, () => Promise<void>> = {
     expect(JSON.stringify(claims)).not.toContain(buyer.email)
     await expectStatus(call(op, '/users/refresh-token'), 401)
   },
+  'post /users/forgot-password': async () => {
+    const op = 'post /users/forgot-password'
+    const buyer = await registerBuyer(shop)
+    await expectStatus(call(op, '/users/forgot-password', { body: { email: buyer.email } }), 200)
+    await expectStatus(call(op, '/users/forgot-password', { body: {} }), 400)
+    const limit = env.authRateLimit
+    env.authRateLimit = 1
+    try {
+      await call(op, '/users/forgot-password', { body: { email: buyer.email } })
+      await expectStatus(call(op, '/users/forgot-password', { body: { email: buyer.email } }), 429)
+    } finally {
+      env.authRateLimit = limit
+      await sqlRows(shop, 'DELETE FROM auth_attempts')
+    }
+  },
+  'post /users/reset-password': async () => {
+    const op = 'post /users/reset-password'
+    const buyer = await registerBuyer(shop)
+    await shop.api.post('/api/users/forgot-password', { email: buyer.email })
+    const [{ token }] = await sqlRows<{ token: string }>(shop, 'SELECT reset_password_token AS token FROM users WHERE id = $1', [buyer.id])
+    await expectStatus(call(op, '/users/reset-password', { body: { token, password: 'short' } }), 400)
+    await expectStatus(call(op, '/users/reset-password', { body: { token: 'f'.repeat(40), password: 'a fine new passphrase' } }), 403)
+    await expectStatus(call(op, '/users/reset-password', { body: { token, password: 'a fine new passphrase' } }), 200)
+  },
+  'get /users/me/data': async () => {
+    const op = 'get /users/me/data'
+    const { buyer } = await paidOrder({ MILK: 1 })
+    const res = await expectStatus(call(op, '/users/me/data', { token: buyer.token }), 200)
+    expect((res.body as { orders: unknown[] }).orders).toHaveLength(1)
+    await expectStatus(call(op, '/users/me/data'), 401)
+  },
+  'delete /users/me': async () => {
+    const op = 'delete /users/me'
+    const { buyer } = await paidOrder({ MILK: 1 })
+    await expectStatus(call(op, '/users/me', { token: buyer.token, body: { password: buyer.password } }), 409)
+    await expectStatus(call(op, '/users/me', { token: buyer.token, body: {} }), 400)
+    await expectStatus(call(op, '/users/me', { body: { password: buyer.password } }), 401)
+    const other = await registerBuyer(shop)
+    for (let i = 0; i < 5; i++) await expectStatus(call(op, '/users/me', { token: other.token, body: { password: `not it, try ${i}` } }), 403)
+    await expectStatus(call(op, '/users/me', { token: other.token, body: { password: other.password } }), 429)
+    await sqlRows(shop, 'DELETE FROM login_throttles')
+    await expectStatus(call(op, '/users/me', { token: other.token, body: { password: other.password } }), 200)
+  },
   'post /users/first-register': async () => {
     await expectStatus(call('post /users/first-register', '/users/first-register', { body: { email: 'x@example.com', password: 'long enough password' } }), 403)
   },

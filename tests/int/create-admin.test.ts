@@ -23,7 +23,7 @@ const runCreateAdmin = (args: string[]) =>
 
 describe('create-admin', () => {
   it('creates an admin and exits with 0, while the shop keeps running on the same database', () => {
-    const run = runCreateAdmin(['--email', 'Boss@Example.com', '--password', 'boss password 1'])
+    const run = runCreateAdmin(['--email', 'Boss@Example.com', '--password', 'corner office 1977'])
     expect(run.stderr).not.toMatch(/Error/)
     expect(run.status).toBe(0)
     expect(run.stdout).toMatch(/Created admin/)

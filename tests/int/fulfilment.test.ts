@@ -12,6 +12,7 @@ import { sendDueNotifications } from '../../src/shop/emails'
 import { settleOrders } from '../../src/shop/settlement'
 import { assemble, type Catalogue, contact, fillCart, paymentOf, seedCatalogue, snapshot, stockAt, stockDisagreements } from '../helpers/fixtures'
 import { createAdmin, login, registerBuyer, sqlRows, startTestShop, type Account, type TestShop } from '../helpers/shop'
+import { decodeQuotedPrintable } from '../helpers/mail'
 
 let shop: TestShop
 let admin: Account
@@ -58,19 +59,13 @@ const orderRow = (id: number) =>
 const reservedOf = (sku: string, store = catalogue.stores.main) =>
   sqlRows<{ on_hand: string; reserved: string }>(shop, 'SELECT on_hand::text, reserved::text FROM stock WHERE product_id = $1 AND store_id = $2', [sku, store]).then((r) => r[0])
 const settle = async () => settleOrders(await createLocalReq({}, shop.payload))
-/** An .eml file as a person reads it: quoted-printable soft breaks joined, =XX bytes decoded (UTF-8). */
-const decodeQuotedPrintable = (text: string) =>
-  Buffer.from(
-    text.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
-    'latin1',
-  ).toString('utf8')
 
 describe('shop staff', () => {
   it('are made by admins only, with their stores; a self-registered "staff" is a buyer; nobody gets admin through the API', async () => {
     const claims = JSON.parse(Buffer.from(clerk.token.split('.')[1]!, 'base64url').toString())
     expect(claims).toMatchObject({ role: 'staff', stores: [catalogue.stores.main] })
     expect(JSON.stringify(claims)).not.toContain(clerk.email) // the token carries nothing personal
-    const self = await shop.api.post('/api/users', { email: 'sneaky@example.com', password: 'sneaky password 12', role: 'staff', stores: [1] })
+    const self = await shop.api.post('/api/users', { email: 'sneaky@example.com', password: 'quiet corridor 12', role: 'staff', stores: [1] })
     expect(self.status).toBe(201)
     expect(await sqlRows(shop, 'SELECT role FROM users WHERE id = $1', [self.body.doc.id])).toEqual([{ role: 'buyer' }])
     expect(await sqlRows(shop, 'SELECT count(*)::int AS n FROM users_rels WHERE parent_id = $1', [self.body.doc.id])).toEqual([{ n: 0 }])

@@ -27,10 +27,18 @@ describe('environment', () => {
     expect(run.stderr).toMatch(/at least 32 characters/)
   })
 
-  it('starts in production with a real secret', () => {
-    const run = loadEnv({ NODE_ENV: 'production', PAYLOAD_SECRET: 'x'.repeat(64) })
+  it('starts in production with a real secret and the storefront address', () => {
+    const run = loadEnv({ NODE_ENV: 'production', PAYLOAD_SECRET: 'x'.repeat(64), STOREFRONT_URL: 'https://shop.example' })
     expect(run.stderr).toBe('')
     expect(run.status).toBe(0)
+  })
+
+  it('refuses to start in production without STOREFRONT_URL (the reset links), and names it', () => {
+    const run = loadEnv({ NODE_ENV: 'production', PAYLOAD_SECRET: 'x'.repeat(64) })
+    expect(run.status).not.toBe(0)
+    expect(run.stderr).toMatch(/STOREFRONT_URL is not set/)
+    expect(loadEnv({ NODE_ENV: 'development', PAYLOAD_SECRET: 'x'.repeat(64) }).status).toBe(0)
+    expect(loadEnv({ NODE_ENV: 'test', STOREFRONT_RESET_PATH: '/reset' }).stderr).toMatch(/STOREFRONT_RESET_PATH/)
   })
 
   it('refuses a RESERVATION_TTL that is not a duration, and names it', () => {

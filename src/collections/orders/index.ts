@@ -85,7 +85,7 @@ export const Orders: CollectionConfig = {
       name: 'buyer',
       type: 'relationship',
       relationTo: 'users',
-      required: true,
+      // Unset when the buyer deletes their account: the order stays for the shop's books (src/shop/accounts.ts).
       index: true,
       label: label('Buyer', 'Покупатель'),
       access: { read: buyerField, create: fieldNobody, update: fieldNobody },
@@ -121,9 +121,10 @@ export const Orders: CollectionConfig = {
       label: label('Contact', 'Контакт'),
       access: privateField,
       fields: [
-        { name: 'firstName', type: 'text', required: true, label: label('First name', 'Имя'), access: privateField },
-        { name: 'lastName', type: 'text', required: true, label: label('Last name', 'Фамилия'), access: privateField },
-        { name: 'phone', type: 'text', required: true, label: label('Phone', 'Телефон'), access: privateField },
+        // Erased when the buyer deletes their account (checkout always writes all three).
+        { name: 'firstName', type: 'text', label: label('First name', 'Имя'), access: privateField },
+        { name: 'lastName', type: 'text', label: label('Last name', 'Фамилия'), access: privateField },
+        { name: 'phone', type: 'text', label: label('Phone', 'Телефон'), access: privateField },
       ],
     },
     { name: 'pickupCode', type: 'text', label: label('Pickup code', 'Код выдачи'), access: privateField },

@@ -10,6 +10,9 @@ import { guardCredentials } from './hooks/guardCredentials'
 import { guardRole } from './hooks/guardRole'
 import { limitAuthAttempts } from './hooks/limitAuthAttempts'
 import { dropServerOwnedFields } from './hooks/serverOwnedFields'
+import { resetEmailHtml, resetEmailSubject } from './resetEmail'
+import { accountLanguage, enforcePasswordPolicy } from './hooks/enforcePasswordPolicy'
+import { throttleLogins } from './hooks/throttleLogins'
 
 const ownRecord = privateToOwner((doc) => doc.id)
 const personal = { read: ownRecord, update: ownRecord, create: () => true }
@@ -20,8 +23,11 @@ export const Users: CollectionConfig = {
   auth: {
     loginWithUsername: { allowEmailLogin: true, requireEmail: true, requireUsername: false },
     tokenExpiration: 60 * 60 * 24,
-    maxLoginAttempts: 5,
-    lockTime: 10 * 60 * 1000,
+    // Payload's own lock (n failures lock the account for everyone) is off: anybody could lock anybody out.
+    // Failures are throttled per account and address instead (src/shop/loginThrottle.ts).
+    maxLoginAttempts: 0,
+    // The link works once, for an hour; buyers go to the storefront, staff to the panel (./resetEmail.ts).
+    forgotPassword: { expiration: 60 * 60 * 1000, generateEmailHTML: resetEmailHtml, generateEmailSubject: resetEmailSubject },
     useSessions: true,
   },
   admin: {
@@ -43,7 +49,7 @@ export const Users: CollectionConfig = {
   endpoints: collectionEndpoints('users', userRoutes),
   hooks: {
     // The rate limit first: an attempt over it is refused before anything else looks at it.
-    beforeOperation: [limitAuthAttempts, guardCredentials],
+    beforeOperation: [limitAuthAttempts, throttleLogins, guardCredentials, enforcePasswordPolicy],
     beforeChange: [guardRole, dropServerOwnedFields],
   },
   fields: [
@@ -89,6 +95,18 @@ export const Users: CollectionConfig = {
         condition: (data) => data?.role === 'staff',
       },
       access: { create: fieldCan('users.manage'), update: fieldCan('users.manage'), read: fieldOr(fieldCan('users.manage'), ownRecord) },
+    },
+    {
+      name: 'locale',
+      type: 'select',
+      label: label('Language of emails', 'Язык писем'),
+      options: [
+        { value: 'ru', label: 'Русский' },
+        { value: 'en', label: 'English' },
+      ],
+      // At registration: the body's, else the browser's (Accept-Language), else SHOP_LOCALE.
+      defaultValue: ({ req }) => accountLanguage(req),
+      access: personal,
     },
     {
       name: 'firstName',

@@ -4,8 +4,10 @@ import { jwtSign } from 'payload'
 import { generatePayloadCookie } from 'payload/shared'
 import { z } from 'zod'
 
-import { defineRoute } from '../../../api/route'
+import { defineRoute, json } from '../../../api/route'
+import { deleteOwnAccount, exportOwnData } from '../../../shop/accounts'
 import { Forbidden } from '../../../shop/errors'
+import { countLoginOutcome } from '../hooks/throttleLogins'
 
 /**
  * Payload puts the account's email into every token it signs (login, refresh, password reset). A token
@@ -61,16 +63,17 @@ export const userRoutes = [
     tag: 'Accounts',
     who: 'public',
     summary: 'Log in with email or username and password: a token and the account',
-    description: 'Also sets the `payload-token` cookie. Counts against the per-IP AUTH_RATE_LIMIT.',
+    description:
+      'Also sets the `payload-token` cookie. Counts against the per-IP AUTH_RATE_LIMIT. After 5 failed logins to one account from one address, that address waits before trying that account again (429 with Retry-After: 30 s, doubling up to an hour); other addresses are not affected. Over 100 failures an hour across all addresses, the account takes one attempt every 10 s.',
     body: z.object({ email: z.string().optional(), username: z.string().optional(), password: z.string() }),
     parseBody: false,
     responses: {
       200: { description: 'Logged in', schema: userAnswer },
       400: { description: 'Missing email/username or password, or malformed' },
       401: { description: 'Wrong login or password, or the account is locked' },
-      429: { description: 'Too many attempts from this address; see Retry-After' },
+      429: { description: 'Too many attempts from this address, or on this account from this address; see Retry-After' },
     },
-    handler: ({ req }) => answerWithCleanToken(req, '/login'),
+    handler: ({ req }) => countLoginOutcome(req, () => answerWithCleanToken(req, '/login')),
   }),
   defineRoute({
     method: 'post',
@@ -86,6 +89,89 @@ export const userRoutes = [
       },
     },
     handler: ({ req }) => answerWithCleanToken(req, '/refresh-token'),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/users/forgot-password',
+    collection: 'users',
+    tag: 'Accounts',
+    who: 'public',
+    summary: 'Email a password-reset link (200 whether or not the address has an account)',
+    description:
+      'Buyers get a link to the storefront (STOREFRONT_URL + STOREFRONT_RESET_PATH, `{token}` replaced), staff and admins to the panel. The link works once, for an hour, and the email is in the account’s language. Counts against the per-IP AUTH_RATE_LIMIT.',
+    body: z.object({ email: z.string() }),
+    parseBody: false,
+    responses: {
+      200: { description: 'Sent, if the address has an account', schema: z.object({ message: z.string() }).loose() },
+      400: { description: 'No email given' },
+      429: { description: 'Too many attempts from this address; see Retry-After' },
+    },
+    handler: ({ req }) => builtIn(req, '/forgot-password').handler(req),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/users/reset-password',
+    collection: 'users',
+    tag: 'Accounts',
+    who: 'public',
+    summary: 'Set a new password with the token from the reset link; ends every other session',
+    description: 'The password policy applies (400 names the rule). The token works once. Answers like a login.',
+    body: z.object({ token: z.string(), password: z.string() }),
+    parseBody: false,
+    responses: {
+      200: { description: 'Password set; logged in with a new session', schema: userAnswer },
+      400: { description: 'Missing token or password, or the password breaks a rule (`data.rule`: length, common, identity)' },
+      403: { description: 'The token is unknown, used or expired' },
+    },
+    handler: ({ req }) => answerWithCleanToken(req, '/reset-password'),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/users/me/data',
+    collection: 'users',
+    tag: 'Accounts',
+    who: 'signedIn',
+    summary: 'Download everything the shop holds on you: profile, orders with their lines and contact, cart',
+    responses: {
+      200: {
+        description: 'A JSON file (Content-Disposition: attachment)',
+        schema: z.object({
+          exportedAt: z.string(),
+          profile: z.record(z.string(), z.unknown()),
+          orders: z.array(z.record(z.string(), z.unknown())),
+          cart: z.array(z.record(z.string(), z.unknown())),
+        }),
+      },
+    },
+    handler: async ({ req, user }) => {
+      const data = await exportOwnData(req, user)
+      return new Response(JSON.stringify(data, null, 2), {
+        status: 200,
+        headers: { 'Content-Type': 'application/json; charset=utf-8', 'Content-Disposition': `attachment; filename="100am-shop-account-${user.id}.json"`, 'Cache-Control': 'no-store' },
+      })
+    },
+  }),
+  defineRoute({
+    method: 'delete',
+    path: '/users/me',
+    collection: 'users',
+    tag: 'Accounts',
+    who: 'signedIn',
+    summary: 'Delete your account (with your password); your orders stay for the shop without anything personal',
+    description:
+      'Login then fails, the email can be registered anew, sessions end. Orders keep their number, lines, amounts, store and status, but lose the buyer and the contact given at checkout. Refused while an order is still open.',
+    body: z.object({ password: z.string().min(1) }),
+    responses: {
+      200: { description: 'Deleted', schema: z.object({ message: z.string() }) },
+      400: { description: 'No password, unknown field or malformed body' },
+      403: { description: 'Wrong password' },
+      409: { description: 'An order is still open (awaiting payment, paid or ready): `data.orders` names them' },
+      429: { description: 'Too many wrong passwords for this account from this address; see Retry-After' },
+    },
+    handler: async ({ req, user, body }) => {
+      await deleteOwnAccount(req, user, body.password)
+      return json({ message: 'Your account is deleted.' })
+    },
   }),
   /**
    * Payload's first-register creates the first account with access checks bypassed. On an empty production

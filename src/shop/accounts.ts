@@ -1,0 +1,84 @@
+// The buyer's own data: a copy of everything the shop holds on them, and deleting the account. Deleting
+// keeps the orders for the shop's books (number, lines, amounts, store, status, payment) and cuts every
+// link to the person: the contact given at checkout is erased and the buyer unset, in one transaction with
+// the account's removal (the orders table refuses a contact without a buyer and the reverse).
+import type { PayloadRequest } from 'payload'
+
+import { CLIENT_IP_HEADER, clientKey } from '../collections/users/rateLimit'
+import { execute, sql } from '../db/sql'
+import { inTransaction } from '../db/transaction'
+import { Conflict, Forbidden, NotFound } from './errors'
+import { accountKey, countLoginFailure, refuseWhileThrottled } from './loginThrottle'
+
+type Owner = { id: number | string }
+
+/** Everything the shop holds on the buyer, as they may download it. */
+export async function exportOwnData(req: PayloadRequest, owner: Owner) {
+  const { rows: profile } = await execute<Record<string, unknown>>(
+    req,
+    sql`SELECT id, email, username, first_name AS "firstName", last_name AS "lastName", phone, locale, role,
+               created_at AS "createdAt", updated_at AS "updatedAt"
+        FROM users WHERE id = ${owner.id}`,
+  )
+  if (!profile[0]) throw new NotFound('No such account')
+  const { rows: orders } = await execute<Record<string, unknown>>(
+    req,
+    sql`SELECT o.id, o.number, o.status::text AS status, o.total::bigint::int AS total, o.currency,
+               s.name AS "pickupPoint", s.address AS "pickupAddress",
+               json_build_object('firstName', o.contact_first_name, 'lastName', o.contact_last_name, 'phone', o.contact_phone) AS contact,
+               o.created_at AS "createdAt", o.updated_at AS "updatedAt",
+               coalesce((SELECT json_agg(json_build_object('sku', l.product_id, 'name', l.name, 'unit', l.unit,
+                                   'quantity', l.quantity::text, 'pickedQuantity', l.picked_quantity::text,
+                                   'unitPrice', l.unit_price, 'lineTotal', l.line_total) ORDER BY l.id)
+                         FROM order_lines l WHERE l.order_id = o.id), '[]') AS lines
+        FROM orders o JOIN stores s ON s.id = o.pickup_point_id
+        WHERE o.buyer_id = ${owner.id} ORDER BY o.id`,
+  )
+  const { rows: cart } = await execute<Record<string, unknown>>(
+    req,
+    sql`SELECT l.product_id AS sku, l.quantity::text AS quantity, l.updated_at AS "updatedAt"
+        FROM cart_lines l JOIN carts c ON c.id = l.cart_id WHERE c.buyer_id = ${owner.id} ORDER BY l.id`,
+  )
+  return { exportedAt: new Date().toISOString(), profile: profile[0], orders, cart }
+}
+
+/**
+ * Deletes the signed-in buyer's account after checking their password (a stolen token alone must not be
+ * enough; wrong passwords count as failed logins). Refused with 409 while an order is still open (awaiting
+ * payment, paid or ready): it names them; collect or cancel them first.
+ */
+export async function deleteOwnAccount(req: PayloadRequest, owner: Owner & { email?: string | null }, password: string) {
+  const email = owner.email ?? ''
+  const account = accountKey(req.payload.secret, email)
+  const ip = clientKey(req.headers.get(CLIENT_IP_HEADER))
+  await refuseWhileThrottled(req, account, ip)
+  try {
+    // Payload's own check of the password (no session is kept: the account goes).
+    await req.payload.login({ collection: 'users', data: { email, password } })
+  } catch {
+    await countLoginFailure(req, account, ip, email)
+    throw new Forbidden('The password is not right; the account stays.')
+  }
+  await inTransaction(req, async (req) => {
+    const { rows: open } = await execute<{ number: string; status: string }>(
+      req,
+      sql`SELECT number, status::text AS status FROM orders
+          WHERE buyer_id = ${owner.id} AND status NOT IN ('collected', 'cancelled') ORDER BY id FOR UPDATE`,
+    )
+    if (open.length > 0) {
+      throw new Conflict(`Orders ${open.map((o) => o.number).join(', ')} are still open: collect or cancel them before deleting the account.`, {
+        orders: open,
+      })
+    }
+    await execute(
+      req,
+      sql`UPDATE orders SET buyer_id = NULL, contact_first_name = NULL, contact_last_name = NULL, contact_phone = NULL, updated_at = now()
+          WHERE buyer_id = ${owner.id}`,
+    )
+    await execute(req, sql`DELETE FROM login_throttles WHERE user_id = ${owner.id}`)
+    // Deliberately past access (only admins may delete accounts through the collection): this is the owner
+    // deleting their own, checked above. Payload removes its sessions and relations with it; the cart and
+    // checkout claims go by their foreign keys.
+    await req.payload.delete({ collection: 'users', id: owner.id, req, overrideAccess: true })
+  })
+}

@@ -1,0 +1,88 @@
+// Login throttling that a stranger cannot turn against the owner. Failures are counted per account AND
+// client address: after FAILURES_BEFORE_WAIT failures, that address waits before trying that account again
+// (30 s, doubling with every further failure, at most an hour), while the same account from any other
+// address logs in as usual. Across all addresses, more than ACCOUNT_CEILING failures in an hour slow that
+// account down to one attempt every ACCOUNT_SLOT_SECONDS for everyone: slower, never locked.
+//
+// Written outside the request's transaction: a failed login rolls its transaction back, and the failure
+// must still count.
+import crypto from 'node:crypto'
+
+import type { PayloadRequest } from 'payload'
+
+import { execute, sql } from '../db/sql'
+import { TooManyRequests } from './errors'
+
+export const FAILURES_BEFORE_WAIT = 5
+export const ACCOUNT_CEILING = 100
+export const ACCOUNT_SLOT_SECONDS = 10
+const FIRST_WAIT_SECONDS = 30
+const LONGEST_WAIT_SECONDS = 3600
+/** Failures older than this no longer count: the next one starts a new series. */
+const FORGET_AFTER = '1 day'
+
+/** The database, never the request's transaction (see above). */
+const outside = (req: PayloadRequest) => ({ payload: req.payload }) as PayloadRequest
+
+/** A keyed hash of the login as typed (email or username, case-insensitive): no address is stored. */
+export function accountKey(secret: string, login: string): string {
+  return crypto.createHmac('sha256', secret).update(`login:${login.trim().toLowerCase()}`).digest('hex').slice(0, 40)
+}
+
+/** How long to wait (seconds, ≥ 1) before this account may be tried from this address; throws 429 if any. */
+export async function refuseWhileThrottled(req: PayloadRequest, account: string, ip: string) {
+  const db = outside(req)
+  const { rows } = await execute<{ wait: number }>(
+    db,
+    sql`SELECT ceil(extract(epoch FROM blocked_until - now()))::int AS wait FROM login_throttles
+        WHERE account = ${account} AND ip = ${ip} AND blocked_until > now()`,
+  )
+  if (rows[0]) throw new TooManyRequests(`Too many failed logins to this account from your address; try again in ${rows[0].wait} s.`, rows[0].wait)
+  // Over the hourly ceiling: one attempt per slot, whoever takes it.
+  const slot = await execute(
+    db,
+    sql`UPDATE login_accounts SET next_attempt_at = now() + make_interval(secs => ${ACCOUNT_SLOT_SECONDS})
+        WHERE account = ${account} AND window_start = date_trunc('hour', now()) AND failures >= ${ACCOUNT_CEILING}
+          AND (next_attempt_at IS NULL OR next_attempt_at <= now())
+        RETURNING account`,
+  )
+  if (slot.rowCount > 0) return
+  const { rows: busy } = await execute<{ wait: number }>(
+    db,
+    sql`SELECT GREATEST(1, ceil(extract(epoch FROM next_attempt_at - now())))::int AS wait FROM login_accounts
+        WHERE account = ${account} AND window_start = date_trunc('hour', now()) AND failures >= ${ACCOUNT_CEILING}
+          AND next_attempt_at > now()`,
+  )
+  if (busy[0]) throw new TooManyRequests(`This account is receiving many failed logins; try again in ${busy[0].wait} s.`, busy[0].wait)
+}
+
+/** Counts a failed login of `login` from `ip`. */
+export async function countLoginFailure(req: PayloadRequest, account: string, ip: string, login: string) {
+  const db = outside(req)
+  const normalized = login.trim().toLowerCase()
+  await execute(
+    db,
+    sql`INSERT INTO login_throttles (account, ip, user_id, failures, last_failure_at, updated_at, created_at)
+        VALUES (${account}, ${ip}, (SELECT id FROM users WHERE lower(email) = ${normalized} OR lower(username) = ${normalized} LIMIT 1), 1, now(), now(), now())
+        ON CONFLICT (account, ip) DO UPDATE SET
+          failures = CASE WHEN login_throttles.last_failure_at < now() - ${FORGET_AFTER}::interval THEN 1 ELSE login_throttles.failures + 1 END,
+          last_failure_at = now(), updated_at = now()`,
+  )
+  await execute(
+    db,
+    sql`UPDATE login_throttles SET blocked_until = now() + make_interval(secs => LEAST(${LONGEST_WAIT_SECONDS}, ${FIRST_WAIT_SECONDS} * power(2, failures - ${FAILURES_BEFORE_WAIT})))
+        WHERE account = ${account} AND ip = ${ip} AND failures >= ${FAILURES_BEFORE_WAIT}`,
+  )
+  await execute(
+    db,
+    sql`INSERT INTO login_accounts (account, window_start, failures) VALUES (${account}, date_trunc('hour', now()), 1)
+        ON CONFLICT (account) DO UPDATE SET
+          failures = CASE WHEN login_accounts.window_start = date_trunc('hour', now()) THEN login_accounts.failures + 1 ELSE 1 END,
+          window_start = date_trunc('hour', now())`,
+  )
+}
+
+/** A successful login clears that address's failures for the account (not other addresses'). */
+export async function forgetLoginFailures(req: PayloadRequest, account: string, ip: string) {
+  await execute(outside(req), sql`DELETE FROM login_throttles WHERE account = ${account} AND ip = ${ip}`)
+}

@@ -26,10 +26,3 @@ function toSafeNumber(value: bigint): number {
   if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError('amount too large')
   return Number(value)
 }
-
-/** "199.90 RUB": for e-mails and logs; the API always sends minor units. */
-export function formatMoney(minor: number, currency: string): string {
-  const sign = minor < 0 ? '-' : ''
-  const abs = Math.abs(minor)
-  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')} ${currency}`
-}

@@ -6,7 +6,9 @@ import type { PayloadRequest } from 'payload'
 
 import { execute, sql } from '../db/sql'
 import { escapeHtml } from '../lib/html'
-import { formatMoney } from '../lib/money'
+import { env } from '../env'
+import { isSupportedLanguage } from '../i18n/language'
+import { formatMoney, formatQuantity, type Lang } from '../lib/units'
 import type { NotificationKind } from './notifications'
 import { findOrder, orderView, type OrderRow, type OrderView } from './orders'
 import { pickupQrPng } from './pickupCode'
@@ -65,54 +67,94 @@ type Email = { subject: string; lines: string[]; qr: boolean }
 
 const where = (view: OrderView) => `${view.pickupPoint.name}${view.pickupPoint.address ? `, ${view.pickupPoint.address}` : ''}`
 
+/** The buyer's emails in their language: the words, the money ("399,85 ₽") and the quantities ("1,5 кг"). */
+const WORDS = {
+  en: {
+    confirmationSubject: (n: string) => `Your 100am shop order ${n}`,
+    paid: (n: string, held: string) => `Thank you! Order ${n} is paid: ${held} is held on your card.`,
+    total: (t: string) => `Total: ${t}`,
+    weighed: 'Weighed goods are charged for what they weigh when we assemble the order; you pay for what was weighed, and the rest of the hold is released.',
+    pickUpAt: (w: string) => `Pick it up at: ${w}`,
+    showQr: (code: string) => `Show the attached QR code at the counter. Pickup code: ${code}`,
+    readySubject: (n: string) => `Your 100am shop order ${n} is ready for pickup`,
+    ready: (n: string, w: string) => `Order ${n} is assembled and waiting for you at ${w}.`,
+    charged: (held: string, charged: string, released: string | null) =>
+      `Held on your card: ${held}; charged: ${charged}${released ? `; the remaining ${released} is released` : ''}.`,
+    refunded: (r: string) => `Refunded: ${r}.`,
+    cancelledSubject: (n: string) => `Your 100am shop order ${n} is cancelled`,
+    cancelled: (n: string, reason: string | null) => `Order ${n} is cancelled${reason ? ` (${reason})` : ''}.`,
+    refundCharged: (c: string) => `The ${c} charged is refunded to your card.`,
+    releaseHold: (h: string) => `The ${h} held on your card is released; nothing was charged.`,
+    qrAlt: 'Pickup QR code',
+  },
+  ru: {
+    confirmationSubject: (n: string) => `Ваш заказ ${n} в магазине 100am`,
+    paid: (n: string, held: string) => `Спасибо! Заказ ${n} оплачен: на карте заблокировано ${held}.`,
+    total: (t: string) => `Итого: ${t}`,
+    weighed: 'Весовые товары оплачиваются по фактическому весу при сборке заказа: спишется сумма за взвешенное, остаток блокировки вернётся на карту.',
+    pickUpAt: (w: string) => `Где забрать: ${w}`,
+    showQr: (code: string) => `Покажите приложенный QR-код на кассе. Код выдачи: ${code}`,
+    readySubject: (n: string) => `Заказ ${n} собран и ждёт вас`,
+    ready: (n: string, w: string) => `Заказ ${n} собран и ждёт вас: ${w}.`,
+    charged: (held: string, charged: string, released: string | null) =>
+      `Заблокировано на карте: ${held}; списано: ${charged}${released ? `; остаток ${released} разблокирован` : ''}.`,
+    refunded: (r: string) => `Возвращено: ${r}.`,
+    cancelledSubject: (n: string) => `Заказ ${n} отменён`,
+    cancelled: (n: string, reason: string | null) => `Заказ ${n} отменён${reason ? ` (${reason})` : ''}.`,
+    refundCharged: (c: string) => `Списанные ${c} возвращены на карту.`,
+    releaseHold: (h: string) => `Блокировка ${h} на карте снята; ничего не списано.`,
+    qrAlt: 'QR-код для выдачи',
+  },
+} as const
+
 /** The email of one notice, from the order as it is now; null when it no longer applies. */
-function compose(kind: NotificationKind, order: OrderRow, view: OrderView, cancelReason: string | null): Email | null {
-  const money = (minor: number) => formatMoney(minor, view.currency)
-  const quantity = (i: OrderView['items'][number]) => i.pickedQuantity ?? i.quantity
-  const items = view.items.map((i) => `${i.name} (${i.sku}): ${quantity(i)} ${i.unit} × ${money(i.unitPrice)} = ${money(i.lineTotal)}`)
+function compose(kind: NotificationKind, order: OrderRow, view: OrderView, cancelReason: string | null, lang: Lang): Email | null {
+  const w = WORDS[lang]
+  const money = (minor: number) => formatMoney(minor, view.currency, lang)
+  const quantity = (i: OrderView['items'][number]) => formatQuantity(i.pickedQuantity ?? i.quantity, i.unit, lang)
+  const items = view.items.map((i) => `${i.name} (${i.sku}): ${quantity(i)} × ${money(i.unitPrice)} = ${money(i.lineTotal)}`)
   if (kind === 'confirmation') {
     // An order cancelled before its confirmation went out gets the cancellation notice only.
     if (order.status === 'cancelled') return null
     return {
-      subject: `Your 100am shop order ${view.number}`,
+      subject: w.confirmationSubject(view.number),
       qr: true,
       lines: [
-        `Thank you! Order ${view.number} is paid: ${money(view.authorized)} is held on your card.`,
+        w.paid(view.number, money(view.authorized)),
         '',
         ...items,
-        `Total: ${money(view.total)}`,
+        w.total(money(view.total)),
         '',
-        'Weighed goods are charged for what they weigh when we assemble the order; you pay for what was weighed, and the rest of the hold is released.',
-        `Pick it up at: ${where(view)}`,
-        `Show the attached QR code at the counter. Pickup code: ${view.pickupCode}`,
+        ...(view.items.some((i) => i.unit !== 'pcs') ? [w.weighed] : []),
+        w.pickUpAt(where(view)),
+        w.showQr(view.pickupCode),
       ],
     }
   }
   if (kind === 'ready') {
     if (order.status !== 'ready') return null
+    const charged = view.captured ?? view.total
     return {
-      subject: `Your 100am shop order ${view.number} is ready for pickup`,
+      subject: w.readySubject(view.number),
       qr: true,
       lines: [
-        `Order ${view.number} is assembled and waiting for you at ${where(view)}.`,
+        w.ready(view.number, where(view)),
         '',
         ...items,
-        `Total: ${money(view.total)}`,
-        `Held on your card: ${money(view.authorized)}; charged: ${money(view.captured ?? view.total)}${view.authorized > (view.captured ?? view.total) ? `; the remaining ${money(view.authorized - (view.captured ?? view.total))} is released` : ''}.`,
-        ...(view.refunded > 0 ? [`Refunded: ${money(view.refunded)}.`] : []),
+        w.total(money(view.total)),
+        w.charged(money(view.authorized), money(charged), view.authorized > charged ? money(view.authorized - charged) : null),
+        ...(view.refunded > 0 ? [w.refunded(money(view.refunded))] : []),
         '',
-        `Show the attached QR code at the counter. Pickup code: ${view.pickupCode}`,
+        w.showQr(view.pickupCode),
       ],
     }
   }
   return {
-    subject: `Your 100am shop order ${view.number} is cancelled`,
+    subject: w.cancelledSubject(view.number),
     qr: false,
     lines: [
-      `Order ${view.number} is cancelled${cancelReason ? ` (${cancelReason})` : ''}.`,
-      view.captured !== null && view.captured > 0
-        ? `The ${money(view.captured)} charged is refunded to your card.`
-        : `The ${money(view.authorized)} held on your card is released; nothing was charged.`,
+      w.cancelled(view.number, cancelReason),
+      view.captured !== null && view.captured > 0 ? w.refundCharged(money(view.captured)) : w.releaseHold(money(view.authorized)),
     ],
   }
 }
@@ -121,14 +163,15 @@ export async function sendNotification(req: PayloadRequest, orderId: number, kin
   const order = await findOrder(req, { id: orderId })
   if (!order) throw new Error(`Order ${orderId} does not exist`)
   if (order.buyer_id === null) return null // the account is gone: nobody to tell
-  const { rows } = await execute<{ email: string; cancel_reason: string | null }>(
+  const { rows } = await execute<{ email: string; locale: string | null; cancel_reason: string | null }>(
     req,
-    sql`SELECT u.email, o.cancel_reason FROM users u, orders o WHERE u.id = ${order.buyer_id} AND o.id = ${orderId}`,
+    sql`SELECT u.email, u.locale::text AS locale, o.cancel_reason FROM users u, orders o WHERE u.id = ${order.buyer_id} AND o.id = ${orderId}`,
   )
   const to = rows[0]?.email
   if (!to) throw new Error(`The buyer of order ${order.number} has no email address`)
   const view = await orderView(req, order)
-  const email = compose(kind, order, view, rows[0]!.cancel_reason)
+  const lang: Lang = isSupportedLanguage(rows[0]!.locale) ? rows[0]!.locale : env.locale
+  const email = compose(kind, order, view, rows[0]!.cancel_reason, lang)
   if (!email) return null
   const qrFile = `order-${view.number}.png`
   await req.payload.sendEmail({
@@ -138,7 +181,7 @@ export async function sendNotification(req: PayloadRequest, orderId: number, kin
     html: `${email.lines
       .filter((l) => l !== '')
       .map((l) => `<p>${escapeHtml(l)}</p>`)
-      .join('\n')}${email.qr ? `\n<p><img src="cid:pickup-qr" alt="Pickup QR code" width="240" height="240"></p>` : ''}`,
+      .join('\n')}${email.qr ? `\n<p><img src="cid:pickup-qr" alt="${WORDS[lang].qrAlt}" width="240" height="240"></p>` : ''}`,
     attachments: email.qr ? [{ filename: qrFile, content: pickupQrPng(view.pickupCode), contentType: 'image/png', cid: 'pickup-qr' }] : [],
   })
   return { to, number: view.number }

@@ -4,8 +4,10 @@
 import crypto from 'node:crypto'
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { createLocalReq } from 'payload'
 
 import { env } from '../../src/env'
+import { sendDueNotifications } from '../../src/shop/emails'
 import { contact, fillCart, seedCatalogue, type Catalogue } from '../helpers/fixtures'
 import { type Answer, call, serve } from '../helpers/http'
 import { emailsTo } from '../helpers/mail'
@@ -335,5 +337,36 @@ describe('the buyer’s own data', () => {
     expect(again.status).toBe(201)
     const fresh = await login(shop, buyer.email, 'starting over again')
     expect((await shop.api.get('/api/users/me/data', { token: fresh })).body.orders).toEqual([])
+  })
+})
+
+describe('emails in the buyer’s language', () => {
+  const localeOf = async (email: string) => (await sqlRows<{ locale: string }>(shop, 'SELECT locale::text AS locale FROM users WHERE email = $1', [email]))[0]!.locale
+
+  it('the account’s language: from the registration body, else Accept-Language, else SHOP_LOCALE (ru)', async () => {
+    expect((await shop.api.post('/api/users', { email: 'lang-body@example.com', password: 'quiet harbour 77', locale: 'en' }, { headers: { 'Accept-Language': 'ru' } })).status).toBe(201)
+    expect((await shop.api.post('/api/users', { email: 'lang-header@example.com', password: 'quiet harbour 77' }, { headers: { 'Accept-Language': 'en-US,en;q=0.9' } })).status).toBe(201)
+    expect((await shop.api.post('/api/users', { email: 'lang-none@example.com', password: 'quiet harbour 77' })).status).toBe(201)
+    expect([await localeOf('lang-body@example.com'), await localeOf('lang-header@example.com'), await localeOf('lang-none@example.com')]).toEqual(['en', 'en', 'ru'])
+    const before = await sqlRows(shop, 'SELECT count(*)::int AS n FROM users')
+    expect((await shop.api.post('/api/users', { email: 'lang-de@example.com', password: 'quiet harbour 77', locale: 'de' })).status).toBe(400)
+    expect(await sqlRows(shop, 'SELECT count(*)::int AS n FROM users')).toEqual(before)
+  })
+
+  it.each([
+    ['ru', (n: string) => `Ваш заказ ${n} в магазине 100am`, ['Яблоки Гала (APPLES): 1,5\u00a0кг × 199,90\u00a0₽ = 299,85\u00a0₽', 'Итого: 389,75\u00a0₽', 'Покажите приложенный QR-код']],
+    ['en', (n: string) => `Your 100am shop order ${n}`, ['Яблоки Гала (APPLES): 1.5\u00a0kg × ₽199.90 = ₽299.85', 'Total: ₽389.75', 'Show the attached QR code']],
+  ] as const)('the order confirmation in %s: words, money and quantities, with a plain-text part', async (locale, subject, lines) => {
+    const buyer = await registerBuyer(shop, { locale })
+    await fillCart(shop, buyer, { APPLES: 1.5, MILK: 1 })
+    const res = await shop.api.post('/api/checkout', { pickupPoint: catalogue.stores.main, contact, paymentToken: 'tok_visa' }, { token: buyer.token })
+    expect(res.status).toBe(201)
+    while ((await sendDueNotifications(await createLocalReq({}, shop.payload))).sent > 0);
+    const [mail] = emailsTo(buyer.email)
+    expect(mail!.subject).toBe(subject(res.body.order.number))
+    for (const line of lines) {
+      expect(mail!.text).toContain(line)
+      expect(mail!.html).toContain(line.replace(/&/g, '&amp;'))
+    }
   })
 })

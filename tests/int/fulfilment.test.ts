@@ -12,7 +12,7 @@ import { sendDueNotifications } from '../../src/shop/emails'
 import { settleOrders } from '../../src/shop/settlement'
 import { assemble, type Catalogue, contact, fillCart, paymentOf, seedCatalogue, snapshot, stockAt, stockDisagreements } from '../helpers/fixtures'
 import { createAdmin, login, registerBuyer, sqlRows, startTestShop, type Account, type TestShop } from '../helpers/shop'
-import { decodeQuotedPrintable } from '../helpers/mail'
+import { emailsTo } from '../helpers/mail'
 
 let shop: TestShop
 let admin: Account
@@ -305,21 +305,17 @@ describe('assembly', () => {
     expect(await sqlRows(shop, "SELECT count(*)::int AS n FROM order_notifications WHERE order_id = $1 AND kind = 'ready'", [order.id])).toEqual([{ n: 1 }])
   })
 
-  it('the buyer gets a "ready for pickup" email: final lines and amounts, held and charged, the QR code, the address', async () => {
+  it('the buyer gets a "ready for pickup" email in their language: final lines and amounts, held and charged, the QR code, the address', async () => {
     const { order, buyer } = await placeOrder({ HAM: 1.5, BUNS: 2 })
     expect((await assemble(shop, clerk.token, order.id, [{ sku: 'HAM', quantity: 1.43 }])).status).toBe(200)
     while ((await sendDueNotifications(await createLocalReq({}, shop.payload))).sent > 0);
-    const mail = fs
-      .readdirSync(env.mail.dir)
-      .map((f) => decodeQuotedPrintable(fs.readFileSync(path.join(env.mail.dir, f), 'utf8')))
-      .find((m) => m.includes(`Subject: Your 100am shop order ${order.number} is ready for pickup`))
+    const mail = emailsTo(buyer.email).find((m) => m.subject === `Заказ ${order.number} собран и ждёт вас`)
     expect(mail).toBeDefined()
-    expect(mail).toContain(`To: ${buyer.email}`)
-    expect(mail).toContain('1.43 kg')
-    expect(mail).toContain('385.86 RUB') // charged
-    expect(mail).toContain('429.84 RUB') // held
-    expect(mail).toContain('Москва, Тверская, 7')
-    expect(mail).toContain(`filename=order-${order.number}.png`)
+    expect(mail!.text).toContain('1,43\u00a0кг')
+    expect(mail!.text).toContain('списано: 385,86\u00a0₽') // charged
+    expect(mail!.text).toContain('Заблокировано на карте: 429,84\u00a0₽') // held
+    expect(mail!.text).toContain('Москва, Тверская, 7')
+    expect(fs.readFileSync(path.join(env.mail.dir, mail!.file), 'utf8')).toContain(`filename=order-${order.number}.png`)
   })
 })
 

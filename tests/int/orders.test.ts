@@ -11,6 +11,7 @@ import { EMAIL_QUEUE, NOTIFICATION_ATTEMPTS, NOTIFICATION_TASK, sendDueNotificat
 import { pickupCodeFor } from '../../src/shop/pickupCode'
 import { assemble, type Catalogue, contact, fillCart, paymentOf, readQr, seedCatalogue, snapshot, stockAt } from '../helpers/fixtures'
 import { createAdmin, registerBuyer, sqlRows, startTestShop, type Account, type TestShop } from '../helpers/shop'
+import { decodeQuotedPrintable } from '../helpers/mail'
 
 let shop: TestShop
 let admin: Account
@@ -30,7 +31,8 @@ beforeAll(async () => {
   shop = await startTestShop()
   admin = await createAdmin(shop)
   catalogue = await seedCatalogue(shop, admin)
-  ;[buyer, stranger] = await Promise.all([registerBuyer(shop), registerBuyer(shop)])
+  // English-speaking buyers: the emails below are read in English (Russian ones: tests/int/accounts.test.ts).
+  ;[buyer, stranger] = await Promise.all([registerBuyer(shop, { locale: 'en' }), registerBuyer(shop, { locale: 'en' })])
   paid = await placeOrder(buyer, { APPLES: 1.2, MILK: 1 })
 })
 afterAll(async () => {
@@ -246,7 +248,7 @@ describe('confirmation email', () => {
   const files = () => (fs.existsSync(env.mail.dir) ? fs.readdirSync(env.mail.dir).filter((f) => f.endsWith('.eml')) : [])
   const mailsAbout = (number: string) =>
     files()
-      .map((f) => fs.readFileSync(path.join(env.mail.dir, f), 'utf8'))
+      .map((f) => decodeQuotedPrintable(fs.readFileSync(path.join(env.mail.dir, f), 'utf8')))
       .filter((m) => m.includes(`Subject: Your 100am shop order ${number}`))
   const outbox = (id: number) =>
     sqlRows<{ sent: boolean; attempts: number; leased: boolean }>(

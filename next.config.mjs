@@ -14,11 +14,12 @@ const nextConfig = {
 
 export default (phase) => {
   // `next build` evaluates the admin pages' modules (and so the Payload config) with NODE_ENV=production,
-  // where src/env.ts refuses to run without PAYLOAD_SECRET. Nothing is signed at build time and the value is
-  // not inlined into the output (the config reads process.env again when the server starts), so a throwaway
-  // secret lets the build run without the real one.
-  if (phase === PHASE_PRODUCTION_BUILD && !process.env.PAYLOAD_SECRET) {
-    process.env.PAYLOAD_SECRET = crypto.randomBytes(32).toString('hex')
+  // where src/env.ts refuses to run without PAYLOAD_SECRET and STOREFRONT_URL. Nothing is signed or emailed
+  // at build time and the values are not inlined into the output (the config reads process.env again when
+  // the server starts), so throwaway values let the build run without the real ones.
+  if (phase === PHASE_PRODUCTION_BUILD) {
+    process.env.PAYLOAD_SECRET ||= crypto.randomBytes(32).toString('hex')
+    process.env.STOREFRONT_URL ||= 'https://storefront.invalid'
   }
   return withPayload(nextConfig)
 }

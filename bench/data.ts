@@ -45,8 +45,8 @@ export async function cloneBuyers(pool: pg.Pool, templateEmail: string, count: n
   const from = rows[0]!.n + 1
   if (from <= count) {
     await pool.query(
-      `INSERT INTO users (email, role, salt, hash, login_attempts)
-       SELECT 'bench-' || g || '@bench.local', 'buyer', t.salt, t.hash, 0
+      `INSERT INTO users (email, role, salt, hash)
+       SELECT 'bench-' || g || '@bench.local', 'buyer', t.salt, t.hash
        FROM generate_series($1::int, $2::int) g, (SELECT salt, hash FROM users WHERE email = $3) t`,
       [from, count, templateEmail],
     )

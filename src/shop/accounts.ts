@@ -52,13 +52,16 @@ export async function deleteOwnAccount(req: PayloadRequest, owner: Owner & { ema
   const account = accountKey(req.payload.secret, email)
   const ip = clientKey(req.headers.get(CLIENT_IP_HEADER))
   await refuseWhileThrottled(req, account, ip)
+  let sessionOfTheCheck: string | undefined
   try {
-    // Payload's own check of the password (no session is kept: the account goes).
-    await req.payload.login({ collection: 'users', data: { email, password } })
+    // Payload's own check of the password. It opens a session, closed right away below.
+    const { token } = await req.payload.login({ collection: 'users', data: { email, password } })
+    sessionOfTheCheck = JSON.parse(Buffer.from((token ?? '').split('.')[1] ?? '', 'base64url').toString('utf8') || '{}').sid
   } catch {
     await countLoginFailure(req, account, ip, email)
     throw new Forbidden('The password is not right; the account stays.')
   }
+  if (sessionOfTheCheck) await execute(req, sql`DELETE FROM users_sessions WHERE id = ${sessionOfTheCheck}`)
   await inTransaction(req, async (req) => {
     const { rows: open } = await execute<{ number: string; status: string }>(
       req,

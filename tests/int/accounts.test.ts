@@ -293,6 +293,7 @@ describe('the buyer’s own data', () => {
       user: await sqlRows(shop, 'SELECT id, email, hash FROM users WHERE id = $1', [buyer.id]),
       orders: await sqlRows(shop, 'SELECT id, buyer_id, contact_first_name, contact_phone, status FROM orders WHERE buyer_id = $1', [buyer.id]),
       cart: await sqlRows(shop, 'SELECT l.product_id, l.quantity::text FROM cart_lines l JOIN carts c ON c.id = l.cart_id WHERE c.buyer_id = $1', [buyer.id]),
+      sessions: await sqlRows(shop, 'SELECT id FROM users_sessions WHERE _parent_id = $1 ORDER BY id', [buyer.id]),
     })
     const before = await state()
     const open = await shop.api.delete('/api/users/me', { token: buyer.token, body: { password: buyer.password } })

@@ -59,6 +59,9 @@ export function serializeError(err: unknown, depth = 0): LoggedError {
   return out
 }
 
+/** Payload's messages for an upload it refuses (uploads/checkFileRestrictions), before its 400. */
+const UPLOAD_REFUSAL = /^(Invalid MIME type|File type .* not allowed|File type '.*' not allowed|SVG file contains|Invalid (or corrupted )?PDF)/
+
 /** Keys whose values never reach the log, wherever pino finds them (top level or one level down). */
 const SECRET_KEYS = ['password', 'token', 'email', 'phone', 'firstName', 'lastName', 'contact', 'pickupCode', 'params', 'authorization', 'cookie']
 const REDACT_PATHS = [...SECRET_KEYS, ...SECRET_KEYS.map((key) => `*.${key}`), 'req.headers.authorization', 'req.headers.cookie']
@@ -92,7 +95,11 @@ export function createShopLogger({ level, destination }: { level: string; destin
         logMethod(args, method, levelValue) {
           const [first, ...rest] = args as unknown[]
           const err = first instanceof Error ? first : (first as { err?: unknown } | null | undefined)?.err
-          if (!err || typeof first !== 'object') return method.apply(this, scrubArgs(args as unknown[]) as Parameters<typeof method>)
+          if (!err || typeof first !== 'object') {
+            // Payload logs an upload it refuses (answered 400: the client's file) at error level before throwing.
+            if (levelValue > WARN && typeof first === 'string' && UPLOAD_REFUSAL.test(first)) return this.warn(scrubText(first))
+            return method.apply(this, scrubArgs(args as unknown[]) as Parameters<typeof method>)
+          }
           const fields = first instanceof Error ? {} : { ...(first as object) }
           // pino would take the message from the raw error; give it the scrubbed one.
           const message = typeof rest[0] === 'string' ? scrubText(rest[0]) : serializeError(err).message

@@ -16,6 +16,7 @@ type Due = {
   payment_key: string
   payment_authorization_id: string | null
   total: string
+  authorized: string
   captured: string | null
   refunded: string
 }
@@ -29,7 +30,7 @@ export async function settleMoney(req: PayloadRequest, orderId: number): Promise
   const { rows } = await execute<Due>(
     req,
     sql`SELECT id, number, status::text AS status, payment_state::text AS payment_state, payment_key, payment_authorization_id,
-               total::text AS total, captured::text AS captured, refunded::text AS refunded
+               total::text AS total, authorized::text AS authorized, captured::text AS captured, refunded::text AS refunded
         FROM orders WHERE id = ${orderId}`,
   )
   const order = rows[0]
@@ -46,6 +47,11 @@ export async function settleMoney(req: PayloadRequest, orderId: number): Promise
       return rowCount > 0
     }
     if (order.payment_state === 'refund_due') {
+      // A cancelled order charged in part may still hold the rest (its release was due when it was
+      // cancelled): let that go too. Same key as the release, so a release already done is not done twice.
+      if (order.status === 'cancelled' && Number(order.authorized) > Number(order.captured ?? 0)) {
+        await gateway.void({ authorizationId: order.payment_authorization_id, idempotencyKey: `void:${order.payment_key}` })
+      }
       const amount = Math.max(refundOwed(order), 0)
       // The key names how much was refunded before, so a retry of this refund is the same refund and the
       // next one (an order refunded in part, then cancelled) is a new one.

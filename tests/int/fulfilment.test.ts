@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createLocalReq } from 'payload'
 
 import { env } from '../../src/env'
+import { paymentGateway } from '../../src/payments'
 import { sendDueNotifications } from '../../src/shop/emails'
 import { settleOrders } from '../../src/shop/settlement'
 import { assemble, type Catalogue, contact, fillCart, paymentOf, seedCatalogue, snapshot, stockAt, stockDisagreements } from '../helpers/fixtures'
@@ -364,6 +365,32 @@ describe('hand-over and cancellation', () => {
     expect((Number(before!.reserved) - Number((await reservedOf('HAM'))!.reserved)).toFixed(3)).toBe('1.430')
     expect(await sqlRows(shop, "SELECT count(*)::int AS n FROM order_notifications WHERE order_id = $1 AND kind = 'cancelled'", [order.id])).toEqual([{ n: 1 }])
     expect(await stockDisagreements(shop)).toEqual([])
+  })
+
+  it('staff cancel a ready order whose uncaptured remainder was still to be released: refunded, and the remainder voided too', async () => {
+    const { order } = await placeOrder({ HAM: 1.5 })
+    // The gateway takes the capture but not the release of the rest: the order is ready with the release due.
+    const gateway = paymentGateway(shop.payload)
+    const voidAtTheGateway = gateway.void.bind(gateway)
+    gateway.void = async () => {
+      throw new Error('the gateway is not answering voids')
+    }
+    try {
+      expect((await assemble(shop, clerk.token, order.id, [{ sku: 'HAM', quantity: 1.43 }])).status).toBe(200)
+    } finally {
+      gateway.void = voidAtTheGateway
+    }
+    expect(await orderRow(order.id)).toMatchObject({ status: 'ready', payment_state: 'release_due', captured: '28586' })
+    const held = await paymentOf(shop, order.id)
+    expect(held).toMatchObject({ captured: '28586', voided: '0' })
+
+    const res = await shop.api.post(`/api/orders/${order.id}/cancel`, { reason: 'damaged packaging' }, { token: clerk.token })
+    expect(res.status).toBe(200)
+    expect(await orderRow(order.id)).toMatchObject({ status: 'cancelled', payment_state: 'refunded', refunded: '28586' })
+    // Nothing left held on the card: the charge refunded, the rest of the hold released.
+    expect(await paymentOf(shop, order.id)).toMatchObject({ captured: '28586', refunded: '28586', voided: String(Number(held!.authorized) - 28586) })
+    await settle() // a later settlement run changes nothing
+    expect(await paymentOf(shop, order.id)).toMatchObject({ captured: '28586', refunded: '28586', voided: String(Number(held!.authorized) - 28586) })
   })
 })
 

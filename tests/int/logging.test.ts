@@ -122,6 +122,17 @@ describe('what reaches the log', () => {
     expectNoSecretsLogged()
   })
 
+  it('a refused photo (HTML named .jpg): 400, logged at warn, not as a server error', async () => {
+    const before = lines.length
+    const form = new FormData()
+    form.append('file', new Blob(['<!doctype html><script>alert(1)</script>'], { type: 'image/jpeg' }), 'photo.jpg')
+    const res = await shop.api.request('POST', '/api/media', { raw: form, token: admin.token })
+    expect(res.status).toBe(400)
+    const after = logged().slice(before)
+    expect(after.filter((l) => l.level === 40 && /Invalid MIME type/.test(l.msg ?? ''))).toHaveLength(1)
+    expect(after.filter((l) => l.level > 40)).toEqual([])
+  })
+
   it('a NUL byte in a catalogue filter: 400, logged at warn without the query or a stack', async () => {
     const before = lines.length
     const res = await shop.api.get('/api/products?where[name][equals]=a%00b')

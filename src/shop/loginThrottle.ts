@@ -29,7 +29,7 @@ export function accountKey(secret: string, login: string): string {
   return crypto.createHmac('sha256', secret).update(`login:${login.trim().toLowerCase()}`).digest('hex').slice(0, 40)
 }
 
-/** How long to wait (seconds, ≥ 1) before this account may be tried from this address; throws 429 if any. */
+/** Refuses (429 with Retry-After) an attempt on this account from an address that must still wait, or while the account is slowed down and its next slot is taken. */
 export async function refuseWhileThrottled(req: PayloadRequest, account: string, ip: string) {
   const db = outside(req)
   const { rows } = await execute<{ wait: number }>(

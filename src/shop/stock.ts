@@ -224,40 +224,54 @@ export const recordInitialStock: CollectionAfterChangeHook = async ({ doc, opera
 export type WantedLine = { sku: string; milli: bigint }
 
 /**
- * Reserves every line at the pickup point in one statement: `reserved += q` where `onHand − reserved >= q`,
- * the rows locked in SKU order (rows are locked as they leave the sort of the MATERIALIZED CTE, before the
- * UPDATE touches any of them), with a `reservation` movement per line. Answers the SKUs it reserved: fewer
- * than asked means a line was short, and the caller rolls the transaction back.
+ * Changes the reservations of an order's lines at its pickup point in one statement: `reserved += delta`,
+ * an increase only where `onHand − reserved >= delta`, the rows locked in SKU order (rows are locked as they
+ * leave the sort of the MATERIALIZED CTE, before the UPDATE touches any of them), with one movement of
+ * `type` per line. Answers the SKUs it changed.
  */
-export async function reserveLines(req: PayloadRequest, storeId: number, orderId: number, lines: WantedLine[]): Promise<Set<string>> {
+async function changeReservations(
+  req: PayloadRequest,
+  storeId: number,
+  orderId: number,
+  lines: WantedLine[],
+  type: 'reservation' | 'correction',
+  by?: Actor,
+): Promise<Set<string>> {
   const wanted = sql.join(
     lines.map((l) => sql`(${l.sku}::varchar, ${formatMilli(l.milli)}::numeric)`),
     sql`, `,
   )
   const { rows } = await execute<{ sku: string }>(
     req,
-    sql`WITH wanted (sku, quantity) AS (VALUES ${wanted}),
+    sql`WITH wanted (sku, delta) AS (VALUES ${wanted}),
         locked AS MATERIALIZED (
           SELECT s.id FROM stock s JOIN wanted w ON w.sku = s.product_id
           WHERE s.store_id = ${storeId}
           ORDER BY s.product_id
           FOR UPDATE OF s
         ),
-        reserved AS (
-          UPDATE stock s SET reserved = s.reserved + w.quantity, updated_at = now()
+        changed AS (
+          UPDATE stock s SET reserved = s.reserved + w.delta, updated_at = now()
           FROM locked k, wanted w
-          WHERE s.id = k.id AND w.sku = s.product_id AND s.on_hand - s.reserved >= w.quantity
-          RETURNING s.id, s.product_id, s.store_id, w.quantity
+          WHERE s.id = k.id AND w.sku = s.product_id AND (w.delta < 0 OR s.on_hand - s.reserved >= w.delta)
+          RETURNING s.id, s.product_id, s.store_id, w.delta
         ),
         moved AS (
-          INSERT INTO stock_movements (stock_id, product_id, store_id, type, on_hand_delta, reserved_delta, order_id, updated_at, created_at)
-          SELECT id, product_id, store_id, 'reservation', 0, quantity, ${orderId}, now(), now() FROM reserved
+          INSERT INTO stock_movements (stock_id, product_id, store_id, type, on_hand_delta, reserved_delta, order_id, by_id, updated_at, created_at)
+          SELECT id, product_id, store_id, ${type}, 0, delta, ${orderId}, ${by?.id ?? null}, now(), now() FROM changed
         )
-        SELECT product_id AS sku FROM reserved`,
+        SELECT product_id AS sku FROM changed`,
   )
-  countMovements(req, 'reservation', rows.length)
+  countMovements(req, type, rows.length)
   return new Set(rows.map((r) => r.sku))
 }
+
+/**
+ * Checkout: reserves every line (a `reservation` movement each). Fewer SKUs answered than asked means a line
+ * was short, and the caller rolls the transaction back.
+ */
+export const reserveLines = (req: PayloadRequest, storeId: number, orderId: number, lines: WantedLine[]) =>
+  changeReservations(req, storeId, orderId, lines, 'reservation')
 
 /**
  * Ends an order's hold on the stock, line by line in SKU order: `release` gives the reserved quantities
@@ -310,33 +324,7 @@ export async function settleOrderStock(req: PayloadRequest, orderId: number, kin
 export async function correctReservations(req: PayloadRequest, storeId: number, orderId: number, deltas: WantedLine[], by: Actor): Promise<string[]> {
   const changes = deltas.filter((d) => d.milli !== 0n)
   if (changes.length === 0) return []
-  const wanted = sql.join(
-    changes.map((d) => sql`(${d.sku}::varchar, ${formatMilli(d.milli)}::numeric)`),
-    sql`, `,
-  )
-  const { rows } = await execute<{ sku: string }>(
-    req,
-    sql`WITH wanted (sku, delta) AS (VALUES ${wanted}),
-        locked AS MATERIALIZED (
-          SELECT s.id FROM stock s JOIN wanted w ON w.sku = s.product_id
-          WHERE s.store_id = ${storeId}
-          ORDER BY s.product_id
-          FOR UPDATE OF s
-        ),
-        changed AS (
-          UPDATE stock s SET reserved = s.reserved + w.delta, updated_at = now()
-          FROM locked k, wanted w
-          WHERE s.id = k.id AND w.sku = s.product_id AND (w.delta < 0 OR s.on_hand - s.reserved >= w.delta)
-          RETURNING s.id, s.product_id, s.store_id, w.delta
-        ),
-        moved AS (
-          INSERT INTO stock_movements (stock_id, product_id, store_id, type, on_hand_delta, reserved_delta, order_id, by_id, updated_at, created_at)
-          SELECT id, product_id, store_id, 'correction', 0, delta, ${orderId}, ${by.id}, now(), now() FROM changed
-        )
-        SELECT product_id AS sku FROM changed`,
-  )
-  countMovements(req, 'correction', rows.length)
-  const done = new Set(rows.map((r) => r.sku))
+  const done = await changeReservations(req, storeId, orderId, changes, 'correction', by)
   return changes.filter((d) => !done.has(d.sku)).map((d) => d.sku)
 }
 

@@ -372,7 +372,10 @@ describe("a shop's day in the panel", () => {
           await step(page, `tour-${locale}-${screen}-${name}`, async () => {
             await page.waitForLoadState('networkidle')
             // Nothing on the page is left untranslated as a raw key.
-            expect((await pageContent(page)).text).not.toMatch(/shop:[a-zA-Z]+/)
+            const { text } = await pageContent(page)
+            expect(text).not.toMatch(/shop:[a-zA-Z]+/)
+            // The admins' login throttles are not a clerk's business.
+            expect(text).not.toMatch(/Login throttles|Блокировки входа/)
           })
           await page.close()
         }
@@ -391,6 +394,27 @@ describe("a shop's day in the panel", () => {
       expect(today).toContain(OTHER_STORE.name)
     } finally {
       await admin.close()
+    }
+
+    // Someone guessing at an account's password: the admin sees the throttle (address, failures, until
+    // when), in both languages, without the account's email.
+    const guessed = { email: 'guessed.account.e2e@example.com', password: 'a guessed-at account 1' }
+    await rest.expect(201, 'POST', '/api/users', { body: guessed })
+    for (let i = 0; i < 5; i++) await rest.expect(401, 'POST', '/api/users/login', { body: { email: guessed.email, password: `guess number ${i}` } })
+    await rest.expect(429, 'POST', '/api/users/login', { body: guessed })
+    for (const [locale, title] of [['en-US', 'Login throttles'], ['ru-RU', 'Блокировки входа']] as const) {
+      const context = await clerkContext(ADMIN, locale, 'desktop')
+      try {
+        const page = await openPage(context, '/admin/collections/login-throttles')
+        await step(page, `tour-${locale}-desktop-admin-login-throttles`, async () => {
+          await page.getByRole('heading', { name: title }).first().waitFor()
+          const { text } = await pageContent(page)
+          expect(text).toMatch(/127\.0\.0\.1|::\/64/) // the address, as the shop counts it
+          expect(text).not.toContain(guessed.email)
+        })
+      } finally {
+        await context.close()
+      }
     }
   })
 

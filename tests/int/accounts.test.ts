@@ -8,7 +8,7 @@ import { createLocalReq } from 'payload'
 
 import { env } from '../../src/env'
 import { sendDueNotifications } from '../../src/shop/emails'
-import { contact, fillCart, seedCatalogue, type Catalogue } from '../helpers/fixtures'
+import { contact, fillCart, seedCatalogue, stockDisagreements, type Catalogue } from '../helpers/fixtures'
 import { type Answer, call, serve } from '../helpers/http'
 import { emailsTo } from '../helpers/mail'
 import { createAdmin, login, registerBuyer, sqlRows, startTestShop, type Account, type TestShop } from '../helpers/shop'
@@ -320,6 +320,7 @@ describe('the buyer’s own data', () => {
     expect(res.status).toBe(200)
     // The ledger keeps every movement and forgets who made them.
     expect(await movements()).toEqual([{ all: ledger!.all, theirs: 0 }])
+    expect(await stockDisagreements(shop)).toEqual([]) // and still sums to every stock row
 
     expect(await sqlRows(shop, 'SELECT id FROM users WHERE id = $1', [buyer.id])).toEqual([])
     for (const token of [buyer.token, otherSession]) expect((await shop.api.get('/api/cart', { token })).status).toBe(401)

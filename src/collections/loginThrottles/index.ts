@@ -19,7 +19,9 @@ export const LoginThrottles: CollectionConfig = {
   slug: 'login-throttles',
   labels: labels(['Login throttle', 'Блокировка входа'], ['Login throttles', 'Блокировки входа']),
   admin: {
-    defaultColumns: ['user', 'ip', 'failures', 'lastFailureAt', 'blockedUntil'],
+    // The address opens the row (it is there at once; the account's title loads after) and is what search finds.
+    useAsTitle: 'ip',
+    defaultColumns: ['ip', 'user', 'failures', 'lastFailureAt', 'blockedUntil'],
     description: label(
       'Failed logins per account and address. After 5 failures that address waits (30 s, doubling up to an hour) before trying that account again; the owner from another address is not affected. Delete a row to clear it.',
       'Неудачные входы по учётной записи и адресу. После 5 ошибок с этого адреса вход в эту учётную запись откладывается (30 с, удваиваясь до часа); владельца с другого адреса это не касается. Удалите строку, чтобы снять блокировку.',

@@ -13,7 +13,8 @@ export type AuthorizeRequest = {
   /** Same key → same authorization, whatever happens in between. */
   idempotencyKey: string
 }
-export type AuthorizeOutcome = { status: 'approved'; authorizationId: string } | { status: 'declined'; reason: string }
+/** `amount`: what the gateway holds under this authorization (the shop checks it is what it asked for). */
+export type AuthorizeOutcome = { status: 'approved'; authorizationId: string; amount: number } | { status: 'declined'; reason: string }
 
 export type CaptureRequest = { authorizationId: string; amount: number; idempotencyKey: string }
 export type CaptureOutcome = { status: 'captured'; captureId: string } | { status: 'declined'; reason: string }

@@ -105,7 +105,7 @@ export class PaymentGatewayStub implements PaymentGateway {
     )
     if (request.token === STUB_TOKENS.timeoutAfterCharge) return never(signal)
     const record = rows[0] ? recordOf(rows[0]) : await this.retrieve(request.idempotencyKey)
-    if (record.status === 'approved') return { status: 'approved', authorizationId: record.authorizationId }
+    if (record.status === 'approved') return { status: 'approved', authorizationId: record.authorizationId, amount: record.authorized }
     if (record.status === 'declined') return { status: 'declined', reason: record.reason }
     throw new Error('The stub lost an authorization it just recorded')
   }

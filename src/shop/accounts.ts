@@ -8,7 +8,7 @@ import { CLIENT_IP_HEADER, clientKey } from '../collections/users/rateLimit'
 import { execute, sql } from '../db/sql'
 import { inTransaction } from '../db/transaction'
 import { Conflict, Forbidden, NotFound } from './errors'
-import { accountKey, countLoginFailure, refuseWhileThrottled } from './loginThrottle'
+import { countLoginFailure, loginAttempt, refuseWhileThrottled } from './loginThrottle'
 
 type Owner = { id: number | string }
 
@@ -49,16 +49,15 @@ export async function exportOwnData(req: PayloadRequest, owner: Owner) {
  */
 export async function deleteOwnAccount(req: PayloadRequest, owner: Owner & { email?: string | null }, password: string) {
   const email = owner.email ?? ''
-  const account = accountKey(req.payload.secret, email)
-  const ip = clientKey(req.headers.get(CLIENT_IP_HEADER))
-  await refuseWhileThrottled(req, account, ip)
+  const attempt = await loginAttempt(req, email.toLowerCase().trim(), clientKey(req.headers.get(CLIENT_IP_HEADER)))
+  await refuseWhileThrottled(req, attempt)
   let sessionOfTheCheck: string | undefined
   try {
     // Payload's own check of the password. It opens a session, closed right away below.
     const { token } = await req.payload.login({ collection: 'users', data: { email, password } })
     sessionOfTheCheck = JSON.parse(Buffer.from((token ?? '').split('.')[1] ?? '', 'base64url').toString('utf8') || '{}').sid
   } catch {
-    await countLoginFailure(req, account, ip, email)
+    await countLoginFailure(req, attempt)
     throw new Forbidden('The password is not right; the account stays.')
   }
   if (sessionOfTheCheck) await execute(req, sql`DELETE FROM users_sessions WHERE id = ${sessionOfTheCheck}`)

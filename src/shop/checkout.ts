@@ -295,10 +295,11 @@ export async function checkout(req: PayloadRequest, buyer: Buyer, input: Checkou
   const claim = await claimCheckout(req, buyer, idempotencyKey, requestHash(normalized))
   if ('replayOrderId' in claim) return answerFor(req, claim.replayOrderId)
 
-  // The key the gateway knows this authorization by: the buyer's Idempotency-Key when sent (scoped to them).
-  const paymentKey = idempotencyKey
-    ? `co_${buyer.id}_${crypto.createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32)}`
-    : `co_${buyer.id}_${crypto.randomUUID()}`
+  // The key the gateway knows this authorization by: new for every attempt, kept on its order. A replay of
+  // this attempt answers from that order and never authorizes again; a new attempt with an old
+  // Idempotency-Key (its claim expired) must never meet an old authorization at the gateway, which may keep
+  // keys longer than we keep claims.
+  const paymentKey = `co_${buyer.id}_${crypto.randomUUID()}`
 
   let reserved: Reserved
   try {
@@ -332,7 +333,21 @@ export async function checkout(req: PayloadRequest, buyer: Buyer, input: Checkou
     outcome = 'unknown'
   }
 
-  if (outcome !== 'unknown' && outcome.status === 'approved') {
+  if (outcome !== 'unknown' && outcome.status === 'approved' && outcome.amount !== reserved.authorized) {
+    // An order is paid only by an authorization of its own amount: this one is cancelled and whatever the
+    // gateway holds under its key released.
+    req.payload.logger.error(`The gateway approved ${outcome.amount} for order ${reserved.orderId}, which asked for ${reserved.authorized}: cancelled, hold released`)
+    await transitionOrder(req, reserved.orderId, 'cancelled', {
+      paymentState: 'release_due',
+      authorizationId: outcome.authorizationId,
+      declineReason: 'amount_mismatch',
+      ifPaymentState: ['pending'],
+      cancelReason: 'payment declined',
+    }).catch((err) => {
+      if ((err as { status?: number }).status !== 409) throw err
+    })
+    await settleMoney(req, reserved.orderId)
+  } else if (outcome !== 'unknown' && outcome.status === 'approved') {
     const authorizationId = outcome.authorizationId
     try {
       // Paid (the amount held; the confirmation email due), the ordered products out of the cart, the

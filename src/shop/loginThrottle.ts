@@ -24,13 +24,36 @@ const FORGET_AFTER = '1 day'
 /** The database, never the request's transaction (see above). */
 const outside = (req: PayloadRequest) => ({ payload: req.payload }) as PayloadRequest
 
-/** A keyed hash of the login as typed (email or username, case-insensitive): no address is stored. */
-export function accountKey(secret: string, login: string): string {
-  return crypto.createHmac('sha256', secret).update(`login:${login.trim().toLowerCase()}`).digest('hex').slice(0, 40)
+/**
+ * The login Payload will look the account up by, exactly as its login operation does
+ * (payload/dist/auth/operations/login.js): the `username` field when it is a non-empty string, else
+ * `email`; lower-cased and trimmed; matched against usernames and emails alike. Null: nothing to look up.
+ */
+export function loginLookup(data: Record<string, unknown> | undefined): string | null {
+  const pick = (value: unknown) => (typeof value === 'string' ? value.toLowerCase().trim() : '')
+  return pick(data?.username) || pick(data?.email) || null
+}
+
+/** An attempt on an account from an address, as the throttle counts it. */
+export type LoginAttempt = { account: string; userId: number | null; ip: string }
+
+/**
+ * The account an attempt counts against: the user Payload will find for `lookup` (so the email, the
+ * username, any case or padding are one account), or, with no such user, a keyed hash of the lookup (so
+ * unknown logins are throttled alike and the answer tells nothing). No address is stored.
+ */
+export async function loginAttempt(req: PayloadRequest, lookup: string, ip: string): Promise<LoginAttempt> {
+  const { rows } = await execute<{ id: number }>(
+    outside(req),
+    sql`SELECT id FROM users WHERE email = ${lookup} OR username = ${lookup} ORDER BY id LIMIT 1`,
+  )
+  const userId = rows[0]?.id ?? null
+  const name = userId === null ? `login:${lookup}` : `user:${userId}`
+  return { account: crypto.createHmac('sha256', req.payload.secret).update(name).digest('hex').slice(0, 40), userId, ip }
 }
 
 /** Refuses (429 with Retry-After) an attempt on this account from an address that must still wait, or while the account is slowed down and its next slot is taken. */
-export async function refuseWhileThrottled(req: PayloadRequest, account: string, ip: string) {
+export async function refuseWhileThrottled(req: PayloadRequest, { account, ip }: LoginAttempt) {
   const db = outside(req)
   const { rows } = await execute<{ wait: number }>(
     db,
@@ -56,14 +79,13 @@ export async function refuseWhileThrottled(req: PayloadRequest, account: string,
   if (busy[0]) throw new TooManyRequests(`This account is receiving many failed logins; try again in ${busy[0].wait} s.`, busy[0].wait)
 }
 
-/** Counts a failed login of `login` from `ip`. */
-export async function countLoginFailure(req: PayloadRequest, account: string, ip: string, login: string) {
+/** Counts a failed login on the attempt's account from its address. */
+export async function countLoginFailure(req: PayloadRequest, { account, userId, ip }: LoginAttempt) {
   const db = outside(req)
-  const normalized = login.trim().toLowerCase()
   await execute(
     db,
     sql`INSERT INTO login_throttles (account, ip, user_id, failures, last_failure_at, updated_at, created_at)
-        VALUES (${account}, ${ip}, (SELECT id FROM users WHERE lower(email) = ${normalized} OR lower(username) = ${normalized} LIMIT 1), 1, now(), now(), now())
+        VALUES (${account}, ${ip}, ${userId}, 1, now(), now(), now())
         ON CONFLICT (account, ip) DO UPDATE SET
           failures = CASE WHEN login_throttles.last_failure_at < now() - ${FORGET_AFTER}::interval THEN 1 ELSE login_throttles.failures + 1 END,
           last_failure_at = now(), updated_at = now()`,
@@ -83,6 +105,6 @@ export async function countLoginFailure(req: PayloadRequest, account: string, ip
 }
 
 /** A successful login clears that address's failures for the account (not other addresses'). */
-export async function forgetLoginFailures(req: PayloadRequest, account: string, ip: string) {
+export async function forgetLoginFailures(req: PayloadRequest, { account, ip }: LoginAttempt) {
   await execute(outside(req), sql`DELETE FROM login_throttles WHERE account = ${account} AND ip = ${ip}`)
 }

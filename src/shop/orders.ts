@@ -236,6 +236,11 @@ export async function cancelOrder(req: PayloadRequest, orderId: number, reason: 
     if (order.status !== 'paid' && order.status !== 'ready') {
       throw new Conflict(`Order ${order.number} is ${order.status.replace('_', ' ')}: only a paid or ready order can be cancelled`, { status: order.status })
     }
+    // Assembly's capture is in flight: what it charges is only known once the gateway answers, and a
+    // cancel now would release the rest and never refund the capture. Refused until it has answered.
+    if (order.payment_state === 'capture_pending') {
+      throw new Conflict(`Order ${order.number} is being charged right now; try again in a moment.`, { status: order.status, payment: order.payment_state })
+    }
     // Money charged goes back; a hold not charged is released.
     const charged = order.captured !== null && Number(order.captured) > Number(order.refunded)
     const paymentState: PaymentState = charged ? 'refund_due' : order.payment_authorization_id ? 'release_due' : 'none'

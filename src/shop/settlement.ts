@@ -29,15 +29,27 @@ export async function settleOrders(req: PayloadRequest): Promise<SettlementRepor
   const gateway = paymentGateway(req.payload)
 
   // 1. Reservations that waited too long for their authorization: ask the gateway what became of it.
-  const { rows: expired } = await execute<{ id: number; payment_key: string; buyer_id: number }>(
+  const { rows: expired } = await execute<{ id: number; payment_key: string; buyer_id: number; authorized: string }>(
     req,
-    sql`SELECT id, payment_key, buyer_id FROM orders
+    sql`SELECT id, payment_key, buyer_id, authorized::text AS authorized FROM orders
         WHERE status = 'awaiting_payment' AND expires_at < now() ORDER BY expires_at LIMIT ${BATCH}`,
   )
   for (const order of expired) {
     const record = await gateway.retrieve(order.payment_key)
     try {
-      if (record.status === 'approved') {
+      if (record.status === 'approved' && record.authorized !== Number(order.authorized)) {
+        // Paid only by an authorization of the order's own amount; whatever is held under its key goes back.
+        req.payload.logger.error(`The gateway holds ${record.authorized} for order ${order.id}, which asked for ${order.authorized}: cancelled`)
+        await transitionOrder(req, order.id, 'cancelled', {
+          paymentState: record.captured > 0 ? 'refund_due' : 'release_due',
+          captured: record.captured > 0 ? record.captured : undefined,
+          authorizationId: record.authorizationId,
+          declineReason: 'amount_mismatch',
+          ifPaymentState: ['pending'],
+          cancelReason: 'payment declined',
+        })
+        report.cancelled++
+      } else if (record.status === 'approved') {
         await inTransaction(req, async (req) => {
           await transitionOrder(req, order.id, 'paid', {
             // Authorizations made before authorize-then-capture were charges: the money is already taken.

@@ -63,6 +63,35 @@ describe('login throttling per account and address', () => {
     expect(await throttleRows(owner.id)).toEqual([{ ip: attacker, failures: '5', waits: true }])
   })
 
+  it('every way of naming the account counts against it: email, username, both, any case or padding (#17)', async () => {
+    const username = `forms-${crypto.randomBytes(4).toString('hex')}`
+    const owner = await registerBuyer(shop, { username })
+    const from = '127.0.0.9'
+    // Payload looks the account up by `username` when the body has one (matched against emails too), else by `email`.
+    const forms = (password: string): Array<Record<string, string>> => [
+      { email: owner.email, password },
+      { username: owner.email, password },
+      { email: 'decoy-1', username: owner.email, password },
+      { email: `  ${owner.email.toUpperCase()} `, password },
+      { username: ` ${username.toUpperCase()}`, password },
+      { email: 'nobody@example.com', username, password },
+    ]
+    // 5 failures through five different forms: the address now waits on this account...
+    for (const [i, body] of forms('').slice(0, 5).entries()) {
+      const answer = await call(front.base, 'POST', '/api/users/login', { from, body: { ...body, password: `wrong password ${i}` } })
+      expect(answer.status).toBe(401)
+    }
+    expect(await throttleRows(owner.id)).toEqual([{ ip: from, failures: '5', waits: true }])
+    // ...whichever form it uses, even with the right password.
+    for (const body of forms(owner.password)) {
+      const answer = await call(front.base, 'POST', '/api/users/login', { from, body })
+      expect({ body, status: answer.status, token: answer.body.token }).toEqual({ body, status: 429, token: undefined })
+    }
+    expect(await throttleRows(owner.id)).toEqual([{ ip: from, failures: '5', waits: true }])
+    // The owner, elsewhere, logs in with every form.
+    for (const body of forms(owner.password)) expect((await call(front.base, 'POST', '/api/users/login', { from: '127.0.0.10', body })).status).toBe(200)
+  })
+
   it('the wait grows with every failure after it (30 s, 60 s, 120 s …, at most an hour)', async () => {
     const owner = await registerBuyer(shop)
     const from = '127.0.0.4'

@@ -251,6 +251,30 @@ describe('checkout: Idempotency-Key', () => {
     expect(await snapshot(shop)).toEqual(before)
   })
 
+  it('a key whose claim expired, on another cart, is a new attempt: a new authorization of its own amount, never the old one (#17)', async () => {
+    const buyer = await registerBuyer(shop)
+    await fillCart(shop, buyer, { APPLES: 0.1 })
+    const first = await order(buyer, {}, 'stale-key')
+    expect(first.status).toBe(201)
+    // 48 h later: the settlement job forgets the claim.
+    await sqlRows(shop, `UPDATE checkout_requests SET created_at = now() - interval '49 hours' WHERE buyer_id = $1`, [buyer.id])
+    const { settleOrders } = await import('../../src/shop/settlement')
+    const { createLocalReq } = await import('payload')
+    await settleOrders(await createLocalReq({}, shop.payload))
+    expect(await sqlRows(shop, 'SELECT count(*)::int AS n FROM checkout_requests WHERE buyer_id = $1', [buyer.id])).toEqual([{ n: 0 }])
+
+    await fillCart(shop, buyer, { APPLES: 0.3 })
+    const second = await order(buyer, {}, 'stale-key')
+    expect(second.status).toBe(201)
+    expect(second.body.order.id).not.toBe(first.body.order.id)
+    expect([first.body.order.total, second.body.order.total]).toEqual([1999, 5997])
+    // Its own authorization, of its own amount; the first one untouched.
+    expect(await chargesFor(second.body.order.id)).toEqual([{ status: 'approved', amount: String(second.body.order.authorized), captured: '0' }])
+    expect(await chargesFor(first.body.order.id)).toEqual([{ status: 'approved', amount: String(first.body.order.authorized), captured: '0' }])
+    const keys = await sqlRows<{ payment_key: string }>(shop, 'SELECT payment_key FROM orders WHERE buyer_id = $1', [buyer.id])
+    expect(new Set(keys.map((k) => k.payment_key)).size).toBe(2)
+  })
+
   it("another buyer's key is just a new key", async () => {
     const a = await registerBuyer(shop)
     const b = await registerBuyer(shop)

@@ -367,6 +367,54 @@ describe('hand-over and cancellation', () => {
     expect(await stockDisagreements(shop)).toEqual([])
   })
 
+  it('a cancel while the capture is in flight (slow gateway) is refused for everyone; once charged, a cancel refunds it (#17)', async () => {
+    const { order, buyer } = await placeOrder({ HAM: 1.5 })
+    const saved = env.payment.stubLatencyMs
+    env.payment.stubLatencyMs = 1500
+    let assembling: Promise<{ status: number }>
+    try {
+      assembling = assemble(shop, clerk.token, order.id, [{ sku: 'HAM', quantity: 1.43 }])
+      for (let i = 0; i < 200 && (await orderRow(order.id))!.payment_state !== 'capture_pending'; i++) await new Promise((r) => setTimeout(r, 10))
+      expect(await orderRow(order.id)).toMatchObject({ status: 'paid', payment_state: 'capture_pending' })
+      const before = await snapshot(shop)
+      for (const token of [buyer.token, clerk.token, admin.token]) {
+        const res = await shop.api.post(`/api/orders/${order.id}/cancel`, { reason: 'while charging' }, { token })
+        expect({ status: res.status, payment: res.body.errors?.[0]?.data?.payment }).toEqual({ status: 409, payment: 'capture_pending' })
+      }
+      const { cancelOrder } = await import('../../src/shop/orders')
+      await expect(cancelOrder(await createLocalReq({}, shop.payload), order.id, 'pickup hold', { as: 'job' })).rejects.toMatchObject({ status: 409 })
+      expect(await snapshot(shop)).toEqual(before)
+      expect((await assembling).status).toBe(200)
+    } finally {
+      env.payment.stubLatencyMs = saved
+    }
+    expect(await orderRow(order.id)).toMatchObject({ status: 'ready', captured: '28586' })
+    // Charged: the shop's cancel now refunds what was captured, and nothing stays held.
+    const res = await shop.api.post(`/api/orders/${order.id}/cancel`, { reason: 'damaged packaging' }, { token: clerk.token })
+    expect(res.status).toBe(200)
+    expect(await orderRow(order.id)).toMatchObject({ status: 'cancelled', payment_state: 'refunded', refunded: '28586' })
+    const payment = await paymentOf(shop, order.id)
+    expect(Number(payment!.captured) - Number(payment!.refunded)).toBe(0)
+    expect(Number(payment!.authorized) - Number(payment!.captured) - Number(payment!.voided)).toBe(0)
+  })
+
+  it('a cancel that comes first wins over a slow assembly: nothing is captured (#17)', async () => {
+    const { order, buyer } = await placeOrder({ HAM: 1.5 })
+    const saved = env.payment.stubLatencyMs
+    env.payment.stubLatencyMs = 500
+    try {
+      const cancelling = shop.api.post(`/api/orders/${order.id}/cancel`, { reason: 'changed my mind' }, { token: buyer.token })
+      await new Promise((r) => setTimeout(r, 50))
+      const assembled = await assemble(shop, clerk.token, order.id, [{ sku: 'HAM', quantity: 1.43 }])
+      expect((await cancelling).status).toBe(200)
+      expect(assembled.status).toBe(409)
+    } finally {
+      env.payment.stubLatencyMs = saved
+    }
+    expect(await orderRow(order.id)).toMatchObject({ status: 'cancelled', payment_state: 'voided', captured: null })
+    expect(await paymentOf(shop, order.id)).toMatchObject({ captured: '0', refunded: '0' })
+  })
+
   it('staff cancel a ready order whose uncaptured remainder was still to be released: refunded, and the remainder voided too', async () => {
     const { order } = await placeOrder({ HAM: 1.5 })
     // The gateway takes the capture but not the release of the rest: the order is ready with the release due.

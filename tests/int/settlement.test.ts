@@ -52,6 +52,23 @@ describe('settlement job', () => {
     await settle() // leave the shop clean for the next tests
   })
 
+  it('an authorization of another amount under the order key never makes it paid: cancelled, the hold released (#17)', async () => {
+    const stockBefore = await stockAt(shop, catalogue.stores.main)
+    const { order } = await timedOutOrder('tok_timeout')
+    const [{ payment_key: key }] = await sqlRows<{ payment_key: string }>(shop, 'SELECT payment_key FROM orders WHERE id = $1', [order.id])
+    // The gateway holds 1 kopeck under this order's key (as if it answered for something else).
+    await sqlRows(
+      shop,
+      `INSERT INTO payment_stub_authorizations (idempotency_key, token, amount, currency, status, authorization_id) VALUES ($1, 'tok_visa', 1, 'RUB', 'approved', 'auth_other_amount')`,
+      [key],
+    )
+    await expireReservations()
+    await settle()
+    expect(await orderRow(order.id)).toEqual({ status: 'cancelled', payment_state: 'voided' })
+    expect(await stockAt(shop, catalogue.stores.main)).toEqual(stockBefore)
+    expect(await sqlRows(shop, `SELECT voided::text FROM payment_stub_authorizations WHERE idempotency_key = $1`, [key])).toEqual([{ voided: '1' }])
+  })
+
   it('no charge at the gateway: cancels the order and puts its stock back, once', async () => {
     const stockBefore = await stockAt(shop, catalogue.stores.main)
     const { order, buyer } = await timedOutOrder('tok_timeout')

@@ -1,13 +1,20 @@
 import type { CollectionBeforeOperationHook, PayloadRequest } from 'payload'
 
-import { accountKey, countLoginFailure, forgetLoginFailures, refuseWhileThrottled } from '../../../shop/loginThrottle'
+import { countLoginFailure, forgetLoginFailures, type LoginAttempt, loginAttempt, loginLookup, refuseWhileThrottled } from '../../../shop/loginThrottle'
 import { CLIENT_IP_HEADER, clientKey } from '../rateLimit'
 
-/** The login an attempt names (email or username) and the client it comes from; null without a login. */
-function attemptOf(req: PayloadRequest, data: Record<string, unknown> | undefined) {
-  const login = [data?.email, data?.username].find((v): v is string => typeof v === 'string' && v.trim() !== '')
-  if (!login) return null
-  return { login, account: accountKey(req.payload.secret, login), ip: clientKey(req.headers.get(CLIENT_IP_HEADER)) }
+/**
+ * The attempt a login body makes: on the account Payload will look up, however the body names it (email,
+ * username, both, any case or padding), from the client's address. Null when it names no login.
+ * Resolved once per request: the hook and the outcome count the same account.
+ */
+async function attemptOf(req: PayloadRequest, data: Record<string, unknown> | undefined): Promise<LoginAttempt | null> {
+  const cached = req.context.loginAttempt as LoginAttempt | null | undefined
+  if (cached !== undefined) return cached
+  const lookup = loginLookup(data)
+  const attempt = lookup === null ? null : await loginAttempt(req, lookup, clientKey(req.headers.get(CLIENT_IP_HEADER)))
+  req.context.loginAttempt = attempt
+  return attempt
 }
 
 /**
@@ -17,8 +24,8 @@ function attemptOf(req: PayloadRequest, data: Record<string, unknown> | undefine
  */
 export const throttleLogins: CollectionBeforeOperationHook = async ({ args, operation, req }) => {
   if (operation !== 'login' || req.payloadAPI !== 'REST') return args
-  const attempt = attemptOf(req, args.data as Record<string, unknown>)
-  if (attempt) await refuseWhileThrottled(req, attempt.account, attempt.ip)
+  const attempt = await attemptOf(req, args.data as Record<string, unknown>)
+  if (attempt) await refuseWhileThrottled(req, attempt)
   return args
 }
 
@@ -26,12 +33,12 @@ export const throttleLogins: CollectionBeforeOperationHook = async ({ args, oper
 export async function countLoginOutcome(req: PayloadRequest, login: () => Promise<Response>): Promise<Response> {
   try {
     const response = await login()
-    const attempt = attemptOf(req, req.data)
-    if (response.status === 200 && attempt) await forgetLoginFailures(req, attempt.account, attempt.ip)
+    const attempt = await attemptOf(req, req.data)
+    if (response.status === 200 && attempt) await forgetLoginFailures(req, attempt)
     return response
   } catch (err) {
-    const attempt = attemptOf(req, req.data)
-    if ((err as { status?: number }).status === 401 && attempt) await countLoginFailure(req, attempt.account, attempt.ip, attempt.login)
+    const attempt = await attemptOf(req, req.data)
+    if ((err as { status?: number }).status === 401 && attempt) await countLoginFailure(req, attempt)
     throw err
   }
 }

@@ -84,6 +84,7 @@ export async function startBenchShop(): Promise<BenchShop> {
         NODE_ENV: 'production',
         PAYLOAD_SECRET: secret,
         STOREFRONT_URL: 'https://shop.example',
+        PAYMENT_GATEWAY: 'stub',
         DATABASE_URL: databaseUrl,
         PORT: String(port),
         SEED_DEMO: 'false',

@@ -22,6 +22,9 @@ export async function bootShop({
   // Built only now, for the database provideDatabase chose.
   const config = buildShopConfig({ databaseUrl: database.url, autoRunJobs: withJobs })
   const payload = await getPayload({ config })
+  if (env.isProduction && env.payment.gateway === 'stub') {
+    payload.logger.warn('PAYMENT_GATEWAY=stub: payments are simulated. tok_visa "pays" and no money is taken; never run a real shop like this.')
+  }
   watchPool(payload)
   await migrateDatabase(payload)
   if (seedDemo) await seedDemoData(payload)

@@ -35,7 +35,21 @@ const schema = z.object({
   PG_DATA_DIR: z.string().default(path.join(projectRoot, '.data', 'pg')),
   PG_PORT: intFromEnv(54329, 1),
   PAYLOAD_SECRET: z.string().optional(),
+  // The shop's public address: the origin the admin panel runs on (cookie-authenticated requests are
+  // accepted from it), staff reset links.
   SERVER_URL: z.string().url().optional(),
+  // Other origins (storefronts) that may call the API with the auth cookie and read the answers (CORS).
+  CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const origins = originList(v ?? '')
+      if (origins === null) {
+        ctx.addIssue({ code: 'custom', message: 'a comma-separated list of origins such as https://shop.example, http://localhost:5173 (scheme, host and port only; no path, no *)' })
+        return z.NEVER
+      }
+      return origins
+    }),
   // Where buyers reset their password: the storefront's page, with {token} where the token goes.
   STOREFRONT_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
   STOREFRONT_RESET_PATH: z
@@ -60,6 +74,8 @@ const schema = z.object({
   S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   DB_POOL_MAX: intFromEnv(20, 2),
+  // Which payment gateway takes the money. Only the stub exists so far; production must name it.
+  PAYMENT_GATEWAY: z.enum(['stub']).optional().or(z.literal('').transform(() => undefined)),
   // Payment gateway stub: how long it takes to answer, and how long checkout waits for any gateway.
   PAYMENT_STUB_LATENCY_MS: intFromEnv(0),
   PAYMENT_TIMEOUT_MS: intFromEnv(5000, 1, MAX_PAYMENT_TIMEOUT_MS),
@@ -142,6 +158,31 @@ export function trustProxy(text: string): false | number | string[] | null {
   return entries.length > 0 && entries.every(valid) ? entries : null
 }
 
+/**
+ * CORS_ORIGINS as a list of origins (`https://shop.example`, normalised as browsers send them in `Origin`),
+ * or null when an entry is not an http(s) origin: a path, query, credentials or `*` are refused (a wildcard
+ * would let any site act with a signed-in user's cookie).
+ */
+export function originList(text: string): string[] | null {
+  const entries = text
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)
+  const origins: string[] = []
+  for (const entry of entries) {
+    let url: URL
+    try {
+      url = new URL(entry)
+    } catch {
+      return null
+    }
+    const bare = url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password
+    if ((url.protocol !== 'https:' && url.protocol !== 'http:') || !bare) return null
+    if (!origins.includes(url.origin)) origins.push(url.origin)
+  }
+  return origins
+}
+
 /** "900" (seconds), "500ms", "90s", "15m", "1h", "3d" → milliseconds; null when it is none of these. */
 export function durationMs(text: string): number | null {
   const match = /^\s*(\d+)\s*(ms|s|m|h|d)?\s*$/.exec(text)
@@ -220,6 +261,21 @@ function storefront(e: z.infer<typeof schema>) {
   return { url: base, resetPath: e.STOREFRONT_RESET_PATH }
 }
 
+/**
+ * The payment gateway. The stub approves `tok_visa` without taking any money: in production it runs only
+ * when PAYMENT_GATEWAY=stub says so (the shop logs a warning at start); unset there, the shop refuses to start.
+ */
+function paymentGatewayOf(e: z.infer<typeof schema>): 'stub' {
+  if (e.PAYMENT_GATEWAY) return e.PAYMENT_GATEWAY
+  if (e.NODE_ENV === 'production') {
+    throw new Error(
+      'PAYMENT_GATEWAY is not set. The shop refuses to start in production without naming its payment gateway; ' +
+        'the only one is the stub (PAYMENT_GATEWAY=stub), which approves test tokens such as tok_visa and takes no money.',
+    )
+  }
+  return 'stub'
+}
+
 function readSecret(nodeEnv: string, given: string | undefined): string {
   if (given && given.length >= 32) return given
   if (given) throw new Error('PAYLOAD_SECRET must be at least 32 characters long')
@@ -258,6 +314,11 @@ function load() {
     embeddedPg: { dataDir: path.resolve(e.PG_DATA_DIR), port: e.PG_PORT },
     secret: readSecret(e.NODE_ENV, e.PAYLOAD_SECRET),
     serverUrl: e.SERVER_URL ?? `http://localhost:${e.PORT}`,
+    /**
+     * The origins whose cookie-authenticated requests are accepted (SERVER_URL's and CORS_ORIGINS), and
+     * those that may read the API's answers cross-origin (CORS_ORIGINS).
+     */
+    origins: { own: new URL(e.SERVER_URL ?? `http://localhost:${e.PORT}`).origin, cors: e.CORS_ORIGINS },
     /** Where a buyer's reset link points (production needs STOREFRONT_URL; elsewhere the shop's own page). */
     storefront: storefront(e),
     currency: e.SHOP_CURRENCY,
@@ -268,7 +329,7 @@ function load() {
     s3: objectStorage(e),
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'warn' : 'info'),
     dbPoolMax: e.DB_POOL_MAX,
-    payment: { stubLatencyMs: e.PAYMENT_STUB_LATENCY_MS, timeoutMs: e.PAYMENT_TIMEOUT_MS },
+    payment: { gateway: paymentGatewayOf(e), stubLatencyMs: e.PAYMENT_STUB_LATENCY_MS, timeoutMs: e.PAYMENT_TIMEOUT_MS },
     checkout: checkoutBounds(),
     reservationTtlMs: e.RESERVATION_TTL,
     pickupHoldMs: e.PICKUP_HOLD,

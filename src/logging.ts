@@ -6,6 +6,7 @@
 // - A client's mistake is not a server error: an error that ends in a 4xx is logged at warn, without a stack.
 // Every line logged while a request is answered carries its id (`requestId`, see src/http/app.ts).
 import { AsyncLocalStorage } from 'node:async_hooks'
+import { inspect } from 'node:util'
 
 import pino, { type DestinationStream, type Logger } from 'pino'
 
@@ -119,9 +120,16 @@ export function createShopLogger({ level, destination }: { level: string; destin
  * the server process: nothing reaches stdout or stderr unscrubbed.
  */
 export function scrubConsole() {
-  for (const name of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+  for (const name of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) {
     const original = console[name].bind(console)
-    console[name] = (...args: unknown[]) =>
-      original(...args.map((arg) => (typeof arg === 'string' ? scrubText(arg) : arg instanceof Error ? serializeError(arg).stack ?? serializeError(arg).message : arg)))
+    console[name] = (...args: unknown[]) => original(...args.map(scrubbedForConsole))
   }
+}
+
+/** A console argument as it may be printed: texts scrubbed, errors serialized, anything else inspected and scrubbed. */
+function scrubbedForConsole(arg: unknown): unknown {
+  if (typeof arg === 'string') return scrubText(arg)
+  if (arg instanceof Error) return serializeError(arg).stack ?? serializeError(arg).message
+  if (arg !== null && typeof arg === 'object') return scrubText(inspect(arg, { depth: 4, breakLength: Infinity }))
+  return arg
 }

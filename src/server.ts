@@ -3,6 +3,10 @@
 import cluster from 'node:cluster'
 
 import { env } from './env'
+import { scrubConsole } from './logging'
+
+// Next's and Payload's own console output goes through the logger's scrub, in every process of the shop.
+scrubConsole()
 
 if (env.webConcurrency > 1 && cluster.isPrimary) {
   const { runWebCluster } = await import('./webCluster')

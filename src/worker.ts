@@ -7,10 +7,12 @@ import http from 'node:http'
 
 import { bootShop } from './boot'
 import { env } from './env'
+import { scrubConsole } from './logging'
 import { shopHealth } from './http/health'
 import { answerMetrics, serveMetricsPort } from './http/metrics'
 import { watchPoolMetrics } from './metrics'
 
+scrubConsole() // console output scrubbed as the logger's is
 const shop = await bootShop({ withJobs: true, seedDemo: false })
 const { payload } = shop
 watchPoolMetrics(payload)

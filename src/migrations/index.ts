@@ -13,6 +13,7 @@ import * as migration_20261129_234243_photo_storage from './20261129_234243_phot
 import * as migration_20261130_000559_accounts from './20261130_000559_accounts';
 import * as migration_20261130_000602_payload_lockout_off from './20261130_000602_payload_lockout_off';
 import * as migration_20261130_001316_account_deletion from './20261130_001316_account_deletion';
+import * as migration_20261202_032154_account_security from './20261202_032154_account_security';
 
 export const migrations = [
   {
@@ -88,6 +89,11 @@ export const migrations = [
   {
     up: migration_20261130_001316_account_deletion.up,
     down: migration_20261130_001316_account_deletion.down,
-    name: '20261130_001316_account_deletion'
+    name: '20261130_001316_account_deletion',
+  },
+  {
+    up: migration_20261202_032154_account_security.up,
+    down: migration_20261202_032154_account_security.down,
+    name: '20261202_032154_account_security'
   },
 ];

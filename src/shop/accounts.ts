@@ -7,7 +7,7 @@ import type { PayloadRequest } from 'payload'
 import { CLIENT_IP_HEADER, clientKey } from '../collections/users/rateLimit'
 import { execute, sql } from '../db/sql'
 import { inTransaction } from '../db/transaction'
-import { Conflict, Forbidden, NotFound } from './errors'
+import { BadRequest, Conflict, Forbidden, NotFound } from './errors'
 import { countLoginFailure, loginAttempt, refuseWhileThrottled } from './loginThrottle'
 
 type Owner = { id: number | string }
@@ -43,24 +43,34 @@ export async function exportOwnData(req: PayloadRequest, owner: Owner) {
 }
 
 /**
- * Deletes the signed-in buyer's account after checking their password (a stolen token alone must not be
- * enough; wrong passwords count as failed logins). Refused with 409 while an order is still open (awaiting
- * payment, paid or ready): it names them; collect or cancel them first.
+ * Checks the signed-in owner's own password: a stolen token alone must not be enough to delete the account
+ * or change its credentials. A wrong password counts as a failed login (and a throttled address waits);
+ * 400 without one, 403 when it is wrong. Payload's own login checks it; the session that check opens is
+ * closed at once, outside the caller's transaction (Payload would otherwise write it back with the account).
  */
-export async function deleteOwnAccount(req: PayloadRequest, owner: Owner & { email?: string | null }, password: string) {
-  const email = owner.email ?? ''
-  const attempt = await loginAttempt(req, email.toLowerCase().trim(), clientKey(req.headers.get(CLIENT_IP_HEADER)))
+export async function confirmOwnPassword(req: PayloadRequest, owner: Owner & { email?: string | null }, password: unknown, field = 'password') {
+  if (typeof password !== 'string' || password === '') throw new BadRequest(`Give your current password (${field}) to do this.`, { field })
+  const email = (owner.email ?? '').toLowerCase().trim()
+  const attempt = await loginAttempt(req, email, clientKey(req.headers.get(CLIENT_IP_HEADER)))
   await refuseWhileThrottled(req, attempt)
   let sessionOfTheCheck: string | undefined
   try {
-    // Payload's own check of the password. It opens a session, closed right away below.
     const { token } = await req.payload.login({ collection: 'users', data: { email, password } })
     sessionOfTheCheck = JSON.parse(Buffer.from((token ?? '').split('.')[1] ?? '', 'base64url').toString('utf8') || '{}').sid
   } catch {
     await countLoginFailure(req, attempt)
-    throw new Forbidden('The password is not right; the account stays.')
+    throw new Forbidden('The password is not right; nothing was changed.')
   }
-  if (sessionOfTheCheck) await execute(req, sql`DELETE FROM users_sessions WHERE id = ${sessionOfTheCheck}`)
+  if (sessionOfTheCheck) await execute({ payload: req.payload } as PayloadRequest, sql`DELETE FROM users_sessions WHERE id = ${sessionOfTheCheck}`)
+}
+
+/**
+ * Deletes the signed-in buyer's account after checking their password. Refused with 409 while an order is
+ * still open (awaiting payment, paid or ready): it names them; collect or cancel them first.
+ */
+export async function deleteOwnAccount(req: PayloadRequest, owner: Owner & { email?: string | null }, password: string) {
+  await refuseDeletingShopPeople(req, owner.id)
+  await confirmOwnPassword(req, owner, password)
   await inTransaction(req, async (req) => {
     const { rows: open } = await execute<{ number: string; status: string }>(
       req,
@@ -83,4 +93,27 @@ export async function deleteOwnAccount(req: PayloadRequest, owner: Owner & { ema
     // checkout claims go by their foreign keys.
     await req.payload.delete({ collection: 'users', id: owner.id, req, overrideAccess: true })
   })
+}
+
+/**
+ * An account the ledger names (a member of staff, an admin, anyone who ever moved stock) is never deleted:
+ * the ledger must keep who received, counted, wrote off, assembled and handed over. It is deactivated
+ * instead (`active: false`: no login, every session ended). Buyers are never named in the ledger.
+ */
+export async function refuseDeletingShopPeople(req: PayloadRequest, userId: number | string) {
+  const { rows } = await execute<{ role: string; named: boolean }>(
+    req,
+    sql`SELECT role::text AS role, EXISTS (SELECT 1 FROM stock_movements WHERE by_id = u.id) AS named FROM users u WHERE id = ${userId}`,
+  )
+  const account = rows[0]
+  if (account && (account.role !== 'buyer' || account.named)) {
+    throw new Conflict('Staff and admin accounts are not deleted: the stock ledger keeps who did what. An admin deactivates the account instead (Active: off).', {
+      reason: 'named_in_ledger',
+    })
+  }
+}
+
+/** A deactivated account's sessions end with the change: its tokens stop working at once. */
+export async function endSessionsOf(req: PayloadRequest, userId: number | string) {
+  await execute(req, sql`DELETE FROM users_sessions WHERE _parent_id = ${userId}`)
 }

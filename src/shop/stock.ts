@@ -11,10 +11,24 @@ import { afterCommit, inTransaction } from '../db/transaction'
 import { formatMilli, milliToNumber, toMilli } from '../lib/quantity'
 import { stockMovements } from '../metrics'
 import { userCanAtStore } from '../access'
+import { roleCan, ROLES } from '../access/roles'
 import { BadRequest, Conflict, Forbidden, NotFound } from './errors'
 import { once, requestHash } from './idempotency'
 
 type Actor = { id: number | string }
+
+/** The roles whose people the ledger names: the shop's own (those who use the panel). */
+const NAMED_IN_LEDGER = ROLES.filter((role) => roleCan(role, 'panel.use'))
+
+/**
+ * Who a movement names, as SQL: a member of staff or an admin. A buyer is never named (a cancel of their own
+ * order releases stock too): admins and staff must not be able to tie an order to a person, so such a
+ * movement names nobody.
+ */
+const ledgerActor = (by: Actor | null | undefined) =>
+  by
+    ? sql`(SELECT id FROM users WHERE id = ${by.id} AND role::text IN (${sql.join(NAMED_IN_LEDGER.map((r) => sql`${r}`), sql`, `)}))`
+    : sql`NULL::integer`
 
 /** The most a stock quantity may be (a typo guard): a billion of the product's unit. */
 export const MAX_STOCK_QUANTITY = 1_000_000_000
@@ -101,7 +115,7 @@ async function changeOnHand(req: PayloadRequest, id: number, by: Actor, change: 
         ),
         moved AS (
           INSERT INTO stock_movements (stock_id, product_id, store_id, type, on_hand_delta, reserved_delta, reason, by_id, note, updated_at, created_at)
-          SELECT id, product_id, store_id, ${change.type}, delta, 0, ${change.reason ?? null}, ${by.id}, ${change.note ?? null}, now(), now()
+          SELECT id, product_id, store_id, ${change.type}, delta, 0, ${change.reason ?? null}, ${ledgerActor(by)}, ${change.note ?? null}, now(), now()
           FROM changed
         )
         SELECT id, product_id, store_id, on_hand, reserved, low_stock_threshold FROM changed`,
@@ -210,7 +224,7 @@ export const recordInitialStock: CollectionAfterChangeHook = async ({ doc, opera
   await execute(
     req,
     sql`INSERT INTO stock_movements (stock_id, product_id, store_id, type, on_hand_delta, reserved_delta, by_id, updated_at, created_at)
-        SELECT id, product_id, store_id, 'initial', on_hand, 0, ${(req.user as Actor | null)?.id ?? null}, now(), now()
+        SELECT id, product_id, store_id, 'initial', on_hand, 0, ${ledgerActor(req.user as Actor | null)}, now(), now()
         FROM stock WHERE id = ${doc.id}`,
   )
   countMovements(req, 'initial', 1)
@@ -258,7 +272,7 @@ async function changeReservations(
         ),
         moved AS (
           INSERT INTO stock_movements (stock_id, product_id, store_id, type, on_hand_delta, reserved_delta, order_id, by_id, updated_at, created_at)
-          SELECT id, product_id, store_id, ${type}, 0, delta, ${orderId}, ${by?.id ?? null}, now(), now() FROM changed
+          SELECT id, product_id, store_id, ${type}, 0, delta, ${orderId}, ${ledgerActor(by)}, now(), now() FROM changed
         )
         SELECT product_id AS sku FROM changed`,
   )
@@ -301,7 +315,7 @@ export async function settleOrderStock(req: PayloadRequest, orderId: number, kin
         ),
         moved AS (
           INSERT INTO stock_movements (stock_id, product_id, store_id, type, on_hand_delta, reserved_delta, order_id, by_id, updated_at, created_at)
-          SELECT id, product_id, store_id, ${kind}, -${onHandFactor} * quantity, -quantity, ${orderId}, ${by?.id ?? null}, now(), now() FROM changed
+          SELECT id, product_id, store_id, ${kind}, -${onHandFactor} * quantity, -quantity, ${orderId}, ${ledgerActor(by)}, now(), now() FROM changed
         )
         SELECT k.product_id AS sku, k.quantity::text AS wanted, k.on_hand::text AS on_hand, c.id IS NOT NULL AS done
         FROM locked k LEFT JOIN changed c ON c.id = k.id`,

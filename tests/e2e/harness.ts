@@ -35,6 +35,7 @@ function childEnv(extra: { NODE_ENV: 'production' } & Record<string, string>): N
     HOME: process.env.HOME ?? '/tmp',
     NEXT_TELEMETRY_DISABLED: '1',
     STOREFRONT_URL: 'https://shop.example',
+    PAYMENT_GATEWAY: 'stub',
     ...extra,
   }
 }

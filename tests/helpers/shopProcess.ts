@@ -6,9 +6,9 @@ import { env } from '../../src/env'
 
 export type ShopProcess = { child: ChildProcess; output: () => string }
 
-export function spawnShopProcess(script: 'src/server.ts' | 'src/worker.ts', databaseUrl: string, vars: Record<string, string>): ShopProcess {
+export function spawnShopProcess(script: 'src/server.ts' | 'src/worker.ts', databaseUrl: string, vars: Record<string, string>, nodeArgs: string[] = []): ShopProcess {
   let output = ''
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...nodeArgs, script], {
     env: {
       PATH: process.env.PATH ?? '',
       NODE_ENV: 'test',

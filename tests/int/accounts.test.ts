@@ -404,3 +404,106 @@ describe('emails in the buyer’s language', () => {
     }
   })
 })
+
+describe('credential changes need the current password (#17)', () => {
+  const account = async (id: number) => ({
+    row: await sqlRows(shop, 'SELECT email, hash, salt FROM users WHERE id = $1', [id]),
+    sessions: await sqlRows(shop, 'SELECT id FROM users_sessions WHERE _parent_id = $1 ORDER BY id', [id]),
+  })
+
+  it.each([
+    ['a new password without currentPassword', 400, { password: 'stolen token takeover 1' }],
+    ['a new email without currentPassword', 400, { email: 'attacker@example.com' }],
+    ['a new password with a wrong currentPassword', 403, { password: 'stolen token takeover 1', currentPassword: 'not the password' }],
+    ['a new email with a wrong currentPassword', 403, { email: 'attacker@example.com', currentPassword: 'not the password' }],
+  ])('a stolen token alone: %s → %s, nothing changed, the old address not told', async (_name, status, body) => {
+    const owner = await registerBuyer(shop)
+    const before = await account(owner.id)
+    const res = await shop.api.patch(`/api/users/${owner.id}`, body, { token: owner.token })
+    expect(res.status).toBe(status)
+    expect(await account(owner.id)).toEqual(before)
+    expect(emailsTo(owner.email)).toEqual([])
+    expect((await shop.api.get('/api/users/me', { token: owner.token })).body.user.id).toBe(owner.id)
+  })
+
+  it('a new password with the current one: saved, every other session ended, this one kept', async () => {
+    const owner = await registerBuyer(shop)
+    const otherSession = await login(shop, owner.email, owner.password)
+    const res = await shop.api.patch(`/api/users/${owner.id}`, { password: 'a brand new passphrase 7', currentPassword: owner.password }, { token: owner.token })
+    expect(res.status).toBe(200)
+    expect((await shop.api.get('/api/users/me', { token: otherSession })).body.user).toBeNull()
+    expect((await shop.api.get('/api/users/me', { token: owner.token })).body.user.id).toBe(owner.id)
+    expect(await sqlRows(shop, 'SELECT count(*)::int AS n FROM users_sessions WHERE _parent_id = $1', [owner.id])).toEqual([{ n: 1 }])
+    expect((await logIn('127.0.0.40', owner.email, owner.password)).status).toBe(401)
+    expect((await logIn('127.0.0.40', owner.email, 'a brand new passphrase 7')).status).toBe(200)
+  })
+
+  it('a new email with the current password: saved, and the old address is told (in the account’s language, the new one masked)', async () => {
+    const owner = await registerBuyer(shop, { locale: 'en' })
+    const newEmail = `moved-${crypto.randomBytes(4).toString('hex')}@example.com`
+    const res = await shop.api.patch(`/api/users/${owner.id}`, { email: newEmail, currentPassword: owner.password }, { token: owner.token })
+    expect(res.status).toBe(200)
+    expect(await sqlRows(shop, 'SELECT email FROM users WHERE id = $1', [owner.id])).toEqual([{ email: newEmail }])
+    const [notice] = emailsTo(owner.email)
+    expect(notice!.subject).toBe('The email of your 100am shop account was changed')
+    expect(notice!.text).toContain('If it was not you')
+    expect(notice!.text).not.toContain(newEmail)
+    expect(emailsTo(newEmail)).toEqual([])
+  })
+
+  it('a profile edit that sends the unchanged email (as the panel does) needs no password', async () => {
+    const owner = await registerBuyer(shop)
+    const res = await shop.api.patch(`/api/users/${owner.id}`, { email: owner.email.toUpperCase(), firstName: 'Анна' }, { token: owner.token })
+    expect(res.status).toBe(200)
+    expect(emailsTo(owner.email)).toEqual([])
+  })
+
+  it('a wrong current password counts as a failed login from that address', async () => {
+    const owner = await registerBuyer(shop)
+    for (let i = 0; i < 5; i++) {
+      expect((await call(front.base, 'PATCH', `/api/users/${owner.id}`, { from: '127.0.0.41', token: owner.token, body: { password: 'another passphrase 99', currentPassword: `guess ${i}` } })).status).toBe(403)
+    }
+    const throttled = await call(front.base, 'PATCH', `/api/users/${owner.id}`, { from: '127.0.0.41', token: owner.token, body: { password: 'another passphrase 99', currentPassword: owner.password } })
+    expect(throttled.status).toBe(429)
+  })
+})
+
+describe('staff and admins are deactivated, not deleted (#17)', () => {
+  const makeStaff = async () => {
+    const email = `clerk-${crypto.randomBytes(4).toString('hex')}@example.com`
+    const res = await shop.api.post('/api/users', { email, password: 'clerk password 12345', role: 'staff', stores: [catalogue.stores.main] }, { token: admin.token })
+    expect(res.status).toBe(201)
+    return { id: res.body.doc.id as number, email, password: 'clerk password 12345', token: await login(shop, email, 'clerk password 12345') }
+  }
+
+  it('a clerk deleting their own account, or an admin deleting a clerk → 409 naming the reason; the ledger keeps the clerk', async () => {
+    const clerk = await makeStaff()
+    const [stock] = await sqlRows<{ id: number }>(shop, 'SELECT id FROM stock WHERE store_id = $1 LIMIT 1', [catalogue.stores.main])
+    expect((await shop.api.post(`/api/stock/${stock!.id}/write-off`, { quantity: 1, reason: 'damaged' }, { token: clerk.token })).status).toBe(200)
+    const before = await sqlRows(shop, 'SELECT id, by_id FROM stock_movements WHERE by_id = $1', [clerk.id])
+    expect(before).toHaveLength(1)
+    const own = await shop.api.delete('/api/users/me', { token: clerk.token, body: { password: clerk.password } })
+    expect(own.status).toBe(409)
+    expect(own.body.errors[0].data.reason).toBe('named_in_ledger')
+    const byAdmin = await shop.api.delete(`/api/users/${clerk.id}`, { token: admin.token })
+    expect(byAdmin.status).toBe(409)
+    expect(await sqlRows(shop, 'SELECT id FROM users WHERE id = $1', [clerk.id])).toEqual([{ id: clerk.id }])
+    expect(await sqlRows(shop, 'SELECT id, by_id FROM stock_movements WHERE by_id = $1', [clerk.id])).toEqual(before)
+    // Demoted to buyer, still named in the ledger: still not deleted.
+    expect((await shop.api.patch(`/api/users/${clerk.id}`, { role: 'buyer' }, { token: admin.token })).status).toBe(200)
+    expect((await shop.api.delete(`/api/users/${clerk.id}`, { token: admin.token })).status).toBe(409)
+  })
+
+  it('an admin deactivates a clerk: every session ends at once, login refused, the ledger keeps them; the clerk cannot reactivate', async () => {
+    const clerk = await makeStaff()
+    expect((await shop.api.patch(`/api/users/${clerk.id}`, { active: false }, { token: clerk.token })).status).toBe(200)
+    expect(await sqlRows(shop, 'SELECT active FROM users WHERE id = $1', [clerk.id])).toEqual([{ active: true }]) // not theirs to change
+    expect((await shop.api.patch(`/api/users/${clerk.id}`, { active: false }, { token: admin.token })).status).toBe(200)
+    expect((await shop.api.get('/api/users/me', { token: clerk.token })).body.user).toBeNull()
+    expect((await shop.api.get('/api/orders', { token: clerk.token })).status).toBe(403)
+    expect((await logIn('127.0.0.42', clerk.email, clerk.password)).status).toBe(403)
+    expect(await sqlRows(shop, 'SELECT count(*)::int AS n FROM users_sessions WHERE _parent_id = $1', [clerk.id])).toEqual([{ n: 0 }])
+    expect((await shop.api.patch(`/api/users/${clerk.id}`, { active: true }, { token: admin.token })).status).toBe(200)
+    expect((await logIn('127.0.0.42', clerk.email, clerk.password)).status).toBe(200)
+  })
+})

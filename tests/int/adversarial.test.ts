@@ -612,3 +612,111 @@ describe('login brute force', () => {
     await unchanged(() => shop.api.post('/api/users', { email: 'limited@example.com', password: 'long enough password' }, { headers: { [CLIENT_IP_HEADER]: ip } }), 429)
   })
 })
+
+// ─────────────────────────────────────────────────────────────────────────────────────────────────────
+// Issue #17: each request of the security review, as the attacker sent it, against today's rules. The
+// rules themselves are tested in depth beside their features (accounts, checkout, fulfilment, settlement,
+// internalCollections, crossOrigin, metrics, authOutage, env); here each request is answered as it must be.
+describe('the security review’s requests (#17)', () => {
+  let clerk: Account
+  beforeAll(async () => {
+    const email = `review-clerk-${crypto.randomBytes(4).toString('hex')}@example.com`
+    const made = await shop.api.post('/api/users', { email, password: 'clerk password 12345', role: 'staff', stores: [catalogue.stores.main] }, { token: admin.token })
+    if (made.status !== 201) throw new Error(`fixture failed: ${made.status}`)
+    clerk = { id: made.body.doc.id, email, password: 'clerk password 12345', token: await login(shop, email, 'clerk password 12345') }
+  })
+
+  it('1. after 5 failures, {"email":"decoy-1","username":victim} from the same address → 429, also with the right password; case and padding too', async () => {
+    const victim = await registerBuyer(shop)
+    const from = { headers: { [CLIENT_IP_HEADER]: '192.0.2.170' } }
+    for (let i = 0; i < 5; i++) expect((await shop.api.post('/api/users/login', { email: victim.email, password: `guess ${i}` }, from)).status).toBe(401)
+    for (const body of [
+      { email: 'decoy-1', username: victim.email, password: victim.password },
+      { username: ` ${victim.email.toUpperCase()} `, password: victim.password },
+      { email: `${victim.email.toUpperCase()}  `, password: 'guess 6' },
+    ]) {
+      const res = await unchanged(() => shop.api.post('/api/users/login', body, from), 429)
+      expect(res.body.token).toBeUndefined()
+    }
+  })
+
+  it('2. a stale Idempotency-Key on a bigger cart → 201 with a new authorization of the new amount, never the old one', async () => {
+    const buyer = await registerBuyer(shop)
+    const pay = () => shop.api.post('/api/checkout', { pickupPoint: catalogue.stores.main, contact, paymentToken: 'tok_visa' }, { token: buyer.token, headers: { 'Idempotency-Key': 'review-stale' } })
+    await fillCart(shop, buyer, { BREAD: 1 })
+    const first = await pay()
+    expect(first.status).toBe(201)
+    await sqlRows(shop, 'DELETE FROM checkout_requests WHERE buyer_id = $1', [buyer.id]) // the claim expired (48 h)
+    await fillCart(shop, buyer, { BREAD: 3 })
+    const second = await pay()
+    expect(second.status).toBe(201)
+    const held = await sqlRows<{ amount: string }>(
+      shop,
+      'SELECT a.amount::text AS amount FROM payment_stub_authorizations a JOIN orders o ON o.payment_key = a.idempotency_key WHERE o.id = $1',
+      [second.body.order.id],
+    )
+    expect(held).toEqual([{ amount: String(second.body.order.authorized) }])
+    expect(second.body.order.authorized).toBeGreaterThan(first.body.order.authorized)
+  })
+
+  it('3. a cancel while the capture is in flight → 409 "being charged", nothing changed', async () => {
+    const buyer = await registerBuyer(shop)
+    await fillCart(shop, buyer, { APPLES: 1 })
+    const placed = await shop.api.post('/api/checkout', { pickupPoint: catalogue.stores.main, contact, paymentToken: 'tok_visa' }, { token: buyer.token })
+    const id = placed.body.order.id
+    const saved = env.payment.stubLatencyMs
+    env.payment.stubLatencyMs = 1500
+    try {
+      const assembling = shop.api.post(`/api/orders/${id}/ready`, {}, { token: clerk.token })
+      for (let i = 0; i < 200; i++) {
+        const [row] = await sqlRows<{ payment_state: string }>(shop, 'SELECT payment_state::text FROM orders WHERE id = $1', [id])
+        if (row!.payment_state === 'capture_pending') break
+        await new Promise((r) => setTimeout(r, 10))
+      }
+      for (const token of [buyer.token, clerk.token, admin.token]) {
+        await unchanged(() => shop.api.post(`/api/orders/${id}/cancel`, { reason: 'now' }, { token }), 409, (res) => expect(messageOf(res.body)).toMatch(/being charged/))
+      }
+      expect((await assembling).status).toBe(200)
+    } finally {
+      env.payment.stubLatencyMs = saved
+    }
+  })
+
+  it('4. a buyer’s cancel leaves no trace of the buyer in the ledger: depth=1 shows no by, filtering by by.username finds nothing, by.email is refused', async () => {
+    const buyer = await registerBuyer(shop, { username: `ledger${crypto.randomBytes(3).toString('hex')}` })
+    await fillCart(shop, buyer, { MILK: 1 })
+    const placed = await shop.api.post('/api/checkout', { pickupPoint: catalogue.stores.main, contact, paymentToken: 'tok_visa' }, { token: buyer.token })
+    expect((await shop.api.post(`/api/orders/${placed.body.order.id}/cancel`, { reason: 'changed my mind' }, { token: buyer.token })).status).toBe(200)
+    const [{ username }] = await sqlRows<{ username: string }>(shop, 'SELECT username FROM users WHERE id = $1', [buyer.id])
+    const releases = await shop.api.get(`/api/stock-movements?depth=1&limit=100&where[type][equals]=release&where[order][equals]=${placed.body.order.id}`, { token: admin.token })
+    expect(releases.status).toBe(200)
+    expect(releases.body.docs).toHaveLength(1)
+    expect(releases.body.docs[0].by ?? null).toBeNull()
+    expect(JSON.stringify(releases.body)).not.toContain(username)
+    const byName = await shop.api.get(`/api/stock-movements?where[by.username][equals]=${username}`, { token: admin.token })
+    expect(byName.body.totalDocs ?? 0).toBe(0)
+    await unchanged(() => shop.api.get(`/api/stock-movements?where[by.email][equals]=${encodeURIComponent(buyer.email)}`, { token: admin.token }), 400)
+    expect(await sqlRows(shop, 'SELECT count(*)::int AS n FROM stock_movements WHERE by_id = $1', [buyer.id])).toEqual([{ n: 0 }])
+  })
+
+  it('9. a clerk’s DELETE /api/users/me → 409 naming the reason, nothing changed (their ledger entries keep them)', async () => {
+    await unchanged(() => shop.api.delete('/api/users/me', { token: clerk.token, body: { password: clerk.password } }), 409, (res) => expect(res.body.errors[0].data.reason).toBe('named_in_ledger'))
+    await unchanged(() => shop.api.delete(`/api/users/${clerk.id}`, { token: admin.token }), 409)
+  })
+
+  it('10. the public stock list never shows an unreleased product (anonymous and buyer), nor a closed pickup point', async () => {
+    const [stockRow] = await sqlRows<{ n: number }>(shop, "SELECT count(*)::int AS n FROM stock WHERE product_id = 'HIDDEN'")
+    if (stockRow!.n === 0) expect((await shop.api.post('/api/stock', { product: 'HIDDEN', store: catalogue.stores.main, onHand: 5 }, { token: admin.token })).status).toBe(201)
+    await sqlRows(shop, 'INSERT INTO stock (product_id, store_id, on_hand) VALUES ($1, $2, 3) ON CONFLICT DO NOTHING', ['MILK', catalogue.stores.closed])
+    for (const token of [undefined, mallory.token]) {
+      const hidden = await unchanged(() => shop.api.get('/api/stock?where[product][equals]=HIDDEN', { token }), 200)
+      expect(hidden.body.docs).toEqual([])
+      const closed = await unchanged(() => shop.api.get(`/api/stock?where[store][equals]=${catalogue.stores.closed}`, { token }), 200)
+      expect(closed.body.docs).toEqual([])
+      const all = await shop.api.get('/api/stock?limit=1000&depth=0', { token })
+      expect(all.body.docs.map((d: { product: string }) => d.product)).not.toContain('HIDDEN')
+    }
+    // Staff and admins still see every row.
+    expect((await shop.api.get('/api/stock?where[product][equals]=HIDDEN', { token: clerk.token })).body.docs).not.toEqual([])
+  })
+})

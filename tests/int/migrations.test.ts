@@ -130,6 +130,46 @@ describe('migrations', () => {
     }
   })
 
+  it('account_security makes the ledger forget buyers (staff and admins kept) and leaves every account active (#17)', async () => {
+    const database = await createDatabaseFrom(serverUrl, null, 'shop_account_security')
+    const payload = await getPayload({ config: buildShopConfig({ databaseUrl: database.url, poolMax: 3 }), key: 'account-security-migration' })
+    try {
+      const security = migrations.findIndex((m) => m.name.endsWith('_account_security'))
+      expect(security).toBeGreaterThan(0)
+      await payload.db.migrate({ migrations: migrations.slice(0, security) as unknown as Migration[] })
+      await withClient(database.url, async (client) => {
+        await client.query(`
+          INSERT INTO stores (id, name, address) VALUES (1, 'One', 'a');
+          INSERT INTO products (id, name, price, unit, quantity_step) VALUES ('MILK', 'Milk', 8990, 'pcs', 1);
+          INSERT INTO users (id, email, role, hash, salt) VALUES (1, 'b@example.com', 'buyer', 'x', 'y'), (2, 's@example.com', 'staff', 'x', 'y'), (3, 'a@example.com', 'admin', 'x', 'y');
+          INSERT INTO stock (id, product_id, store_id, on_hand, reserved) VALUES (1, 'MILK', 1, 10, 0);
+          INSERT INTO stock_movements (stock_id, product_id, store_id, type, on_hand_delta, reserved_delta, by_id) VALUES
+            (1, 'MILK', 1, 'initial', 10, 0, 3), (1, 'MILK', 1, 'reservation', 0, 1, NULL), (1, 'MILK', 1, 'release', 0, -1, 1),
+            (1, 'MILK', 1, 'receipt', 2, 0, 2), (1, 'MILK', 1, 'write_off', -2, 0, 2);`)
+      })
+      await payload.db.migrate({ migrations: migrations as unknown as Migration[] })
+      await withClient(database.url, async (client) => {
+        const { rows } = await client.query('SELECT type::text, by_id FROM stock_movements ORDER BY id')
+        expect(rows).toEqual([
+          { type: 'initial', by_id: 3 },
+          { type: 'reservation', by_id: null },
+          { type: 'release', by_id: null },
+          { type: 'receipt', by_id: 2 },
+          { type: 'write_off', by_id: 2 },
+        ])
+        expect((await client.query('SELECT id, active FROM users ORDER BY id')).rows).toEqual([
+          { id: 1, active: true },
+          { id: 2, active: true },
+          { id: 3, active: true },
+        ])
+      })
+    } finally {
+      await payload.destroy()
+      await closePool(payload)
+      await dropDatabase(serverUrl, database.name)
+    }
+  })
+
   it('cover every change in the config (run `npm run migrate:create -- <name>` if this fails)', async () => {
     shop = await startTestShop()
     const statements = await pendingSchemaChanges(shop.payload)

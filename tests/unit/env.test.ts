@@ -27,18 +27,29 @@ describe('environment', () => {
     expect(run.stderr).toMatch(/at least 32 characters/)
   })
 
-  it('starts in production with a real secret and the storefront address', () => {
-    const run = loadEnv({ NODE_ENV: 'production', PAYLOAD_SECRET: 'x'.repeat(64), STOREFRONT_URL: 'https://shop.example' })
+  it('starts in production with a real secret, the storefront address and the gateway named', () => {
+    const run = loadEnv({ NODE_ENV: 'production', PAYLOAD_SECRET: 'x'.repeat(64), STOREFRONT_URL: 'https://shop.example', PAYMENT_GATEWAY: 'stub' })
     expect(run.stderr).toBe('')
     expect(run.status).toBe(0)
   })
 
   it('refuses to start in production without STOREFRONT_URL (the reset links), and names it', () => {
-    const run = loadEnv({ NODE_ENV: 'production', PAYLOAD_SECRET: 'x'.repeat(64) })
+    const run = loadEnv({ NODE_ENV: 'production', PAYLOAD_SECRET: 'x'.repeat(64), PAYMENT_GATEWAY: 'stub' })
     expect(run.status).not.toBe(0)
     expect(run.stderr).toMatch(/STOREFRONT_URL is not set/)
     expect(loadEnv({ NODE_ENV: 'development', PAYLOAD_SECRET: 'x'.repeat(64) }).status).toBe(0)
     expect(loadEnv({ NODE_ENV: 'test', STOREFRONT_RESET_PATH: '/reset' }).stderr).toMatch(/STOREFRONT_RESET_PATH/)
+  })
+
+  it('runs the payment stub in production only when PAYMENT_GATEWAY=stub says so, and names the variable (#17)', () => {
+    const production = { NODE_ENV: 'production', PAYLOAD_SECRET: 'x'.repeat(64), STOREFRONT_URL: 'https://shop.example' }
+    const unset = loadEnv(production)
+    expect(unset.status).not.toBe(0)
+    expect(unset.stderr).toMatch(/PAYMENT_GATEWAY is not set/)
+    expect(loadEnv({ ...production, PAYMENT_GATEWAY: 'stripe' }).stderr).toMatch(/PAYMENT_GATEWAY/)
+    expect(loadEnv({ ...production, PAYMENT_GATEWAY: 'stub' }).status).toBe(0)
+    // Development and tests run the stub without being told.
+    expect(loadEnv({ NODE_ENV: 'development', PAYLOAD_SECRET: 'x'.repeat(64) }).status).toBe(0)
   })
 
   it('refuses a RESERVATION_TTL that is not a duration, and names it', () => {
@@ -55,8 +66,8 @@ describe('environment', () => {
   })
 
   it('takes a checkout claim for abandoned only after the reservation, the whole payment timeout and a margin', () => {
-    expect(claimStaleAfterMs({ payment: { timeoutMs: 60_000, stubLatencyMs: 0 }, checkout: checkoutBounds() })).toBe(10_000 + 60_000 + 15_000)
-    expect(claimStaleAfterMs({ payment: { timeoutMs: 5_000, stubLatencyMs: 0 }, checkout: checkoutBounds(300, 200) })).toBe(5_500)
+    expect(claimStaleAfterMs({ payment: { gateway: 'stub', timeoutMs: 60_000, stubLatencyMs: 0 }, checkout: checkoutBounds() })).toBe(10_000 + 60_000 + 15_000)
+    expect(claimStaleAfterMs({ payment: { gateway: 'stub', timeoutMs: 5_000, stubLatencyMs: 0 }, checkout: checkoutBounds(300, 200) })).toBe(5_500)
   })
 
   it('refuses half an object storage setup: S3 settings without a bucket, one key without the other', () => {

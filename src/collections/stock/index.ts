@@ -1,6 +1,6 @@
 import type { CollectionConfig } from 'payload'
 
-import { anyone, can, fieldAtStore, fieldNobody, nobody, ownStoresInPanel } from '../../access'
+import { can, fieldAtStore, fieldNobody, nobody, or, ownStoresInPanel, where } from '../../access'
 import { collectionEndpoints } from '../../api/route'
 import { label, labels } from '../../i18n/labels'
 import { milliToNumber, toMilli } from '../../lib/quantity'
@@ -38,7 +38,13 @@ export const Stock: CollectionConfig = {
   },
   // Created here (with its `initial` movement); changed only through the stock operations; never deleted
   // (its movements are its history: a row no longer stocked is counted to 0).
-  access: { read: anyone, create: can('stock.manage'), update: nobody, delete: nobody },
+  // The public (and buyers) read only what is on sale: active products at open pickup points.
+  access: {
+    read: or(can('catalogue.read'), where({ and: [{ 'product.active': { equals: true } }, { 'store.active': { equals: true } }] })),
+    create: can('stock.manage'),
+    update: nobody,
+    delete: nobody,
+  },
   indexes: [{ fields: ['product', 'store'], unique: true }],
   endpoints: collectionEndpoints('stock', stockRoutes),
   hooks: {

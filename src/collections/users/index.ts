@@ -6,7 +6,8 @@ import { label, labels } from '../../i18n/labels'
 import { toE164 } from '../../lib/phone'
 import { collectionEndpoints } from '../../api/route'
 import { userRoutes } from './endpoints'
-import { guardCredentials } from './hooks/guardCredentials'
+import { endSessionsOnDeactivation, keepShopPeople, refuseDeactivated } from './hooks/accountLifecycle'
+import { guardCredentials, guardCredentialsAfter } from './hooks/guardCredentials'
 import { guardRole } from './hooks/guardRole'
 import { limitAuthAttempts } from './hooks/limitAuthAttempts'
 import { dropServerOwnedFields } from './hooks/serverOwnedFields'
@@ -51,6 +52,10 @@ export const Users: CollectionConfig = {
     // The rate limit first: an attempt over it is refused before anything else looks at it.
     beforeOperation: [limitAuthAttempts, throttleLogins, guardCredentials, enforcePasswordPolicy],
     beforeChange: [guardRole, dropServerOwnedFields],
+    afterChange: [endSessionsOnDeactivation],
+    afterOperation: [guardCredentialsAfter],
+    beforeLogin: [refuseDeactivated],
+    beforeDelete: [keepShopPeople],
   },
   fields: [
     {
@@ -94,6 +99,30 @@ export const Users: CollectionConfig = {
         description: label('For shop staff: the pickup points whose stock and orders they handle.', 'Для сотрудников: пункты выдачи, остатками и заказами которых они занимаются.'),
         condition: (data) => data?.role === 'staff',
       },
+      access: { create: fieldCan('users.manage'), update: fieldCan('users.manage'), read: fieldOr(fieldCan('users.manage'), ownRecord) },
+    },
+    {
+      // The owner's current password, asked for with a new password or email (hooks/guardCredentials.ts):
+      // sent along with the change, checked, never stored.
+      name: 'currentPassword',
+      type: 'text',
+      virtual: true,
+      label: label('Current password (to change the password or email)', 'Текущий пароль (чтобы сменить пароль или почту)'),
+      admin: {
+        components: { Field: '/collections/users/components/CurrentPassword#CurrentPassword' },
+        condition: (data, _sibling, { user }) => Boolean(user && data?.id !== undefined && String(user.id) === String(data.id)),
+        disableListColumn: true,
+        disableListFilter: true,
+      },
+      access: { read: ownRecord, create: () => false, update: ownRecord },
+    },
+    {
+      // Staff and admins leave the shop by deactivation, never deletion: the ledger keeps who did what.
+      name: 'active',
+      type: 'checkbox',
+      label: label('Active (may log in)', 'Активна (может входить)'),
+      defaultValue: true,
+      admin: { description: label('Off: no login, every session ended. Staff and admin accounts are deactivated, not deleted.', 'Выкл.: вход закрыт, все сеансы завершены. Учётные записи сотрудников и администраторов не удаляются, а отключаются.') },
       access: { create: fieldCan('users.manage'), update: fieldCan('users.manage'), read: fieldOr(fieldCan('users.manage'), ownRecord) },
     },
     {

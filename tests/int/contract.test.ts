@@ -331,6 +331,8 @@ const scenarios: Record<string, () => Promise<void>> = {
     expect(JSON.stringify(claims)).not.toContain(buyer.email)
     await expectStatus(call(op, '/users/login', { body: { email: buyer.email, password: 'not the password at all' } }), 401)
     await expectStatus(call(op, '/users/login', { body: { email: buyer.email } }), 400)
+    await sqlRows(shop, 'UPDATE users SET active = false WHERE id = $1', [buyer.id])
+    await expectStatus(call(op, '/users/login', { body: { email: buyer.email, password: buyer.password } }), 403)
     await overThePerAddressLimit(op, '/users/login', { email: buyer.email, password: buyer.password })
   },
   'post /users/refresh-token': async () => {
@@ -368,6 +370,7 @@ const scenarios: Record<string, () => Promise<void>> = {
     const op = 'delete /users/me'
     const { buyer } = await paidOrder({ MILK: 1 })
     await expectStatus(call(op, '/users/me', { token: buyer.token, body: { password: buyer.password } }), 409)
+    await expectStatus(call(op, '/users/me', { token: admin.token, body: { password: admin.password } }), 409)
     await expectStatus(call(op, '/users/me', { token: buyer.token, body: {} }), 400)
     await expectStatus(call(op, '/users/me', { body: { password: buyer.password } }), 401)
     const other = await registerBuyer(shop)

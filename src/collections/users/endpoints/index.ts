@@ -64,13 +64,14 @@ export const userRoutes = [
     who: 'public',
     summary: 'Log in with email or username and password: a token and the account',
     description:
-      'Also sets the `payload-token` cookie. Counts against the per-IP AUTH_RATE_LIMIT. After 5 failed logins to one account from one address, that address waits before trying that account again (429 with Retry-After: 30 s, doubling up to an hour); other addresses are not affected. Over 100 failures an hour across all addresses, the account takes one attempt every 10 s.',
+      'Also sets the `payload-token` cookie. The account is looked up by `username` when given (matched against usernames and emails), else by `email`, case and surrounding spaces ignored; failures count against that account however the body names it. Counts against the per-IP AUTH_RATE_LIMIT (the client address is the TCP peer, or with TRUST_PROXY what the trusted proxies say). After 5 failed logins to one account from one address, that address waits before trying that account again (429 with Retry-After: 30 s, doubling up to an hour); other addresses are not affected. Over 100 failures an hour across all addresses, the account takes one attempt every 10 s. Accounts are never locked.',
     body: z.object({ email: z.string().optional(), username: z.string().optional(), password: z.string() }),
     parseBody: false,
     responses: {
       200: { description: 'Logged in', schema: userAnswer },
       400: { description: 'Missing email/username or password, or malformed' },
-      401: { description: 'Wrong login or password, or the account is locked' },
+      401: { description: 'Wrong login or password' },
+      403: { description: 'The password is right but the account is deactivated (staff and admins who left)' },
       429: { description: 'Too many attempts from this address, or on this account from this address; see Retry-After' },
     },
     handler: ({ req }) => countLoginOutcome(req, () => answerWithCleanToken(req, '/login')),
@@ -157,7 +158,7 @@ export const userRoutes = [
     collection: 'users',
     tag: 'Accounts',
     who: 'signedIn',
-    summary: 'Delete your account (with your password); your orders stay for the shop without anything personal',
+    summary: 'Delete your buyer account (with your password); your orders stay for the shop without anything personal',
     description:
       'Login then fails, the email can be registered anew, sessions end. Orders keep their number, lines, amounts, store and status, but lose the buyer and the contact given at checkout. Refused while an order is still open.',
     body: z.object({ password: z.string().min(1) }),
@@ -165,7 +166,10 @@ export const userRoutes = [
       200: { description: 'Deleted', schema: z.object({ message: z.string() }) },
       400: { description: 'No password, unknown field or malformed body' },
       403: { description: 'Wrong password' },
-      409: { description: 'An order is still open (awaiting payment, paid or ready): `data.orders` names them' },
+      409: {
+        description:
+          'An order is still open (awaiting payment, paid or ready): `data.orders` names them; or the account belongs to staff or an admin, or the stock ledger names it (`data.reason`: named_in_ledger): such accounts are deactivated by an admin, never deleted',
+      },
       429: { description: 'Too many wrong passwords for this account from this address; see Retry-After' },
     },
     handler: async ({ req, user, body }) => {

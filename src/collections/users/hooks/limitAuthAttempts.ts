@@ -10,8 +10,8 @@ import { CLIENT_IP_HEADER, clientKey, countAuthAttempt } from '../rateLimit'
  * (`POST /api/users/forgot-password`) draw on one budget per client IP:
  * AUTH_RATE_LIMIT attempts a minute, counted in PostgreSQL across processes (../rateLimit.ts). Every REST
  * attempt counts, successful or not; the one over the limit is refused with 429 before Payload looks at
- * it, so it creates no account and raises no account's failed-login counter. Payload's own lockout (5
- * failures lock an account for 10 minutes) still applies per account on top of this.
+ * it, so it creates no account and raises no account's failed-login counter. Failed logins are also
+ * throttled per account and address on top of this (src/shop/loginThrottle.ts); no account is ever locked.
  *
  * Not counted: the Local API (seed, create-admin, server code) and admins, who create accounts as staff.
  */

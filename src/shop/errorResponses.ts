@@ -5,7 +5,7 @@ import type { AfterErrorHook } from 'payload'
 
 import { isConnectionError, isSyntaxError, postgresCode } from '../db/errors'
 import { tooLarge } from '../i18n/messages'
-import { DATABASE_UNAVAILABLE, TooManyRequests } from './errors'
+import { DATABASE_RETRY_AFTER, DATABASE_UNAVAILABLE, DatabaseUnavailable, TooManyRequests } from './errors'
 
 /** What busboy (Payload's multipart parser) throws on a body it cannot read: the client's mistake. */
 const MALFORMED_MULTIPART = /^(Malformed part header|Malformed content type|Unexpected end of (form|file)|Multipart: Boundary not found)/
@@ -19,7 +19,7 @@ const answer = (status: number, message: string) => ({ status, response: { error
 export function responseForError(error: unknown, method: string): { status: number; response: { errors: Array<{ message: string }> } } | undefined {
   const status = (error as { status?: number }).status
   if (status && status < 500) return undefined
-  if (isConnectionError(error)) return answer(503, DATABASE_UNAVAILABLE)
+  if (error instanceof DatabaseUnavailable || isConnectionError(error)) return answer(503, DATABASE_UNAVAILABLE)
   if (isSyntaxError(error)) return answer(400, 'Malformed JSON in the request body')
   const { name, message } = error as { name?: string; message?: string }
   if (typeof message === 'string' && MALFORMED_MULTIPART.test(message)) return answer(400, 'Malformed multipart body')
@@ -67,5 +67,12 @@ export const mapInfrastructureErrors: AfterErrorHook = ({ error, req, result }) 
   if (status && extra && typeof extra === 'object') {
     return { status, response: { ...(result as object), ...extra } }
   }
-  return responseForError(error, req.method ?? 'GET')
+  const mapped = responseForError(error, req.method ?? 'GET')
+  if (mapped?.response.errors[0]?.message === DATABASE_UNAVAILABLE) {
+    // A lost database is a moment: the client retries (and keeps its token), see databaseAwareAuth.ts.
+    const headers = req.responseHeaders ?? new Headers()
+    headers.set('Retry-After', String(DATABASE_RETRY_AFTER))
+    req.responseHeaders = headers
+  }
+  return mapped
 }

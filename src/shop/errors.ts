@@ -44,6 +44,19 @@ export class TooManyRequests extends APIError {
 
 /** What a client hears while PostgreSQL is unreachable (503). */
 export const DATABASE_UNAVAILABLE = 'The shop database is not reachable right now; try again shortly.'
+/** Its Retry-After, in seconds: a restart of PostgreSQL takes a few. */
+export const DATABASE_RETRY_AFTER = 5
+
+/**
+ * PostgreSQL could not be reached (503, Retry-After), e.g. while checking a valid token: the caller must
+ * keep the token and try again, not sign in again (src/shop/auth/databaseAwareAuth.ts).
+ */
+export class DatabaseUnavailable extends APIError {
+  constructor(cause?: unknown) {
+    super(DATABASE_UNAVAILABLE, 503, null, true)
+    if (cause !== undefined) this.cause = cause
+  }
+}
 
 /**
  * An error whose answer carries more than `errors`: e.g. OutOfStock adds `lines` beside it. The extra keys

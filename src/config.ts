@@ -24,11 +24,13 @@ import { Stores } from './collections/stores'
 import { Users } from './collections/users'
 import { shopEmailAdapter } from './email/adapter'
 import { env, projectRoot } from './env'
+import { restrictInternalCollections } from './access/internalCollections'
 import { createShopLogger } from './logging'
 import { rootEndpoints } from './api/routes'
 import { adminTranslations } from './i18n/adminTranslations'
 import { shopJobs } from './jobs'
 import { mapInfrastructureErrors } from './shop/errorResponses'
+import { databaseAwareAuth } from './shop/auth/databaseAwareAuth'
 
 // From the project root, not this file's URL: the production server runs as one bundled file in dist/.
 const srcDir = path.join(projectRoot, 'src')
@@ -43,9 +45,21 @@ export type ShopConfigOptions = {
   autoRunJobs?: boolean
 }
 
-export function buildShopConfig({ databaseUrl, poolMax = env.dbPoolMax, autoRunJobs = !env.isTest, logDestination, logLevel = env.logLevel }: ShopConfigOptions) {
-  return buildConfig({
+/** The shop's own collections; every other one is Payload's (see restrictInternalCollections). */
+const collections = [Users, LoginThrottles, Media, Products, Stores, Stock, StockMovements, Carts, CartLines, Orders, OrderLines]
+
+export async function buildShopConfig({ databaseUrl, poolMax = env.dbPoolMax, autoRunJobs = !env.isTest, logDestination, logLevel = env.logLevel }: ShopConfigOptions) {
+  const config = await buildConfig({
     secret: env.secret,
+    // Requests that sign in with the auth cookie count only from the shop's own origin (SERVER_URL) and the
+    // storefronts in CORS_ORIGINS: from any other Origin (or, without one, a browser's `Sec-Fetch-Site`
+    // other than same-origin, same-site or none, or no such header at all) Payload ignores the cookie, and
+    // the request is anonymous. Bearer and JWT headers are not affected: no browser sends them by itself.
+    // `serverURL` stays unset: it would make photo URLs absolute and pin the panel's API calls to that one
+    // address; the allowlist gives the same protection.
+    csrf: [env.origins.own, ...env.origins.cors],
+    // Which other origins may read the answers (with credentials): the storefronts only.
+    cors: [...env.origins.cors],
     admin: {
       user: Users.slug,
       importMap: { baseDir: srcDir, importMapFile: path.join(srcDir, 'app', '(payload)', 'admin', 'importMap.js') },
@@ -62,7 +76,7 @@ export function buildShopConfig({ databaseUrl, poolMax = env.dbPoolMax, autoRunJ
         },
       },
     },
-    collections: [Users, LoginThrottles, Media, Products, Stores, Stock, StockMovements, Carts, CartLines, Orders, OrderLines],
+    collections,
     editor: lexicalEditor(),
     db: postgresAdapter({
       pool: { connectionString: databaseUrl, max: poolMax },
@@ -91,5 +105,7 @@ export function buildShopConfig({ databaseUrl, poolMax = env.dbPoolMax, autoRunJ
     email: shopEmailAdapter(),
     hooks: { afterError: [mapInfrastructureErrors] },
     plugins: [photoStorage()],
-  })
+  }).then(databaseAwareAuth) // a token that cannot be checked for a lost database: 503, not 401
+  // Payload adds its own collections while sanitizing, after the plugins: their access is set here.
+  return restrictInternalCollections(config, collections.map((c) => c.slug))
 }

@@ -81,22 +81,79 @@ export async function countedRun<T>(task: string, run: () => Promise<T>): Promis
   }
 }
 
-/**
- * The route a request is counted under: /api paths with every id-like segment as `:id` (the number of
- * series stays bounded whatever clients ask for), the admin panel as one route, anything else `other`.
- */
-export function routeOf(pathname: string): string {
-  if (pathname === '/healthz' || pathname === '/metrics' || pathname === '/') return pathname
-  if (pathname === '/admin' || pathname.startsWith('/admin/') || pathname.startsWith('/_next/')) return '/admin'
-  if (!pathname.startsWith('/api/')) return 'other'
-  const [collection, ...rest] = pathname.slice('/api/'.length).split('/')
-  if (!collection || !/^[a-z][a-z0-9-]{0,40}$/.test(collection)) return '/api/:unknown'
-  const segments = rest.slice(0, 3).map((segment) => (ROUTE_WORDS.has(segment) ? segment : ':id'))
-  return ['/api', collection, ...segments].join('/')
+/** The one label of every request that is none of the shop's routes (clients choose those paths freely). */
+export const UNMATCHED = 'unmatched'
+
+/** Routes outside the API, by path (`/admin` also stands for everything under it and Next's assets). */
+const FIXED_ROUTES = ['/', '/healthz', '/metrics', '/reset-password', '/admin']
+
+type Template = { parts: Array<string | null>; label: string } // null: a parameter
+/** The API's routes, grouped as Payload looks them up: by collection, by global, and the root's. */
+export type RouteTable = { collections: Map<string, Template[]>; globals: Map<string, Template[]>; root: Template[]; labels: Set<string> }
+
+type EndpointLike = { path: string }
+export type RoutedConfig = {
+  collections: Array<{ slug: string; endpoints?: EndpointLike[] | false }>
+  globals?: Array<{ slug: string; endpoints?: EndpointLike[] | false }>
+  endpoints?: EndpointLike[]
 }
 
-/** The fixed words of our routes and Payload's (the rest of a path is ids). */
-const ROUTE_WORDS = new Set([
-  'items', 'ready', 'cancel', 'qr', 'receive', 'count', 'write-off', 'low', 'lookup',
-  'login', 'logout', 'me', 'refresh-token', 'first-register', 'forgot-password', 'reset-password', 'unlock', 'access', 'init', 'versions', 'file',
-])
+/**
+ * A path template (`/:id/qr`, `/access/:id?`) as the templates it matches: an optional last parameter
+ * gives two. Every parameter is labelled `:id`, whatever its name.
+ */
+function templatesOf(prefix: string, path: string): Template[] {
+  const segments = path.split('/').filter(Boolean)
+  const optional = segments.length > 0 && /^:\w+\?$/.test(segments[segments.length - 1]!)
+  const variants = optional ? [segments, segments.slice(0, -1)] : [segments]
+  return variants.map((variant) => {
+    const parts = variant.map((segment) => (segment.startsWith(':') ? null : segment.toLowerCase()))
+    return { parts, label: [prefix, ...parts.map((p) => p ?? ':id')].join('/') }
+  })
+}
+
+/**
+ * The routes requests are counted under, from the config's endpoints: the shop's own (declared with
+ * defineRoute) and Payload's, per collection and global. A fixed set: clients cannot add labels.
+ */
+export function routeTable(config: RoutedConfig): RouteTable {
+  const build = (prefix: string, endpoints: EndpointLike[] | false | undefined) => (endpoints || []).flatMap((e) => templatesOf(prefix, e.path))
+  const table: RouteTable = {
+    collections: new Map(config.collections.map((c) => [c.slug, build(`/api/${c.slug}`, c.endpoints)])),
+    globals: new Map((config.globals ?? []).map((g) => [g.slug, build(`/api/globals/${g.slug}`, g.endpoints)])),
+    root: build('/api', config.endpoints),
+    labels: new Set([...FIXED_ROUTES, UNMATCHED]),
+  }
+  for (const templates of [...table.collections.values(), ...table.globals.values(), table.root]) for (const t of templates) table.labels.add(t.label)
+  return table
+}
+
+/** The template `segments` match best: literal segments win over parameters, from the left. */
+function bestMatch(templates: Template[], segments: string[]): string {
+  let best: Template | undefined
+  const rank = (t: Template) => t.parts.map((p) => (p === null ? '1' : '0')).join('')
+  for (const template of templates) {
+    if (template.parts.length !== segments.length) continue
+    if (!template.parts.every((part, i) => (part === null ? segments[i] !== '' : part === segments[i]!.toLowerCase()))) continue
+    if (!best || rank(template) < rank(best)) best = template
+  }
+  return best?.label ?? UNMATCHED
+}
+
+/**
+ * The route a request is counted under: one of `table`'s templates (ids replaced by `:id`), one of the
+ * routes outside the API, or `unmatched`. The number of series stays bounded whatever clients ask for.
+ */
+export function routeOf(pathname: string, table: RouteTable): string {
+  if (pathname === '/admin' || pathname.startsWith('/admin/') || pathname.startsWith('/_next/')) return '/admin'
+  if (!pathname.startsWith('/api/')) return FIXED_ROUTES.includes(pathname) ? pathname : UNMATCHED
+  // As Payload matches: a trailing slash does not count, a collection's slug comes before the root routes.
+  const segments = pathname.slice('/api/'.length).replace(/\/$/, '').split('/')
+  const [first, ...rest] = segments
+  if (first === 'globals' && rest.length > 0) {
+    const templates = table.globals.get(rest[0]!)
+    if (templates) return bestMatch(templates, rest.slice(1))
+  }
+  const templates = table.collections.get(first!)
+  return templates ? bestMatch(templates, rest) : bestMatch(table.root, segments)
+}

@@ -13,12 +13,13 @@ import { CLIENT_IP_HEADER } from '../collections/users/rateLimit'
 import { isConnectionError, isSyntaxError } from '../db/errors'
 import { env } from '../env'
 import { CatalogueCache, catalogueKey, writesCatalogue } from './catalogueCache'
+import { crossSiteRefusal } from './crossOrigin'
 import { shopHealth } from './health'
 import { answerMetrics } from './metrics'
 import { requestLanguage } from '../i18n/language'
 import { serveResetPage } from './resetPage'
 import { requestContext } from '../logging'
-import { httpDuration, routeOf } from '../metrics'
+import { httpDuration, routeOf, routeTable } from '../metrics'
 import { tooLarge } from '../i18n/messages'
 import { DATABASE_UNAVAILABLE } from '../shop/errors'
 
@@ -102,6 +103,14 @@ async function refuseTooLarge(req: ExpressRequest, res: ExpressResponse, kind: '
   const complete = await discardRest(req)
   res.setHeader('Connection', 'close')
   jsonError(res, 413, tooLarge(kind, requestLanguage(req.headers.cookie, req.headers['accept-language'])))
+  if (!complete) res.once('finish', () => req.socket.destroy())
+}
+
+/** 403 for a cross-site request (see crossOrigin.ts), after reading what the client still sends. */
+async function refuseCrossSite(req: ExpressRequest, res: ExpressResponse, message: string) {
+  const complete = await discardRest(req)
+  if (!complete) res.setHeader('Connection', 'close')
+  jsonError(res, 403, message)
   if (!complete) res.once('finish', () => req.socket.destroy())
 }
 
@@ -191,6 +200,8 @@ export function createApp(payload: Payload, { api: serveApi = true }: { api?: bo
   const app = express()
   app.disable('x-powered-by')
   app.set('trust proxy', env.trustProxy)
+  // The routes requests are counted under: the config's, a fixed set (anything else is `unmatched`).
+  const routes = routeTable(payload.config)
   app.use((req, res, nextMiddleware) => {
     // The client address for the auth rate limit, also on requests that go on to Next (API_VIA=next):
     // a client's own header of that name never gets through (payloadResponse sets it again from rawHeaders).
@@ -203,10 +214,22 @@ export function createApp(payload: Payload, { api: serveApi = true }: { api?: bo
     res.setHeader('X-Frame-Options', 'SAMEORIGIN')
     const started = process.hrtime.bigint()
     res.once('finish', () => {
-      const route = routeOf(req.originalUrl.split('?')[0] ?? '')
+      const route = routeOf(req.originalUrl.split('?')[0] ?? '', routes)
       httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, Number(process.hrtime.bigint() - started) / 1e9)
     })
     requestContext.run({ requestId: id }, nextMiddleware)
+  })
+
+  // A state-changing request that signs in with the auth cookie counts only from the shop's own origin and
+  // the storefronts (the config's `csrf` list: SERVER_URL and CORS_ORIGINS); see crossOrigin.ts.
+  const authCookie = `${payload.config.cookiePrefix}-token`
+  app.use((req, res, nextMiddleware) => {
+    const refusal = crossSiteRefusal(req.method, req.headers, payload.config.csrf, authCookie)
+    if (!refusal) return nextMiddleware()
+    // The Referer's origin only: its path and query may carry what is not the log's business.
+    const referer = req.headers.referer ? URL.parse(req.headers.referer)?.origin : undefined
+    payload.logger.info({ method: req.method, path: req.path, origin: req.headers.origin, referer, site: req.headers['sec-fetch-site'] }, 'Cross-site request with the sign-in cookie refused')
+    void refuseCrossSite(req, res, `Cross-site request refused: ${refusal}.`)
   })
 
   app.get('/metrics', (req, res) => void answerMetrics(res, { open: false, authorization: req.headers.authorization }))

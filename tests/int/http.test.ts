@@ -107,7 +107,8 @@ describe('HTTP server', () => {
     expect(login.status).toBe(200)
     const cookie = login.headers.getSetCookie().find((c) => c.startsWith('payload-token='))
     expect(cookie).toBeDefined()
-    const me = await fetch(`${http.base}/api/users/me`, { headers: { Cookie: cookie!.split(';')[0]! } })
+    // As a browser sends it on a same-origin fetch (a cookie without Origin or Sec-Fetch-Site is not used).
+    const me = await fetch(`${http.base}/api/users/me`, { headers: { Cookie: cookie!.split(';')[0]!, 'Sec-Fetch-Site': 'same-origin' } })
     expect((await me.json()).user.email).toBe(buyer.email)
   })
 

@@ -87,6 +87,7 @@ export async function startBenchShop(): Promise<BenchShop> {
         PAYMENT_GATEWAY: 'stub',
         DATABASE_URL: databaseUrl,
         PORT: String(port),
+        SERVER_URL: `http://localhost:${port}`,
         SEED_DEMO: 'false',
         LOG_LEVEL: 'warn',
         MEDIA_DIR: path.join(dir, 'media'),

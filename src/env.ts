@@ -265,6 +265,19 @@ function storefront(e: z.infer<typeof schema>) {
  * The payment gateway. The stub approves `tok_visa` without taking any money: in production it runs only
  * when PAYMENT_GATEWAY=stub says so (the shop logs a warning at start); unset there, the shop refuses to start.
  */
+/**
+ * The shop's public address. Production must say it: the panel's cookie-authenticated requests are accepted
+ * only from this origin (and CORS_ORIGINS), and staff reset links point to it; a default of localhost would
+ * refuse every save from the real address, or send links nowhere.
+ */
+function serverUrlOf(e: z.infer<typeof schema>): string {
+  if (e.SERVER_URL) return e.SERVER_URL
+  if (e.NODE_ENV === 'production') {
+    throw new Error('SERVER_URL is not set. The shop refuses to start in production without its public address (e.g. https://shop.example): the admin panel is accepted only from there.')
+  }
+  return `http://localhost:${e.PORT}`
+}
+
 function paymentGatewayOf(e: z.infer<typeof schema>): 'stub' {
   if (e.PAYMENT_GATEWAY) return e.PAYMENT_GATEWAY
   if (e.NODE_ENV === 'production') {
@@ -313,12 +326,12 @@ function load() {
     databaseUrl: e.DATABASE_URL,
     embeddedPg: { dataDir: path.resolve(e.PG_DATA_DIR), port: e.PG_PORT },
     secret: readSecret(e.NODE_ENV, e.PAYLOAD_SECRET),
-    serverUrl: e.SERVER_URL ?? `http://localhost:${e.PORT}`,
+    serverUrl: serverUrlOf(e),
     /**
      * The origins whose cookie-authenticated requests are accepted (SERVER_URL's and CORS_ORIGINS), and
      * those that may read the API's answers cross-origin (CORS_ORIGINS).
      */
-    origins: { own: new URL(e.SERVER_URL ?? `http://localhost:${e.PORT}`).origin, cors: e.CORS_ORIGINS },
+    origins: { own: new URL(serverUrlOf(e)).origin, cors: e.CORS_ORIGINS },
     /** Where a buyer's reset link points (production needs STOREFRONT_URL; elsewhere the shop's own page). */
     storefront: storefront(e),
     currency: e.SHOP_CURRENCY,

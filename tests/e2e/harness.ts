@@ -70,6 +70,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       PAYLOAD_SECRET: options.secret,
       DATABASE_URL: options.databaseUrl,
       PORT: String(port),
+      SERVER_URL: base,
       SEED_DEMO: 'false',
       MEDIA_DIR: path.join(options.workDir, 'media'),
       MAIL_DIR: path.join(options.workDir, 'mail'),

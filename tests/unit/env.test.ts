@@ -28,13 +28,13 @@ describe('environment', () => {
   })
 
   it('starts in production with a real secret, the storefront address and the gateway named', () => {
-    const run = loadEnv({ NODE_ENV: 'production', PAYLOAD_SECRET: 'x'.repeat(64), STOREFRONT_URL: 'https://shop.example', PAYMENT_GATEWAY: 'stub' })
+    const run = loadEnv({ NODE_ENV: 'production', PAYLOAD_SECRET: 'x'.repeat(64), STOREFRONT_URL: 'https://shop.example', PAYMENT_GATEWAY: 'stub', SERVER_URL: 'https://shop.example' })
     expect(run.stderr).toBe('')
     expect(run.status).toBe(0)
   })
 
   it('refuses to start in production without STOREFRONT_URL (the reset links), and names it', () => {
-    const run = loadEnv({ NODE_ENV: 'production', PAYLOAD_SECRET: 'x'.repeat(64), PAYMENT_GATEWAY: 'stub' })
+    const run = loadEnv({ NODE_ENV: 'production', PAYLOAD_SECRET: 'x'.repeat(64), PAYMENT_GATEWAY: 'stub', SERVER_URL: 'https://shop.example' })
     expect(run.status).not.toBe(0)
     expect(run.stderr).toMatch(/STOREFRONT_URL is not set/)
     expect(loadEnv({ NODE_ENV: 'development', PAYLOAD_SECRET: 'x'.repeat(64) }).status).toBe(0)
@@ -42,7 +42,7 @@ describe('environment', () => {
   })
 
   it('runs the payment stub in production only when PAYMENT_GATEWAY=stub says so, and names the variable (#17)', () => {
-    const production = { NODE_ENV: 'production', PAYLOAD_SECRET: 'x'.repeat(64), STOREFRONT_URL: 'https://shop.example' }
+    const production = { NODE_ENV: 'production', PAYLOAD_SECRET: 'x'.repeat(64), STOREFRONT_URL: 'https://shop.example', SERVER_URL: 'https://shop.example' }
     const unset = loadEnv(production)
     expect(unset.status).not.toBe(0)
     expect(unset.stderr).toMatch(/PAYMENT_GATEWAY is not set/)
@@ -50,6 +50,12 @@ describe('environment', () => {
     expect(loadEnv({ ...production, PAYMENT_GATEWAY: 'stub' }).status).toBe(0)
     // Development and tests run the stub without being told.
     expect(loadEnv({ NODE_ENV: 'development', PAYLOAD_SECRET: 'x'.repeat(64) }).status).toBe(0)
+  })
+
+  it('refuses to start in production without SERVER_URL (the panel is accepted only from there), and names it', () => {
+    const run = loadEnv({ NODE_ENV: 'production', PAYLOAD_SECRET: 'x'.repeat(64), STOREFRONT_URL: 'https://shop.example', PAYMENT_GATEWAY: 'stub' })
+    expect(run.status).not.toBe(0)
+    expect(run.stderr).toMatch(/SERVER_URL is not set/)
   })
 
   it('refuses a RESERVATION_TTL that is not a duration, and names it', () => {

@@ -420,6 +420,36 @@ describe("a shop's day in the panel", () => {
     }
   })
 
+  test('a clerk changes their password in the panel: refused without the current one, saved with it (#17)', async () => {
+    const clerk = { email: 'clerk.password.e2e@example.com', password: 'clerk old password 1' }
+    const next = 'clerk brand new passphrase 2'
+    await rest.expect(201, 'POST', '/api/users', { token: adminToken, body: { ...clerk, role: 'staff', stores: [store] } })
+    const context = await clerkContext(clerk, 'en-US', 'desktop')
+    const page = await openPage(context, '/admin/account')
+    try {
+      const save = async () => {
+        const answer = page.waitForResponse((r) => r.request().method() === 'PATCH' && /\/api\/users\/\d+/.test(r.url()))
+        await page.getByRole('button', { name: 'Save' }).click()
+        return (await answer).status()
+      }
+      await step(page, 'password-01-without-current', async () => {
+        await page.getByRole('button', { name: 'Change Password' }).click()
+        await page.locator('#field-password').fill(next)
+        await page.locator('#field-confirm-password').fill(next)
+        expect(await save()).toBe(400)
+        await page.getByText(/current password/i).first().waitFor()
+      })
+      await step(page, 'password-02-with-current', async () => {
+        await page.locator('#field-currentPassword').fill(clerk.password)
+        expect(await save()).toBe(200)
+      })
+      await rest.expect(401, 'POST', '/api/users/login', { body: clerk })
+      await rest.login(clerk.email, next)
+    } finally {
+      await context.close()
+    }
+  })
+
   test("no answer any of the browsers received carried the buyer's personal data", async () => {
     const responses = await Promise.all(record.responses)
     expect(responses.filter((r) => r.text.includes(weighed.number)).length).toBeGreaterThan(0) // bodies were read

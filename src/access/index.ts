@@ -128,15 +128,17 @@ export const activeOr = (capability: Capability): Access => or(can(capability), 
 
 /**
  * Field rule for personal data: readable only by the person it belongs to. With no document (Payload checks
- * `where` and `sort` without one) it denies, so a filter on the field is refused the same way for every
- * value and cannot be used as an oracle.
+ * `where` and `sort` without one, and without data) it denies, so a filter on the field is refused the same
+ * way for every value and cannot be used as an oracle. The panel's form asks with the document as `data`
+ * (and no `doc`): the owner's own account view shows their email and name.
  */
 export const privateToOwner =
   (ownerOf: (doc: Record<string, unknown>) => unknown): FieldAccess =>
-  ({ req, doc }) => {
+  ({ req, doc, data }) => {
     const user = currentUser(req)
-    if (!user || !doc) return false
-    const owner = ownerOf(doc as Record<string, unknown>)
+    const source = doc ?? data
+    if (!user || !source) return false
+    const owner = ownerOf(source as Record<string, unknown>)
     const ownerId = owner && typeof owner === 'object' ? (owner as { id?: unknown }).id : owner
     return ownerId !== undefined && ownerId !== null && String(ownerId) === String(user.id)
   }

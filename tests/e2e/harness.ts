@@ -36,6 +36,7 @@ function childEnv(extra: { NODE_ENV: 'production' } & Record<string, string>): N
     NEXT_TELEMETRY_DISABLED: '1',
     STOREFRONT_URL: 'https://shop.example',
     PAYMENT_GATEWAY: 'stub',
+    SERVER_URL: 'http://localhost', // the server's own is set where it starts
     ...extra,
   }
 }

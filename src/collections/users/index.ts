@@ -64,6 +64,8 @@ export const Users: CollectionConfig = {
       type: 'email',
       label: label('Email', 'Эл. почта'),
       access: { read: ownRecord },
+      // Shown once, in the panel's account block (with the password), as Payload's own email field is.
+      admin: { components: { Field: false } },
     },
     {
       name: 'username',

@@ -4,10 +4,10 @@
 // charges, accounts with their security columns and sessions, products, photos) unless the case says
 // what did.
 //
-// CASES: 184, one jest test each (plus one control test among the tokens). Keep the count
+// CASES: 193, one jest test each (plus one control test among the tokens). Keep the count
 // up to date: 21 another buyer's data, 9 registration, 12 accounts, 11 tokens, 17 admin where/sort
 // oracles, 20 cart, 8 checkout, 40 SQL/LIKE metacharacters and NUL, 10 malformed JSON, 6 depth and
-// paging, 21 photos, 7 through Express, 2 login brute force.
+// paging, 21 photos, 7 through Express, 2 login brute force, 9 of the security review (#17).
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import http from 'node:http'
@@ -698,6 +698,63 @@ describe('the security review’s requests (#17)', () => {
     await unchanged(() => shop.api.get(`/api/stock-movements?where[by.email][equals]=${encodeURIComponent(buyer.email)}`, { token: admin.token }), 400)
     expect(await sqlRows(shop, 'SELECT count(*)::int AS n FROM stock_movements WHERE by_id = $1', [buyer.id])).toEqual([{ n: 0 }])
   })
+
+  it('5. a buyer lists the document locks, or locks a product for the admin → 403, nothing made; the admin edits the product', async () => {
+    await unchanged(() => shop.api.get('/api/payload-locked-documents?depth=2', { token: mallory.token }), 403)
+    const lock = { document: { relationTo: 'products', value: 'MILK' }, user: { relationTo: 'users', value: mallory.id } }
+    await unchanged(() => shop.api.post('/api/payload-locked-documents', lock, { token: mallory.token }), 403)
+    await unchanged(() => shop.api.post('/api/payload-preferences', { key: 'x', value: {} }, { token: mallory.token }), 403)
+    expect(await sqlRows(shop, 'SELECT count(*)::int AS n FROM payload_locked_documents')).toEqual([{ n: 0 }])
+    expect((await shop.api.patch('/api/products/MILK', { name: 'Молоко 3,2%' }, { token: admin.token })).status).toBe(200)
+  })
+
+  describe('7 and 8, through the Express front', () => {
+    let front: Awaited<ReturnType<typeof serve>>
+    let cookie: string
+    beforeAll(async () => {
+      front = await serve(shop.payload)
+      const res = await fetch(`${front.base}/api/users/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', [CLIENT_IP_HEADER]: '192.0.2.180' },
+        body: JSON.stringify({ email: admin.email, password: admin.password }),
+      })
+      cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.startsWith('payload-token='))!
+    })
+    afterAll(async () => {
+      await front?.close()
+      env.metrics.token = undefined
+    })
+    const forged = async (path: string, body: BodyInit, type?: string): Promise<ApiResponse> => {
+      const res = await fetch(`${front.base}${path}`, { method: 'POST', headers: { Cookie: cookie, Origin: 'https://evil.example', ...(type ? { 'Content-Type': type } : {}) }, body })
+      const bytes = Buffer.from(await res.arrayBuffer())
+      return { status: res.status, body: JSON.parse(bytes.toString('utf8') || 'null'), headers: res.headers, bytes }
+    }
+    const payloadForm = (data: unknown) => {
+      const form = new FormData()
+      form.append('_payload', JSON.stringify(data))
+      return form
+    }
+
+    it('7. the admin’s cookie from https://evil.example: a multipart _payload staff account or pickup point, or JSON → 403, nothing made', async () => {
+      await unchanged(() => forged('/api/users', payloadForm({ email: 'csrf-staff@example.com', password: 'forged password 123', role: 'staff' })), 403)
+      await unchanged(() => forged('/api/stores', payloadForm({ name: 'Forged', address: 'Nowhere 1' })), 403)
+      await unchanged(() => forged('/api/stores', JSON.stringify({ name: 'Forged', address: 'Nowhere 1' }), 'application/json'), 403)
+    })
+
+    it('8. 200 requests to /api/zz<n> add no route labels to /metrics: they are all `unmatched`', async () => {
+      env.metrics.token = 'adversarial-metrics-token-01'
+      for (let n = 0; n < 200; n++) await fetch(`${front.base}/api/zz${n}`)
+      const text = await (await fetch(`${front.base}/metrics`, { headers: { Authorization: `Bearer ${env.metrics.token}` } })).text()
+      const routes = new Set([...text.matchAll(/route="([^"]*)"/g)].map((m) => m[1]))
+      expect([...routes].filter((r) => /zz\d/.test(r!))).toEqual([])
+      expect(routes.has('unmatched')).toBe(true)
+      expect(routes.size).toBeLessThan(60)
+    })
+  })
+
+  // 11 (the stub in production), 12 (console output) and 13 (a database blip: a real PostgreSQL stopped under
+  // load) are not requests an attacker sends: tests/unit/env.test.ts, tests/int/consoleScrub.test.ts and
+  // tests/int/auth-database-outage.test.ts.
 
   it('9. a clerk’s DELETE /api/users/me → 409 naming the reason, nothing changed (their ledger entries keep them)', async () => {
     await unchanged(() => shop.api.delete('/api/users/me', { token: clerk.token, body: { password: clerk.password } }), 409, (res) => expect(res.body.errors[0].data.reason).toBe('named_in_ledger'))

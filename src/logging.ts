@@ -73,6 +73,13 @@ const isClientError = (err: unknown): boolean => {
   return typeof status === 'number' && status >= 400 && status < 500
 }
 
+/**
+ * A token that could not be checked while PostgreSQL was unreachable (src/shop/auth/databaseAwareAuth.ts):
+ * one short line per request; the outage itself is logged by the pool and the health check, and a full
+ * stack with the query for every request of an outage would bury it.
+ */
+const isDatabaseWait = (err: unknown) => (err as { name?: string; constructor?: { name?: string } }).constructor?.name === 'DatabaseUnavailable'
+
 const WARN = 40
 
 function scrubArgs(args: unknown[]): unknown[] {
@@ -104,7 +111,7 @@ export function createShopLogger({ level, destination }: { level: string; destin
           const fields = first instanceof Error ? {} : { ...(first as object) }
           // pino would take the message from the raw error; give it the scrubbed one.
           const message = typeof rest[0] === 'string' ? scrubText(rest[0]) : serializeError(err).message
-          if (levelValue > WARN && isClientError(err)) {
+          if (levelValue > WARN && (isClientError(err) || isDatabaseWait(err))) {
             const { type, message: text, status, code } = serializeError(err)
             return this.warn({ ...fields, err: { type, message: text, status, code } }, message, ...scrubArgs(rest.slice(1)))
           }

@@ -24,7 +24,7 @@ export async function createOrPromoteAdmin(payload: Payload, { email, password }
     await payload.update({
       collection: 'users',
       id: user.id,
-      data: { role: 'admin', password },
+      data: { role: 'admin', password, active: true },
       overrideAccess: true,
       context,
     })

@@ -274,6 +274,14 @@ async function shortLines(req: PayloadRequest, storeId: number, short: Array<{ s
 
 // ---------------------------------------------------------------------------------------------------
 
+/** The settlement job cancelled the order before the authorization came back: its hold is to be released. */
+const releaseLateHold = (req: PayloadRequest, orderId: number, authorizationId: string) =>
+  execute(
+    req,
+    sql`UPDATE orders SET payment_state = 'release_due', payment_authorization_id = ${authorizationId}, updated_at = now()
+        WHERE id = ${orderId} AND status = 'cancelled' AND payment_state IN ('pending', 'unknown')`,
+  )
+
 /** The answer for an order as it stands: paid (or later) → the order and its QR; cancelled → 402; waiting → 504. */
 async function answerFor(req: PayloadRequest, orderId: number) {
   const order = await findOrder(req, { id: orderId })
@@ -343,8 +351,9 @@ export async function checkout(req: PayloadRequest, buyer: Buyer, input: Checkou
       declineReason: 'amount_mismatch',
       ifPaymentState: ['pending'],
       cancelReason: 'payment declined',
-    }).catch((err) => {
+    }).catch(async (err) => {
       if ((err as { status?: number }).status !== 409) throw err
+      await releaseLateHold(req, reserved.orderId, outcome.authorizationId)
     })
     await settleMoney(req, reserved.orderId)
   } else if (outcome !== 'unknown' && outcome.status === 'approved') {
@@ -364,12 +373,7 @@ export async function checkout(req: PayloadRequest, buyer: Buyer, input: Checkou
         await finishClaim(req, claim)
         throw err
       }
-      // The settlement job cancelled the order before the authorization came back: release the hold.
-      await execute(
-        req,
-        sql`UPDATE orders SET payment_state = 'release_due', payment_authorization_id = ${authorizationId}, updated_at = now()
-            WHERE id = ${reserved.orderId} AND status = 'cancelled' AND payment_state IN ('pending', 'unknown')`,
-      )
+      await releaseLateHold(req, reserved.orderId, authorizationId)
       await settleMoney(req, reserved.orderId)
     }
   } else if (outcome !== 'unknown') {

@@ -445,11 +445,40 @@ describe('credential changes need the current password (#17)', () => {
     const res = await shop.api.patch(`/api/users/${owner.id}`, { email: newEmail, currentPassword: owner.password }, { token: owner.token })
     expect(res.status).toBe(200)
     expect(await sqlRows(shop, 'SELECT email FROM users WHERE id = $1', [owner.id])).toEqual([{ email: newEmail }])
+    // Sent beside the update, not inside its transaction: a moment later.
+    for (let i = 0; i < 100 && emailsTo(owner.email).length === 0; i++) await new Promise((r) => setTimeout(r, 20))
     const [notice] = emailsTo(owner.email)
     expect(notice!.subject).toBe('The email of your 100am shop account was changed')
     expect(notice!.text).toContain('If it was not you')
     expect(notice!.text).not.toContain(newEmail)
+    expect(notice!.text).not.toContain('example.com') // nothing of the new address: no text of a stranger's choosing
     expect(emailsTo(newEmail)).toEqual([])
+  })
+
+  it('every current-password check draws on the address’s AUTH_RATE_LIMIT (a guess each), like a login', async () => {
+    const owner = await registerBuyer(shop)
+    env.authRateLimit = 2
+    const [row] = await sqlRows<{ left: number }>(shop, "SELECT 60 - extract(epoch FROM now() - date_trunc('minute', now()))::float8 AS left")
+    if (row!.left < 10) await new Promise((r) => setTimeout(r, (row!.left + 0.2) * 1000))
+    const change = (i: number) => call(front.base, 'PATCH', `/api/users/${owner.id}`, { from: '127.0.0.43', token: owner.token, body: { password: 'another passphrase 99', currentPassword: `guess ${i}` } })
+    expect([(await change(1)).status, (await change(2)).status, (await change(3)).status]).toEqual([403, 403, 429])
+    // A profile edit without a credential check is not counted.
+    expect((await call(front.base, 'PATCH', `/api/users/${owner.id}`, { from: '127.0.0.43', token: owner.token, body: { firstName: 'Анна' } })).status).toBe(200)
+  })
+
+  it('an admin saves a clerk as the panel does (username sent unchanged, the unreadable email left out): 200; a changed one: 403', async () => {
+    const email = `clerk-form-${crypto.randomBytes(4).toString('hex')}@example.com`
+    const made = await shop.api.post('/api/users', { email, username: `clerk${crypto.randomBytes(3).toString('hex')}`, password: 'clerk password 12345', role: 'staff', stores: [catalogue.stores.main] }, { token: admin.token })
+    expect(made.status).toBe(201)
+    const id = made.body.doc.id
+    const [stored] = await sqlRows<{ username: string }>(shop, 'SELECT username FROM users WHERE id = $1', [id])
+    const before = await account(id)
+    const saved = await shop.api.patch(`/api/users/${id}`, { username: stored!.username, role: 'staff', stores: [catalogue.stores.other] }, { token: admin.token })
+    expect(saved.status).toBe(200)
+    expect(await account(id)).toEqual(before)
+    expect((await shop.api.patch(`/api/users/${id}`, { username: 'renamed-by-admin' }, { token: admin.token })).status).toBe(403)
+    expect((await shop.api.patch(`/api/users/${id}`, { email: 'taken@example.com' }, { token: admin.token })).status).toBe(403)
+    expect(await account(id)).toEqual(before)
   })
 
   it('a profile edit that sends the unchanged email (as the panel does) needs no password', async () => {
@@ -506,5 +535,10 @@ describe('staff and admins are deactivated, not deleted (#17)', () => {
     expect(await sqlRows(shop, 'SELECT count(*)::int AS n FROM users_sessions WHERE _parent_id = $1', [clerk.id])).toEqual([{ n: 0 }])
     expect((await shop.api.patch(`/api/users/${clerk.id}`, { active: true }, { token: admin.token })).status).toBe(200)
     expect((await logIn('127.0.0.42', clerk.email, clerk.password)).status).toBe(200)
+  })
+
+  it('an admin cannot switch their own account off (ignored): the shop keeps an admin who can log in', async () => {
+    expect((await shop.api.patch(`/api/users/${admin.id}`, { active: false }, { token: admin.token })).status).toBe(200)
+    expect(await sqlRows(shop, 'SELECT active FROM users WHERE id = $1', [admin.id])).toEqual([{ active: true }])
   })
 })

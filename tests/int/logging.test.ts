@@ -133,6 +133,17 @@ describe('what reaches the log', () => {
     expect(after.filter((l) => l.level > 40)).toEqual([])
   })
 
+  it('a token not checked for a lost database (503): one short warn line, without the query or a stack', async () => {
+    const { DatabaseUnavailable } = await import('../../src/shop/errors')
+    const before = lines.length
+    const lost = Object.assign(new Error('Failed query: select "users"."email" from "users" where id = $1\nparams: 7'), { cause: new Error('connect ECONNREFUSED') })
+    shop.payload.logger.error({ err: new DatabaseUnavailable(lost) })
+    const after = logged().slice(before)
+    expect(after).toHaveLength(1)
+    expect(after[0]).toMatchObject({ level: 40, err: { type: 'DatabaseUnavailable', status: 503 } })
+    expect(JSON.stringify(after)).not.toMatch(/stack|Failed query|params/)
+  })
+
   it('a NUL byte in a catalogue filter: 400, logged at warn without the query or a stack', async () => {
     const before = lines.length
     const res = await shop.api.get('/api/products?where[name][equals]=a%00b')

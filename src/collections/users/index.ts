@@ -1,4 +1,4 @@
-import type { CollectionConfig } from 'payload'
+import type { CollectionConfig, FieldAccess } from 'payload'
 
 import { anyone, can, fieldCan, fieldOr, fieldSignedIn, or, ownerOf, privateToOwner } from '../../access'
 import { ROLE_LABELS, roleCan, ROLES } from '../../access/roles'
@@ -16,6 +16,11 @@ import { accountLanguage, enforcePasswordPolicy } from './hooks/enforcePasswordP
 import { throttleLogins } from './hooks/throttleLogins'
 
 const ownRecord = privateToOwner((doc) => doc.id)
+/** `rule`, but never on the caller's own account. */
+const notOwnRecord =
+  (rule: FieldAccess): FieldAccess =>
+  async (args) =>
+    !(await ownRecord(args)) && (await rule(args))
 const personal = { read: ownRecord, update: ownRecord, create: () => true }
 
 export const Users: CollectionConfig = {
@@ -125,7 +130,8 @@ export const Users: CollectionConfig = {
       label: label('Active (may log in)', 'Активна (может входить)'),
       defaultValue: true,
       admin: { description: label('Off: no login, every session ended. Staff and admin accounts are deactivated, not deleted.', 'Выкл.: вход закрыт, все сеансы завершены. Учётные записи сотрудников и администраторов не удаляются, а отключаются.') },
-      access: { create: fieldCan('users.manage'), update: fieldCan('users.manage'), read: fieldOr(fieldCan('users.manage'), ownRecord) },
+      // Admins switch others off, never themselves (no shop without an admin who can log in).
+      access: { create: fieldCan('users.manage'), update: notOwnRecord(fieldCan('users.manage')), read: fieldOr(fieldCan('users.manage'), ownRecord) },
     },
     {
       name: 'locale',

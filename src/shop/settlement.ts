@@ -13,6 +13,7 @@ import { removeOrderedFromCart } from './cart'
 import { IDEMPOTENCY_RETENTION_HOURS } from './idempotency'
 import { settleMoney } from './orderPayments'
 import { cancelOrder, transitionOrder } from './orders'
+import { pickupHoldEndsWithin } from './pickupHold'
 
 const BATCH = 100
 /** How long a cancelled order's unknown authorization is still asked about (a late hold gets released). */
@@ -126,13 +127,9 @@ export async function settleOrders(req: PayloadRequest): Promise<SettlementRepor
 
   // 4. Orders nobody assembled, or nobody collected, within PICKUP_HOLD: cancelled (the hold released, the
   //    charge refunded, the stock back on sale), the buyer told.
-  const hold = sql`${`${env.pickupHoldMs} milliseconds`}::interval`
   const { rows: uncollected } = await execute<{ id: number; status: string }>(
     req,
-    sql`SELECT id, status::text AS status FROM orders
-        WHERE (status = 'ready' AND ready_at < now() - ${hold})
-           OR (status = 'paid' AND payment_state IN ('authorized', 'captured') AND paid_at < now() - ${hold})
-        ORDER BY id LIMIT ${BATCH}`,
+    sql`SELECT o.id, o.status::text AS status FROM orders o WHERE ${pickupHoldEndsWithin(0)} ORDER BY o.id LIMIT ${BATCH}`,
   )
   for (const order of uncollected) {
     try {

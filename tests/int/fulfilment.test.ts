@@ -462,4 +462,21 @@ describe('orders nobody assembles or collects (PICKUP_HOLD)', () => {
     expect(await sqlRows(shop, "SELECT count(*)::int AS n FROM stock_movements WHERE type = 'release' AND order_id = ANY($1)", [[ready.order.id, paid.order.id]])).toEqual([{ n: 2 }])
     expect(await stockDisagreements(shop)).toEqual([])
   })
+
+  it('the dashboard warns of exactly what the job will cancel: not a paid order whose capture is in flight', async () => {
+    const { ordersNearPickupHold } = await import('../../src/shop/pickupHold')
+    const due = await placeOrder({ BUNS: 1 })
+    const charging = await placeOrder({ BUNS: 1 })
+    await sqlRows(shop, "UPDATE orders SET paid_at = now() - interval '3 days' + interval '1 hour' WHERE id = ANY($1)", [[due.order.id, charging.order.id]])
+    await sqlRows(shop, "UPDATE orders SET payment_state = 'capture_pending' WHERE id = $1", [charging.order.id])
+    const near = (await ordersNearPickupHold(await createLocalReq({}, shop.payload), [catalogue.stores.main], 24 * 3_600_000)).map((o) => o.id)
+    expect(near).toContain(due.order.id)
+    expect(near).not.toContain(charging.order.id)
+    // An hour later, the job cancels the one the dashboard named and leaves the other.
+    await sqlRows(shop, "UPDATE orders SET paid_at = paid_at - interval '2 hours' WHERE id = ANY($1)", [[due.order.id, charging.order.id]])
+    await settle()
+    expect(await orderRow(due.order.id)).toMatchObject({ status: 'cancelled' })
+    expect(await orderRow(charging.order.id)).toMatchObject({ status: 'paid', payment_state: 'capture_pending' })
+    await sqlRows(shop, "UPDATE orders SET payment_state = 'authorized' WHERE id = $1", [charging.order.id]) // leave it settled
+  })
 })

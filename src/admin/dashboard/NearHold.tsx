@@ -5,11 +5,9 @@ import { createLocalReq } from 'payload'
 
 import { storesWhere } from '../../access/roles'
 import { STATUS_LABELS } from '../../collections/orders'
-import { execute, sql } from '../../db/sql'
-import { env } from '../../env'
 import { shopT } from '../../i18n/adminTranslations'
 import { asLang } from '../../lib/units'
-import type { OrderStatus } from '../../shop/orderStatus'
+import { ordersNearPickupHold } from '../../shop/pickupHold'
 import { span } from '../time'
 
 const WARN_BEFORE_MS = 24 * 3_600_000
@@ -19,17 +17,8 @@ export async function NearHold({ payload, user, i18n }: ServerProps) {
   if (reach === null || (reach !== 'all' && reach.length === 0)) return null
   const t = shopT(i18n)
   const lang = asLang(i18n.language)
-  const scope = reach === 'all' ? sql`` : sql` AND o.pickup_point_id IN (${sql.join(reach.map((id) => sql`${id}`), sql`, `)})`
-  const hold = sql`${`${env.pickupHoldMs} milliseconds`}::interval`
-  const { rows } = await execute<{ id: number; number: string; status: OrderStatus; store: string; left_ms: string }>(
-    await createLocalReq({}, payload),
-    sql`SELECT o.id, o.number, o.status::text AS status, s.name AS store,
-               (extract(epoch FROM coalesce(o.ready_at, o.paid_at) + ${hold} - now()) * 1000)::bigint::text AS left_ms
-        FROM orders o JOIN stores s ON s.id = o.pickup_point_id
-        WHERE ((o.status = 'ready' AND o.ready_at + ${hold} < now() + ${`${WARN_BEFORE_MS} milliseconds`}::interval)
-            OR (o.status = 'paid' AND o.paid_at + ${hold} < now() + ${`${WARN_BEFORE_MS} milliseconds`}::interval))${scope}
-        ORDER BY 5 LIMIT 50`,
-  )
+  // The same condition as the settlement job's (src/shop/pickupHold.ts): it warns only of what the job will cancel.
+  const rows = await ordersNearPickupHold(await createLocalReq({}, payload), reach, WARN_BEFORE_MS)
   const admin = payload.config.routes.admin
   return (
     <section className="shop-block near-hold" aria-labelledby="near-hold-title">
@@ -46,7 +35,7 @@ export async function NearHold({ payload, user, i18n }: ServerProps) {
                 </td>
                 <td>{o.store}</td>
                 <td>{STATUS_LABELS[o.status][lang]}</td>
-                <td>{t('shop:holdEnds', { time: span(Number(o.left_ms), t) })}</td>
+                <td>{t('shop:holdEnds', { time: span(o.leftMs, t) })}</td>
               </tr>
             ))}
           </tbody>

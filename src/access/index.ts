@@ -158,5 +158,4 @@ export const fieldOr =
   }
 
 export const fieldNobody: FieldAccess = () => false
-export const fieldAnyone: FieldAccess = () => true
 export const fieldSignedIn: FieldAccess = ({ req }) => Boolean(currentUser(req))

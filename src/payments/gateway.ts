@@ -42,7 +42,21 @@ export class PaymentTimeout extends Error {
   override name = 'PaymentTimeout'
 }
 
-/** Runs one gateway call but gives up after `timeoutMs`: the caller then treats the outcome as unknown. */
+/**
+ * One gateway call as the shop makes it: its answer, or 'unknown' when the gateway did not answer within
+ * `timeoutMs` or the connection broke. Unknown means the call may or may not have taken effect: the caller
+ * leaves the order in a state the settlement job asks the gateway about later.
+ */
+export async function callGateway<T>(call: (signal: AbortSignal) => Promise<T>, timeoutMs: number, onNoAnswer: (err: Error) => void): Promise<T | 'unknown'> {
+  try {
+    return await withTimeout(call, timeoutMs)
+  } catch (err) {
+    onNoAnswer(err as Error)
+    return 'unknown'
+  }
+}
+
+/** Runs one gateway call but gives up after `timeoutMs` (a PaymentTimeout). */
 export async function withTimeout<T>(call: (signal: AbortSignal) => Promise<T>, timeoutMs: number): Promise<T> {
   const controller = new AbortController()
   let timer: NodeJS.Timeout | undefined

@@ -9,6 +9,7 @@ import { execute, sql } from '../db/sql'
 import { inTransaction } from '../db/transaction'
 import { BadRequest, Conflict, Forbidden, NotFound } from './errors'
 import { countLoginFailure, loginAttempt, refuseWhileThrottled } from './loginThrottle'
+import { HOLDING_STOCK } from './orderStatus'
 
 type Owner = { id: number | string }
 
@@ -75,7 +76,7 @@ export async function deleteOwnAccount(req: PayloadRequest, owner: Owner & { ema
     const { rows: open } = await execute<{ number: string; status: string }>(
       req,
       sql`SELECT number, status::text AS status FROM orders
-          WHERE buyer_id = ${owner.id} AND status NOT IN ('collected', 'cancelled') ORDER BY id FOR UPDATE`,
+          WHERE buyer_id = ${owner.id} AND status::text IN (${sql.join(HOLDING_STOCK.map((s) => sql`${s}`), sql`, `)}) ORDER BY id FOR UPDATE`,
     )
     if (open.length > 0) {
       throw new Conflict(`Orders ${open.map((o) => o.number).join(', ')} are still open: collect or cancel them before deleting the account.`, {

@@ -13,8 +13,8 @@ import { env } from '../env'
 import { sumMinor } from '../lib/money'
 import { PickRefused, pickLines } from '../lib/picking'
 import { formatMilli } from '../lib/quantity'
-import { type CaptureOutcome, paymentGateway, withTimeout } from '../payments'
-import { BadRequest, Conflict, NotFound, PaymentDeclined, PaymentPending } from './errors'
+import { callGateway, type CaptureOutcome, paymentGateway } from '../payments'
+import { BadRequest, Conflict, isConflict, NotFound, PaymentDeclined, PaymentPending } from './errors'
 import { settleMoney } from './orderPayments'
 import { findOrder, orderLines, type OrderRow, transitionOrder } from './orders'
 import { correctReservations } from './stock'
@@ -106,17 +106,12 @@ export async function assembleOrder(req: PayloadRequest, orderId: number, picks:
   })
 
   if (plan.next === 'capture') {
-    let outcome: CaptureOutcome | 'unknown'
-    try {
-      const gateway = paymentGateway(req.payload)
-      outcome = await withTimeout(
-        (signal) => gateway.capture({ authorizationId: plan.authorizationId, amount: plan.total, idempotencyKey: captureKey({ payment_key: plan.paymentKey }) }, signal),
-        env.payment.timeoutMs,
-      )
-    } catch (err) {
-      req.payload.logger.warn(`Capture for order ${orderId} has no answer: ${(err as Error).message}`)
-      outcome = 'unknown'
-    }
+    const gateway = paymentGateway(req.payload)
+    const outcome = await callGateway(
+      (signal) => gateway.capture({ authorizationId: plan.authorizationId, amount: plan.total, idempotencyKey: captureKey({ payment_key: plan.paymentKey }) }, signal),
+      env.payment.timeoutMs,
+      (err) => req.payload.logger.warn(`Capture for order ${orderId} has no answer: ${err.message}`),
+    )
     await finishCapture(req, orderId, outcome, by)
   } else {
     await settleMoney(req, orderId)
@@ -158,7 +153,7 @@ export async function finishCapture(req: PayloadRequest, orderId: number, outcom
       })
     }
   } catch (err) {
-    if ((err as { status?: number }).status !== 409) throw err // someone else finished it first
+    if (!isConflict(err)) throw err // someone else finished it first
   }
   await settleMoney(req, orderId)
 }

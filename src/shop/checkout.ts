@@ -13,7 +13,7 @@ import { holdFor, lineTotal, sumMinor } from '../lib/money'
 import { newOrderNumber } from '../lib/orderNumber'
 import { toE164 } from '../lib/phone'
 import { formatMilli, milliToNumber, toMilli } from '../lib/quantity'
-import { type AuthorizeOutcome, paymentGateway, withTimeout } from '../payments'
+import { type AuthorizeOutcome, callGateway, paymentGateway } from '../payments'
 import { removeOrderedFromCart } from './cart'
 import { reserveLines } from './stock'
 import {
@@ -21,6 +21,7 @@ import {
   CheckoutTooSlow,
   Conflict,
   IdempotencyKeyReused,
+  isConflict,
   NotFound,
   OutOfStock,
   PaymentDeclined,
@@ -327,19 +328,13 @@ export async function checkout(req: PayloadRequest, buyer: Buyer, input: Checkou
     throw new CheckoutTooSlow()
   }
 
-  let outcome: AuthorizeOutcome | 'unknown'
-  try {
-    const gateway = paymentGateway(req.payload)
-    outcome = await withTimeout(
-      (signal) => gateway.authorize({ amount: reserved.authorized, currency: env.currency, token: input.paymentToken, idempotencyKey: reserved.paymentKey }, signal),
-      env.payment.timeoutMs,
-    )
-  } catch (err) {
-    // Timeout or a broken connection to the gateway: the hold may or may not exist. The settlement job asks
-    // the gateway after RESERVATION_TTL and decides.
-    req.payload.logger.warn(`Payment of order ${reserved.orderId} has no answer: ${(err as Error).message}`)
-    outcome = 'unknown'
-  }
+  // No answer: the hold may or may not exist. The settlement job asks the gateway after RESERVATION_TTL.
+  const gateway = paymentGateway(req.payload)
+  const outcome: AuthorizeOutcome | 'unknown' = await callGateway(
+    (signal) => gateway.authorize({ amount: reserved.authorized, currency: env.currency, token: input.paymentToken, idempotencyKey: reserved.paymentKey }, signal),
+    env.payment.timeoutMs,
+    (err) => req.payload.logger.warn(`Payment of order ${reserved.orderId} has no answer: ${err.message}`),
+  )
 
   if (outcome !== 'unknown' && outcome.status === 'approved' && outcome.amount !== reserved.authorized) {
     // An order is paid only by an authorization of its own amount: this one is cancelled and whatever the
@@ -352,7 +347,7 @@ export async function checkout(req: PayloadRequest, buyer: Buyer, input: Checkou
       ifPaymentState: ['pending'],
       cancelReason: 'payment declined',
     }).catch(async (err) => {
-      if ((err as { status?: number }).status !== 409) throw err
+      if (!isConflict(err)) throw err
       await releaseLateHold(req, reserved.orderId, outcome.authorizationId)
     })
     await settleMoney(req, reserved.orderId)
@@ -369,7 +364,7 @@ export async function checkout(req: PayloadRequest, buyer: Buyer, input: Checkou
       const view: OrderView = { ...reserved.view, status: 'paid' }
       return { order: view, qr: pickupQrDataUrl(view.pickupCode) }
     } catch (err) {
-      if ((err as { status?: number }).status !== 409) {
+      if (!isConflict(err)) {
         await finishClaim(req, claim)
         throw err
       }
@@ -383,7 +378,7 @@ export async function checkout(req: PayloadRequest, buyer: Buyer, input: Checkou
       ifPaymentState: ['pending'],
       cancelReason: 'payment declined',
     }).catch((err) => {
-      if ((err as { status?: number }).status !== 409) throw err // already settled by the job
+      if (!isConflict(err)) throw err // already settled by the job
     })
   }
   await finishClaim(req, claim)

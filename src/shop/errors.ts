@@ -32,6 +32,12 @@ export class Conflict extends APIError {
   }
 }
 
+/**
+ * A 409 from a conditional step: someone else (another request, the settlement job) changed the order
+ * first. Callers that only wanted the change to happen once let it pass.
+ */
+export const isConflict = (err: unknown) => (err as { status?: number } | null)?.status === 409
+
 /** Too many attempts from one client (the auth rate limit); it may try again after `retryAfter` seconds. */
 export class TooManyRequests extends APIError {
   constructor(

@@ -9,7 +9,7 @@ import { userCanAtStore } from '../access'
 import { execute, sql } from '../db/sql'
 import { inTransaction } from '../db/transaction'
 import { milliToNumber, toMilli } from '../lib/quantity'
-import { BadRequest, Conflict, NotFound } from './errors'
+import { BadRequest, Conflict, isConflict, NotFound } from './errors'
 import { type NotificationKind, queueNotification } from './notifications'
 import { settleMoney } from './orderPayments'
 import { assertTransition, type OrderStatus, type PaymentState, statusesLeadingTo } from './orderStatus'
@@ -288,7 +288,7 @@ export async function collectOrder(req: PayloadRequest, code: string, storeId: n
     await transitionOrder(req, order.id, 'collected', { by })
   } catch (err) {
     // Handed over at another counter a moment ago.
-    if ((err as { status?: number }).status === 409) await orderToHandOver(req, code, storeId)
+    if (isConflict(err)) await orderToHandOver(req, code, storeId)
     throw err
   }
   return (await findOrder(req, { id: order.id }))!

@@ -7,11 +7,12 @@ import type { PayloadRequest } from 'payload'
 import { execute, sql } from '../db/sql'
 import { inTransaction } from '../db/transaction'
 import { env } from '../env'
-import { type CaptureOutcome, paymentGateway, withTimeout } from '../payments'
+import { callGateway, type CaptureOutcome, paymentGateway } from '../payments'
 import { captureKey, finishCapture } from './assembly'
 import { removeOrderedFromCart } from './cart'
 import { IDEMPOTENCY_RETENTION_HOURS } from './idempotency'
 import { settleMoney } from './orderPayments'
+import { isConflict } from './errors'
 import { cancelOrder, transitionOrder } from './orders'
 import { pickupHoldEndsWithin } from './pickupHold'
 
@@ -23,7 +24,6 @@ const CAPTURE_UNANSWERED = sql`interval '1 minute'`
 
 export type SettlementReport = { paid: number; cancelled: number; ready: number; released: number; refunded: number; expired: number }
 
-const isConflict = (err: unknown) => (err as { status?: number }).status === 409
 
 export async function settleOrders(req: PayloadRequest): Promise<SettlementReport> {
   const report: SettlementReport = { paid: 0, cancelled: 0, ready: 0, released: 0, refunded: 0, expired: 0 }
@@ -110,16 +110,15 @@ export async function settleOrders(req: PayloadRequest): Promise<SettlementRepor
         ORDER BY id LIMIT ${BATCH}`,
   )
   for (const order of capturing) {
-    let outcome: CaptureOutcome | 'unknown'
-    try {
-      outcome = await withTimeout(
-        (signal) => gateway.capture({ authorizationId: order.payment_authorization_id, amount: Number(order.total), idempotencyKey: captureKey(order) }, signal),
-        env.payment.timeoutMs,
-      )
-    } catch {
+    let outcome: CaptureOutcome | 'unknown' = await callGateway(
+      (signal) => gateway.capture({ authorizationId: order.payment_authorization_id, amount: Number(order.total), idempotencyKey: captureKey(order) }, signal),
+      env.payment.timeoutMs,
+      () => {},
+    )
+    if (outcome === 'unknown') {
       // Still no answer: the gateway may have captured all the same.
       const record = await gateway.retrieve(order.payment_key)
-      outcome = record.status === 'approved' && record.captured >= Number(order.total) ? { status: 'captured', captureId: 'retrieved' } : 'unknown'
+      if (record.status === 'approved' && record.captured >= Number(order.total)) outcome = { status: 'captured', captureId: 'retrieved' }
     }
     await finishCapture(req, order.id, outcome)
     if (outcome !== 'unknown' && outcome.status === 'captured') report.ready++

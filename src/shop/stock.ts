@@ -14,6 +14,7 @@ import { userCanAtStore } from '../access'
 import { roleCan, ROLES } from '../access/roles'
 import { BadRequest, Conflict, Forbidden, NotFound } from './errors'
 import { once, requestHash } from './idempotency'
+import { HOLDING_STOCK } from './orderStatus'
 
 type Actor = { id: number | string }
 
@@ -373,7 +374,7 @@ export async function verifyStock(query: (text: string) => Promise<{ rows: unkno
                FROM stock_movements GROUP BY stock_id) m ON m.stock_id = s.id
     LEFT JOIN (SELECT ol.product_id, o.pickup_point_id, sum(coalesce(ol.picked_quantity, ol.quantity)) AS quantity
                FROM order_lines ol JOIN orders o ON o.id = ol.order_id
-               WHERE o.status IN ('awaiting_payment', 'paid', 'ready')
+               WHERE o.status IN (${HOLDING_STOCK.map((s) => `'${s}'`).join(', ')})
                GROUP BY ol.product_id, o.pickup_point_id) o ON o.product_id = s.product_id AND o.pickup_point_id = s.store_id
     WHERE s.on_hand <> coalesce(m.on_hand, 0) OR s.reserved <> coalesce(m.reserved, 0) OR s.reserved <> coalesce(o.quantity, 0)
     ORDER BY s.id`)

@@ -3,7 +3,8 @@ import { describe, expect, it } from '@jest/globals'
 
 import { durationMs } from '../../src/env'
 import { newOrderNumber, ORDER_NUMBER_ALPHABET, ORDER_NUMBER_PATTERN } from '../../src/lib/orderNumber'
-import { PaymentTimeout, withTimeout } from '../../src/payments/gateway'
+import { callGateway, PaymentTimeout, withTimeout } from '../../src/payments/gateway'
+import { isConflict } from '../../src/shop/errors'
 import { basisPoints, durationMs as duration } from '../../src/env'
 import { holdFor } from '../../src/lib/money'
 import { pickupCodeFor, verifyPickupCode } from '../../src/shop/pickupCode'
@@ -54,6 +55,21 @@ describe('withTimeout (every gateway call)', () => {
       new Promise<never>((_, reject) => signal.addEventListener('abort', () => ((aborted = true), reject(new Error('aborted')))))
     await expect(withTimeout(silent, 20)).rejects.toBeInstanceOf(PaymentTimeout)
     expect(aborted).toBe(true)
+  })
+})
+
+describe('callGateway: an answer, or unknown (the settlement job asks later)', () => {
+  it('passes an answer through, and turns a timeout or a broken connection into "unknown", saying why', async () => {
+    const said: string[] = []
+    const note = (err: Error) => void said.push(err.message)
+    expect(await callGateway(async () => ({ status: 'captured' }), 1000, note)).toEqual({ status: 'captured' })
+    expect(await callGateway(() => new Promise(() => {}), 20, note)).toBe('unknown')
+    expect(await callGateway(async () => Promise.reject(new Error('ECONNRESET')), 1000, note)).toBe('unknown')
+    expect(said).toEqual(['The payment gateway did not answer within 20 ms', 'ECONNRESET'])
+  })
+
+  it('isConflict: a 409 from a conditional step, and nothing else', () => {
+    expect([isConflict({ status: 409 }), isConflict({ status: 404 }), isConflict(new Error('x')), isConflict(null)]).toEqual([true, false, false, false])
   })
 })
 

@@ -14,7 +14,7 @@ type Json = Record<string, unknown>
 const JSON_TYPE = 'application/json'
 const ERROR_REF = { $ref: '#/components/schemas/Error' }
 
-// The body Payload's error route sends for APIError (see ./errors.ts); loose on purpose, Payload may add keys.
+// The body Payload's error route sends for APIError (src/shop/errors.ts); loose on purpose, Payload may add keys.
 const errorSchema: Json = {
   type: 'object',
   properties: {

@@ -1,5 +1,6 @@
 // Background work on Payload's jobs queue: the settlement of unfinished orders (scheduled every minute)
-// and the buyers' emails (every 10 s). Crons run only in the server process (see boot.ts).
+// and the buyers' emails (every 10 s). Crons run where bootShop is asked for jobs (src/boot.ts): the web
+// process unless SHOP_JOBS=off, the first of WEB_CONCURRENCY processes, and every `npm run worker`.
 import type { PostgresAdapter } from '@payloadcms/db-postgres'
 import type { JobsConfig, Payload, PayloadRequest } from 'payload'
 import { createLocalReq } from 'payload'

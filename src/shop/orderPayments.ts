@@ -25,7 +25,7 @@ type Due = {
 export const refundOwed = (o: Pick<Due, 'status' | 'total' | 'captured' | 'refunded'>) =>
   Number(o.captured ?? 0) - Number(o.refunded) - (o.status === 'cancelled' ? 0 : Number(o.total))
 
-/** Does what the order's payment owes, if anything. True when something was done (or nothing was left to do). */
+/** Does what the order's payment owes, if anything. True when this call settled it; false when there was nothing to do, another process settled it first, or the gateway failed (still due). */
 export async function settleMoney(req: PayloadRequest, orderId: number): Promise<boolean> {
   const { rows } = await execute<Due>(
     req,

@@ -125,6 +125,16 @@ export async function login(shop: TestShop, loginName: string, password: string)
   return res.body.token
 }
 
+/**
+ * Waits, if need be, until the database clock's current minute (or hour) has `seconds` left: the shop counts
+ * attempts in fixed windows of that clock, and a test's attempts must all fall in one.
+ */
+export async function roomInClockWindow(shop: TestShop, seconds: number, unit: 'minute' | 'hour' = 'minute') {
+  const length = unit === 'minute' ? 60 : 3600
+  const [row] = await sqlRows<{ left: number }>(shop, `SELECT ${length} - extract(epoch FROM now() - date_trunc('${unit}', now()))::float8 AS left`)
+  if (row!.left < seconds) await new Promise((r) => setTimeout(r, (row!.left + 0.2) * 1000))
+}
+
 /** Reads a table straight from PostgreSQL, to check what really changed (or did not). */
 export async function sqlRows<T = Record<string, unknown>>(shop: TestShop, text: string, params: unknown[] = []) {
   const pool = (shop.payload.db as unknown as { pool: import('pg').Pool }).pool

@@ -11,7 +11,7 @@ import { sendDueNotifications } from '../../src/shop/emails'
 import { contact, fillCart, seedCatalogue, stockDisagreements, type Catalogue } from '../helpers/fixtures'
 import { type Answer, call, serve } from '../helpers/http'
 import { emailsTo } from '../helpers/mail'
-import { createAdmin, login, registerBuyer, sqlRows, startTestShop, type Account, type TestShop } from '../helpers/shop'
+import { createAdmin, login, registerBuyer, roomInClockWindow, sqlRows, startTestShop, type Account, type TestShop } from '../helpers/shop'
 
 let shop: TestShop
 let front: Awaited<ReturnType<typeof serve>>
@@ -118,8 +118,7 @@ describe('login throttling per account and address', () => {
 
   it('over 100 failures an hour from many addresses slow the account to one attempt every 10 s, never a lock', async () => {
     // Hours are whole hours of the database clock: start with a minute of room in this one.
-    const [row] = await sqlRows<{ left: number }>(shop, "SELECT 3600 - extract(epoch FROM now() - date_trunc('hour', now()))::float8 AS left")
-    if (row!.left < 60) await new Promise((r) => setTimeout(r, (row!.left + 0.2) * 1000))
+    await roomInClockWindow(shop, 60, 'hour')
     const owner = await registerBuyer(shop)
     for (let a = 0; a < 20; a++) {
       for (let i = 0; i < 5; i++) expect((await logIn(`127.0.1.${a + 1}`, owner.email, `spray ${a}-${i} guess`)).status).toBe(401)
@@ -167,8 +166,7 @@ describe('login throttling per account and address', () => {
 
   it('the per-address limit still counts every attempt: over AUTH_RATE_LIMIT a minute → 429 for any account', async () => {
     env.authRateLimit = 20
-    const [row] = await sqlRows<{ left: number }>(shop, "SELECT 60 - extract(epoch FROM now() - date_trunc('minute', now()))::float8 AS left")
-    if (row!.left < 15) await new Promise((r) => setTimeout(r, (row!.left + 0.2) * 1000))
+    await roomInClockWindow(shop, 15)
     const from = '127.0.0.9'
     for (let i = 0; i < 20; i++) expect((await logIn(from, `nobody-${i}@example.com`, 'wrong password 123')).status).toBe(401)
     expect((await logIn(from, `nobody-x@example.com`, 'wrong password 123')).status).toBe(429)
@@ -458,8 +456,7 @@ describe('credential changes need the current password (#17)', () => {
   it('every current-password check draws on the address’s AUTH_RATE_LIMIT (a guess each), like a login', async () => {
     const owner = await registerBuyer(shop)
     env.authRateLimit = 2
-    const [row] = await sqlRows<{ left: number }>(shop, "SELECT 60 - extract(epoch FROM now() - date_trunc('minute', now()))::float8 AS left")
-    if (row!.left < 10) await new Promise((r) => setTimeout(r, (row!.left + 0.2) * 1000))
+    await roomInClockWindow(shop, 10)
     const change = (i: number) => call(front.base, 'PATCH', `/api/users/${owner.id}`, { from: '127.0.0.43', token: owner.token, body: { password: 'another passphrase 99', currentPassword: `guess ${i}` } })
     expect([(await change(1)).status, (await change(2)).status, (await change(3)).status]).toEqual([403, 403, 429])
     // A profile edit without a credential check is not counted.

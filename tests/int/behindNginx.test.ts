@@ -11,7 +11,7 @@ import { contact, stockDisagreements } from '../helpers/fixtures'
 import { type Answer, call } from '../helpers/http'
 import { startNginx, type Nginx } from '../helpers/nginx'
 import { startObjectStorage, type ObjectStorage } from '../helpers/objectStorage'
-import { createAdmin, sqlRows, startTestShop, type Account, type TestShop } from '../helpers/shop'
+import { createAdmin, roomInClockWindow, sqlRows, startTestShop, type Account, type TestShop } from '../helpers/shop'
 import { spawnShopProcess, stopShopProcess, untilHealthy, type ShopProcess } from '../helpers/shopProcess'
 
 const METRICS_TOKEN = crypto.randomBytes(16).toString('hex')
@@ -148,8 +148,7 @@ describe('two web processes and a worker behind nginx', () => {
   it('counts the login limit per real client across both processes, whatever X-Forwarded-For a client sends', async () => {
     const owner = await buyerAt('127.0.0.3', {})
     // Fixed one-minute windows (the database's clock): start with room for every attempt in this one.
-    const [row] = await sqlRows<{ left: number }>(shop, "SELECT 60 - extract(epoch FROM now() - date_trunc('minute', now()))::float8 AS left")
-    if (row!.left < 20) await new Promise((r) => setTimeout(r, (row!.left + 0.2) * 1000))
+    await roomInClockWindow(shop, 20)
     const before = await Promise.all(webs.map((w) => metric(w.base, 'shop_http_request_duration_seconds_count', { route: '/api/users/login' })))
 
     const attacker = '127.0.0.2'

@@ -10,7 +10,7 @@ import { closePool } from '../../src/db/migrate'
 import { env } from '../../src/env'
 import { closePaymentGateway } from '../../src/payments'
 import { serve } from '../helpers/http'
-import { Api, registerBuyer, sqlRows, startTestShop, type Account, type TestShop } from '../helpers/shop'
+import { Api, registerBuyer, roomInClockWindow, sqlRows, startTestShop, type Account, type TestShop } from '../helpers/shop'
 
 let shop: TestShop
 let victim: Account
@@ -39,10 +39,7 @@ const freshIp = () => `198.51.100.${++lastIp}`
  * Windows are whole minutes of the database clock: a test that needs all its attempts in one window
  * waits for the next one when fewer than 15 seconds of the current one are left.
  */
-async function roomInWindow(seconds = 15) {
-  const [row] = await sqlRows<{ left: number }>(shop, "SELECT 60 - extract(epoch FROM now() - date_trunc('minute', now()))::float8 AS left")
-  if (row!.left < seconds) await new Promise((r) => setTimeout(r, (row!.left + 0.2) * 1000))
-}
+const roomInWindow = (seconds = 15) => roomInClockWindow(shop, seconds)
 
 const asIp = (ip: string) => ({ headers: { [CLIENT_IP_HEADER]: ip } })
 const login = (ip: string, email: string, password: string, api: Api = shop.api) =>

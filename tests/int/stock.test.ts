@@ -67,6 +67,16 @@ describe('stock rows', () => {
     }
   })
 
+  it('the answer to a create has the same shape as a read: available included', async () => {
+    await shop.api.post('/api/products', { id: 'BUTTER', name: 'Butter', price: 25000, unit: 'kg', quantityStep: 0.1 }, { token: admin.token })
+    const res = await shop.api.post('/api/stock?depth=0', { product: 'BUTTER', store: storeA, onHand: 4.5 }, { token: admin.token })
+    expect(res.status).toBe(201)
+    expect(res.body.doc).toMatchObject({ product: 'BUTTER', store: storeA, onHand: 4.5, reserved: 0, available: 4.5 })
+    // Every key of a read but the movements (a join, which Payload fills on reads only).
+    const read = Object.keys(await adminGet(res.body.doc.id)).filter((k) => k !== 'movements')
+    expect(Object.keys(res.body.doc).sort()).toEqual(read.sort())
+  })
+
   it('only admins create, nobody deletes; a duplicate, an unknown product or store, a bad number: 400/409, nothing stored', async () => {
     const id = await newRow('MILK', storeB, 5)
     const before = await snapshot(shop)

@@ -16,6 +16,14 @@ const CELL = '/collections/stock/components/StockQuantityCell#StockQuantityCell'
 const typedOnCreation = { Cell: CELL, Field: '/collections/stock/components/StockNumberFields#OnlyWhenCreating' }
 const shownInOperations = { Cell: CELL, Field: '/collections/stock/components/StockNumberFields#NotInForm' }
 
+/** The row with `available = onHand − reserved`, exact (thousandths, no binary fractions). */
+function withAvailable(doc: Record<string, unknown>) {
+  if (doc.onHand === undefined || doc.reserved === undefined) return doc
+  const onHand = toMilli(String(doc.onHand ?? '0'))
+  const reserved = toMilli(String(doc.reserved ?? '0'))
+  return onHand === null || reserved === null ? doc : { ...doc, available: milliToNumber(onHand - reserved) }
+}
+
 const quantityRule = (value: unknown) =>
   typeof value === 'number' && value >= 0 && value <= MAX_STOCK_QUANTITY && toMilli(value) !== null
     ? true
@@ -48,14 +56,10 @@ export const Stock: CollectionConfig = {
   indexes: [{ fields: ['product', 'store'], unique: true }],
   endpoints: collectionEndpoints('stock', stockRoutes),
   hooks: {
-    // `available` for every reader, computed before field access hides onHand and reserved from the public.
-    beforeRead: [
-      ({ doc }) => {
-        const onHand = toMilli(String(doc.onHand ?? '0'))
-        const reserved = toMilli(String(doc.reserved ?? '0'))
-        return onHand === null || reserved === null ? doc : { ...doc, available: milliToNumber(onHand - reserved) }
-      },
-    ],
+    // `available` for every reader, computed before field access hides onHand and reserved from the public;
+    // and on the answer to a create, which Payload gives without a beforeRead (the same shape as a read).
+    beforeRead: [({ doc }) => withAvailable(doc)],
+    afterRead: [({ doc }) => (doc.available === undefined || doc.available === null ? withAvailable(doc) : doc)],
     beforeChange: [initialStockFitsUnit],
     afterChange: [recordInitialStock],
   },

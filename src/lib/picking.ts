@@ -2,6 +2,7 @@
 // database), so they can be tested on their own. Quantities are bigint thousandths (./quantity.ts).
 import { lineTotal } from './money'
 import { toMilli } from './quantity'
+import { fitsUnit } from './units'
 
 export type OrderedLine = { sku: string; unit: string; quantity: string; unitPrice: number }
 export type PickedLine = { sku: string; orderedMilli: bigint; pickedMilli: bigint; unitPrice: number; lineTotal: number }
@@ -37,7 +38,7 @@ export function pickLines(lines: OrderedLine[], picks: Array<{ sku: string; quan
     if (listed.has(pick.sku)) throw new PickRefused(400, `${pick.sku} is listed twice`, pick.sku)
     const milli = toMilli(pick.quantity)
     if (milli === null) throw new PickRefused(400, `${pick.sku}: a quantity from 0 with at most 3 decimals`, pick.sku)
-    if (line.unit === 'pcs' && milli % 1000n !== 0n) throw new PickRefused(400, `${pick.sku}: pieces come in whole numbers`, pick.sku)
+    if (!fitsUnit(line.unit, milli)) throw new PickRefused(400, `${pick.sku}: pieces come in whole numbers`, pick.sku)
     listed.set(pick.sku, milli)
   }
   return lines.map((line) => {

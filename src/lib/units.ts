@@ -13,6 +13,13 @@ const SHORT: Record<Unit, Record<Lang, string>> = {
   m: { en: 'm', ru: 'м' },
 }
 
+/**
+ * Pieces come in whole numbers: a quantity of `unit` in thousandths (src/lib/quantity.ts) is acceptable
+ * unless the unit is pieces and the quantity has a fraction. Stock, assembly, products and the panel's
+ * forms all ask this.
+ */
+export const fitsUnit = (unit: string, milli: bigint) => unit !== 'pcs' || milli % 1000n === 0n
+
 export const asLang = (language: string | undefined): Lang => (language === 'ru' ? 'ru' : 'en')
 
 export const unitLabel = (unit: string, lang: Lang) => SHORT[unit as Unit]?.[lang] ?? unit

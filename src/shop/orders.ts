@@ -14,6 +14,7 @@ import { type NotificationKind, queueNotification } from './notifications'
 import { settleMoney } from './orderPayments'
 import { assertTransition, type OrderStatus, type PaymentState, statusesLeadingTo } from './orderStatus'
 import { pickupCodeFor, pickupQrDataUrl, verifyPickupCode } from './pickupCode'
+import type { HandOverRefusal } from './rules'
 import { settleOrderStock } from './stock'
 
 export type OrderItem = {
@@ -255,8 +256,6 @@ export async function cancelOrder(req: PayloadRequest, orderId: number, reason: 
   return (await findOrder(req, { id: orderId }))!
 }
 
-/** Why an order cannot be handed over now; the pickup desk tells the clerk in their language. */
-export type HandOverRefusal = 'other_store' | 'not_assembled' | 'collected' | 'cancelled' | 'awaiting_payment'
 
 /**
  * The order a pickup code stands for, if it can be handed over here now: the code must carry our

@@ -5,10 +5,11 @@
 import type { CollectionAfterChangeHook, CollectionBeforeChangeHook, PayloadRequest } from 'payload'
 import { ValidationError } from 'payload'
 
-import type { WriteOffReason } from '../collections/stockMovements'
+import type { WriteOffReason } from './rules'
 import { execute, sql } from '../db/sql'
 import { afterCommit, inTransaction } from '../db/transaction'
 import { formatMilli, milliToNumber, toMilli } from '../lib/quantity'
+import { fitsUnit } from '../lib/units'
 import { stockMovements } from '../metrics'
 import { userCanAtStore } from '../access'
 import { roleCan, ROLES } from '../access/roles'
@@ -89,7 +90,7 @@ async function findStockRow(req: PayloadRequest, id: number): Promise<StockRow &
 
 /** Pieces are counted in whole numbers; weighed goods to the gram (3 decimals). */
 export function assertFitsUnit(unit: string, quantity: number, field: string) {
-  if (unit === 'pcs' && toMilli(quantity)! % 1000n !== 0n) {
+  if (!fitsUnit(unit, toMilli(quantity)!)) {
     throw new BadRequest(`${field}: pieces come in whole numbers`, { field })
   }
 }
@@ -213,7 +214,7 @@ export const initialStockFitsUnit: CollectionBeforeChangeHook = async ({ data, o
   if (operation !== 'create' || typeof data.onHand !== 'number' || toMilli(data.onHand) === null) return data
   const productId = typeof data.product === 'object' && data.product ? data.product.id : data.product
   const { rows } = await execute<{ unit: string }>(req, sql`SELECT unit FROM products WHERE id = ${String(productId)}`)
-  if (rows[0]?.unit === 'pcs' && toMilli(data.onHand)! % 1000n !== 0n) {
+  if (rows[0] && !fitsUnit(rows[0].unit, toMilli(data.onHand)!)) {
     throw new ValidationError({ collection: 'stock', errors: [{ path: 'onHand', message: 'On hand: pieces come in whole numbers' }], req })
   }
   return data

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals'
 
-import { formatMoney, formatQuantity, parseTypedQuantity, unitLabel } from '../../src/lib/units'
+import { fitsUnit, formatMoney, formatQuantity, parseTypedQuantity, unitLabel } from '../../src/lib/units'
 
 const nbsp = (s: string) => s.replace(/ /g, '\u00a0')
 
@@ -28,5 +28,12 @@ describe('amounts and quantities as the panel shows them', () => {
     expect(parseTypedQuantity('1.430')).toBe(1.43)
     expect(parseTypedQuantity('0')).toBe(0)
     for (const bad of ['', '-1', '1.4321', '1,2,3', '1e3', 'abc', '0x10', '1 000']) expect(parseTypedQuantity(bad)).toBeNull()
+  })
+})
+
+describe('pieces come in whole numbers (fitsUnit), wherever a quantity is taken', () => {
+  test('a fraction of a piece is refused; weighed goods take thousandths', () => {
+    expect([fitsUnit('pcs', 2000n), fitsUnit('pcs', 1500n), fitsUnit('pcs', 1n), fitsUnit('pcs', 0n)]).toEqual([true, false, false, true])
+    expect([fitsUnit('kg', 1430n), fitsUnit('g', 1n), fitsUnit('l', 500n)]).toEqual([true, true, true])
   })
 })

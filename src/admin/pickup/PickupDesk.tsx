@@ -8,13 +8,14 @@ import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react'
 
 import type { AdminTranslationKeys } from '../../i18n/adminTranslations'
 import { asLang, formatMoney, formatQuantity } from '../../lib/units'
+import type { HandOverRefusal } from '../../shop/rules'
 import { useApi, useShopT } from '../client'
 
 type Item = { sku: string; name: string; unit: string; quantity: number; pickedQuantity: number | null; lineTotal: number }
 type Order = { id: number; number: string; status: string; items: Item[]; total: number; currency: string; pickupPoint: { id: number; name: string } }
 type Store = { id: number; name: string }
 
-const REFUSALS: Record<string, AdminTranslationKeys> = {
+const REFUSALS: Record<HandOverRefusal | 'forged', AdminTranslationKeys> = {
   forged: 'shop:refusedForged',
   other_store: 'shop:refusedOtherStore',
   not_assembled: 'shop:refusedNotAssembled',
@@ -47,7 +48,7 @@ export function PickupDesk({ stores, statusLabels }: { stores: Store[]; statusLa
   const explain = useCallback(
     (status: number, body: { errors?: Array<{ message?: string; data?: Record<string, unknown> }> }) => {
       const data = body.errors?.[0]?.data ?? {}
-      const key = REFUSALS[String(data.reason ?? '')] ?? (status === 404 ? 'shop:refusedUnknown' : undefined)
+      const key = REFUSALS[String(data.reason ?? '') as keyof typeof REFUSALS] ?? (status === 404 ? 'shop:refusedUnknown' : undefined)
       const storeName = (data.pickupPoint as { name?: string } | undefined)?.name ?? ''
       return key ? t(key, { store: storeName }) : t('shop:failed', { message: body.errors?.[0]?.message ?? String(status) })
     },

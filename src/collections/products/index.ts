@@ -4,7 +4,7 @@ import { activeOr, can, fieldNobody } from '../../access'
 import { env } from '../../env'
 import { label, labels } from '../../i18n/labels'
 import { toMilli } from '../../lib/quantity'
-import type { Unit } from '../../lib/units'
+import { fitsUnit, type Unit } from '../../lib/units'
 import { refuseDeleteWhileReferenced } from '../../shop/references'
 
 export { UNITS, type Unit } from '../../lib/units'
@@ -99,7 +99,7 @@ export const Products: CollectionConfig = {
       validate: (value: unknown, { siblingData }: { siblingData: Record<string, unknown> }) => {
         const step = toMilli(value)
         if (step === null || step === 0n) return 'Quantity step: a positive number with at most 3 decimals'
-        if (siblingData?.unit === 'pcs' && step % 1000n !== 0n) return 'Quantity step: pieces come in whole numbers'
+        if (typeof siblingData?.unit === 'string' && !fitsUnit(siblingData.unit, step)) return 'Quantity step: pieces come in whole numbers'
         return true
       },
     },

@@ -3,12 +3,11 @@ import type { CollectionConfig } from 'payload'
 import { canAtStore, nobody } from '../../access'
 import { roleCan } from '../../access/roles'
 import { label, labels } from '../../i18n/labels'
+import { WRITE_OFF_REASONS, type WriteOffReason } from '../../shop/rules'
 
 export const MOVEMENT_TYPES = ['initial', 'receipt', 'count', 'write_off', 'reservation', 'release', 'handout', 'correction'] as const
 export type MovementType = (typeof MOVEMENT_TYPES)[number]
 
-export const WRITE_OFF_REASONS = ['damaged', 'expired', 'lost', 'other'] as const
-export type WriteOffReason = (typeof WRITE_OFF_REASONS)[number]
 
 const TYPE_LABELS: Record<MovementType, { en: string; ru: string }> = {
   initial: label('Initial', 'Начальный остаток'),

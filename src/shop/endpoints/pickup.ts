@@ -3,6 +3,7 @@ import { z } from 'zod'
 
 import { defineRoute, json } from '../../api/route'
 import { collectOrder, orderForStaff, orderToHandOver } from '../orders'
+import { HAND_OVER_REFUSALS } from '../rules'
 import { staffOrderSchema } from './schemas'
 
 export const pickupBody = z
@@ -19,7 +20,7 @@ const refusal = z.object({
       message: z.string(),
       data: z
         .object({
-          reason: z.enum(['other_store', 'not_assembled', 'collected', 'cancelled', 'awaiting_payment']),
+          reason: z.enum(HAND_OVER_REFUSALS),
           status: z.string(),
           pickupPoint: z.object({ id: z.number().int(), name: z.string() }),
         })

@@ -10,7 +10,7 @@ import { useApi, useShopT } from '../../../admin/client'
 import { lineTotal } from '../../../lib/money'
 import { maxPick } from '../../../lib/picking'
 import { formatMilli, toMilli } from '../../../lib/quantity'
-import { asLang, formatMoney, formatQuantity, parseTypedQuantity, unitLabel } from '../../../lib/units'
+import { asLang, fitsUnit, formatMoney, formatQuantity, parseTypedQuantity, unitLabel } from '../../../lib/units'
 
 type Line = { id: number; product: string | { id: string }; name: string; unit: string; quantity: number; pickedQuantity: number | null; unitPrice: number }
 
@@ -56,7 +56,7 @@ export function OrderActions({ weightToleranceBp }: { weightToleranceBp: number 
       const milli = value === null ? null : toMilli(value)
       const max = maxPick(line.unit, toMilli(line.quantity)!, weightToleranceBp)
       if (milli === null) problems[sku(line)] = t('shop:invalidQuantity')
-      else if (line.unit === 'pcs' && milli % 1000n !== 0n) problems[sku(line)] = t('shop:wholePieces')
+      else if (!fitsUnit(line.unit, milli)) problems[sku(line)] = t('shop:wholePieces')
       else if (milli > max) problems[sku(line)] = t('shop:maxPick', { max: formatQuantity(Number(formatMilli(max)), line.unit, lang) })
       else total += lineTotal(line.unitPrice, milli)
     }

@@ -8,10 +8,11 @@ import { formatAdminURL } from 'payload/shared'
 import { type KeyboardEvent, type MouseEvent, useEffect, useState } from 'react'
 
 import type { AdminTranslationKeys, AdminTranslations } from '../../../i18n/adminTranslations'
-import { asLang, formatQuantity, parseTypedQuantity } from '../../../lib/units'
+import { toMilli } from '../../../lib/quantity'
+import { asLang, fitsUnit, formatQuantity, parseTypedQuantity } from '../../../lib/units'
+import { WRITE_OFF_REASONS } from '../../../shop/rules'
 
 type Operation = 'receive' | 'count' | 'write-off' | 'threshold'
-const REASONS = ['damaged', 'expired', 'lost', 'other'] as const
 
 const newKey = () => (globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random()}`).slice(0, 64)
 
@@ -85,7 +86,7 @@ export const StockActions: UIFieldClientComponent = () => {
         ? t('shop:invalidQuantity')
         : !allowZero && value === 0
           ? t('shop:positiveQuantity')
-          : unit === 'pcs' && !Number.isInteger(value)
+          : unit !== null && !fitsUnit(unit, toMilli(value)!)
             ? t('shop:wholePieces')
             : undefined
     setErrors((e) => ({ ...e, [operation]: error }))
@@ -196,7 +197,7 @@ export const StockActions: UIFieldClientComponent = () => {
           <label>
             {t('shop:reason')}
             <select name="reason" defaultValue="damaged">
-              {REASONS.map((reason) => (
+              {WRITE_OFF_REASONS.map((reason) => (
                 <option key={reason} value={reason}>
                   {t(`shop:reason${reason[0]!.toUpperCase()}${reason.slice(1)}` as AdminTranslationKeys)}
                 </option>

@@ -7,7 +7,7 @@ import { defineRoute, json } from '../../../api/route'
 import { idempotencyKeyHeader } from '../../../shop/idempotency'
 import { countStock, lowStock, MAX_STOCK_QUANTITY, receiveStock, setLowStockThreshold, writeOffStock } from '../../../shop/stock'
 import { toMilli } from '../../../lib/quantity'
-import { WRITE_OFF_REASONS } from '../../stockMovements'
+import { WRITE_OFF_REASONS } from '../../../shop/rules'
 
 const quantity = z
   .number()

@@ -1,0 +1,10 @@
+// Small lists of the shop's language that the API, the collections and the panel's client components share.
+// Client-safe: constants only, no server imports.
+
+/** Why goods are written off (a `write_off` movement carries one). */
+export const WRITE_OFF_REASONS = ['damaged', 'expired', 'lost', 'other'] as const
+export type WriteOffReason = (typeof WRITE_OFF_REASONS)[number]
+
+/** Why an order cannot be handed over now; the pickup desk tells the clerk in their language. */
+export const HAND_OVER_REFUSALS = ['other_store', 'not_assembled', 'collected', 'cancelled', 'awaiting_payment'] as const
+export type HandOverRefusal = (typeof HAND_OVER_REFUSALS)[number]

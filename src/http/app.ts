@@ -99,20 +99,16 @@ function discardRest(req: ExpressRequest): Promise<boolean> {
   })
 }
 
-async function refuseTooLarge(req: ExpressRequest, res: ExpressResponse, kind: 'upload' | 'json') {
+/** Answers a refusal once the client has sent what it was sending (see discardRest), closing if need be. */
+async function refuseAfterDraining(req: ExpressRequest, res: ExpressResponse, status: number, message: string, { close = false } = {}) {
   const complete = await discardRest(req)
-  res.setHeader('Connection', 'close')
-  jsonError(res, 413, tooLarge(kind, requestLanguage(req.headers.cookie, req.headers['accept-language'])))
+  if (close || !complete) res.setHeader('Connection', 'close')
+  jsonError(res, status, message)
   if (!complete) res.once('finish', () => req.socket.destroy())
 }
 
-/** 403 for a cross-site request (see crossOrigin.ts), after reading what the client still sends. */
-async function refuseCrossSite(req: ExpressRequest, res: ExpressResponse, message: string) {
-  const complete = await discardRest(req)
-  if (!complete) res.setHeader('Connection', 'close')
-  jsonError(res, 403, message)
-  if (!complete) res.once('finish', () => req.socket.destroy())
-}
+const refuseTooLarge = (req: ExpressRequest, res: ExpressResponse, kind: 'upload' | 'json') =>
+  refuseAfterDraining(req, res, 413, tooLarge(kind, requestLanguage(req.headers.cookie, req.headers['accept-language'])), { close: true })
 
 /** Sends a Web Response through Express (cookies kept apart: Express joins repeated headers otherwise). */
 function send(res: ExpressResponse, status: number, headers: Iterable<[string, string]>, cookies: string[], body?: Buffer | ReadableStream | null) {
@@ -229,7 +225,7 @@ export function createApp(payload: Payload, { api: serveApi = true }: { api?: bo
     // The Referer's origin only: its path and query may carry what is not the log's business.
     const referer = req.headers.referer ? URL.parse(req.headers.referer)?.origin : undefined
     payload.logger.info({ method: req.method, path: req.path, origin: req.headers.origin, referer, site: req.headers['sec-fetch-site'] }, 'Cross-site request with the sign-in cookie refused')
-    void refuseCrossSite(req, res, `Cross-site request refused: ${refusal}.`)
+    void refuseAfterDraining(req, res, 403, `Cross-site request refused: ${refusal}.`)
   })
 
   app.get('/metrics', (req, res) => void answerMetrics(res, { open: false, authorization: req.headers.authorization }))

@@ -118,6 +118,15 @@ export async function createAdmin(shop: TestShop): Promise<Account> {
   return { id: Number(id), email, password, token: await login(shop, email, password) }
 }
 
+/** A member of staff at `stores`, made by `admin` the way admins make them (POST /api/users), logged in. */
+export async function createStaff(shop: TestShop, admin: Account, stores: number[]): Promise<Account> {
+  const email = `clerk-${unique()}@example.com`
+  const password = 'clerk password 12345'
+  const res = await shop.api.post('/api/users', { email, password, role: 'staff', stores }, { token: admin.token })
+  if (res.status !== 201) throw new Error(`making staff failed: ${res.status} ${JSON.stringify(res.body)}`)
+  return { id: res.body.doc.id, email, password, token: await login(shop, email, password) }
+}
+
 export async function login(shop: TestShop, loginName: string, password: string): Promise<string> {
   const body = loginName.includes('@') ? { email: loginName, password } : { username: loginName, password }
   const res = await shop.api.post('/api/users/login', body)

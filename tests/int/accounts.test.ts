@@ -11,7 +11,7 @@ import { sendDueNotifications } from '../../src/shop/emails'
 import { contact, fillCart, seedCatalogue, stockDisagreements, type Catalogue } from '../helpers/fixtures'
 import { type Answer, call, serve } from '../helpers/http'
 import { emailsTo } from '../helpers/mail'
-import { createAdmin, login, registerBuyer, roomInClockWindow, sqlRows, startTestShop, type Account, type TestShop } from '../helpers/shop'
+import { createAdmin, createStaff, login, registerBuyer, roomInClockWindow, sqlRows, startTestShop, type Account, type TestShop } from '../helpers/shop'
 
 let shop: TestShop
 let front: Awaited<ReturnType<typeof serve>>
@@ -496,12 +496,7 @@ describe('credential changes need the current password (#17)', () => {
 })
 
 describe('staff and admins are deactivated, not deleted (#17)', () => {
-  const makeStaff = async () => {
-    const email = `clerk-${crypto.randomBytes(4).toString('hex')}@example.com`
-    const res = await shop.api.post('/api/users', { email, password: 'clerk password 12345', role: 'staff', stores: [catalogue.stores.main] }, { token: admin.token })
-    expect(res.status).toBe(201)
-    return { id: res.body.doc.id as number, email, password: 'clerk password 12345', token: await login(shop, email, 'clerk password 12345') }
-  }
+  const makeStaff = () => createStaff(shop, admin, [catalogue.stores.main])
 
   it('a clerk deleting their own account, or an admin deleting a clerk → 409 naming the reason; the ledger keeps the clerk', async () => {
     const clerk = await makeStaff()

@@ -21,7 +21,7 @@ import { CLIENT_IP_HEADER } from '../../src/collections/users/rateLimit'
 import { env } from '../../src/env'
 import { type Catalogue, contact, fillCart, seedCatalogue, snapshot } from '../helpers/fixtures'
 import { serve } from '../helpers/http'
-import { createAdmin, login, registerBuyer, roomInClockWindow, sqlRows, startTestShop, type Account, type ApiResponse, type TestShop } from '../helpers/shop'
+import { createAdmin, createStaff, login, registerBuyer, roomInClockWindow, sqlRows, startTestShop, type Account, type ApiResponse, type TestShop } from '../helpers/shop'
 
 let shop: TestShop
 let admin: Account
@@ -619,10 +619,7 @@ describe('login brute force', () => {
 describe('the security review’s requests (#17)', () => {
   let clerk: Account
   beforeAll(async () => {
-    const email = `review-clerk-${crypto.randomBytes(4).toString('hex')}@example.com`
-    const made = await shop.api.post('/api/users', { email, password: 'clerk password 12345', role: 'staff', stores: [catalogue.stores.main] }, { token: admin.token })
-    if (made.status !== 201) throw new Error(`fixture failed: ${made.status}`)
-    clerk = { id: made.body.doc.id, email, password: 'clerk password 12345', token: await login(shop, email, 'clerk password 12345') }
+    clerk = await createStaff(shop, admin, [catalogue.stores.main])
   })
 
   it('1. after 5 failures, {"email":"decoy-1","username":victim} from the same address → 429, also with the right password; case and padding too', async () => {

@@ -12,7 +12,7 @@ import { paymentGateway } from '../../src/payments'
 import { sendDueNotifications } from '../../src/shop/emails'
 import { settleOrders } from '../../src/shop/settlement'
 import { assemble, type Catalogue, contact, fillCart, paymentOf, seedCatalogue, snapshot, stockAt, stockDisagreements } from '../helpers/fixtures'
-import { createAdmin, login, registerBuyer, sqlRows, startTestShop, type Account, type TestShop } from '../helpers/shop'
+import { createAdmin, createStaff, registerBuyer, sqlRows, startTestShop, type Account, type TestShop } from '../helpers/shop'
 import { emailsTo } from '../helpers/mail'
 
 let shop: TestShop
@@ -22,13 +22,7 @@ let catalogue: Catalogue
 let clerk: Account
 let otherClerk: Account
 
-async function makeStaff(stores: number[]): Promise<Account> {
-  const email = `clerk-${Math.random().toString(16).slice(2)}@example.com`
-  const password = 'clerk password 12345'
-  const res = await shop.api.post('/api/users', { email, password, role: 'staff', stores }, { token: admin.token })
-  expect(res.status).toBe(201)
-  return { id: res.body.doc.id, email, password, token: await login(shop, email, password) }
-}
+const makeStaff = (stores: number[]) => createStaff(shop, admin, stores)
 
 beforeAll(async () => {
   shop = await startTestShop()

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 
 import { seedCatalogue, type Catalogue } from '../helpers/fixtures'
-import { type Account, createAdmin, login, registerBuyer, sqlRows, startTestShop, type TestShop } from '../helpers/shop'
+import { type Account, createAdmin, createStaff, registerBuyer, sqlRows, startTestShop, type TestShop } from '../helpers/shop'
 
 const LOCKS = '/api/payload-locked-documents'
 
@@ -19,13 +19,7 @@ let catalogue: Catalogue
 let ownStock: number
 let otherStock: number
 
-async function makeStaff(stores: number[]): Promise<Account> {
-  const email = `clerk-${Math.random().toString(16).slice(2)}@example.com`
-  const password = 'clerk password 12345'
-  const res = await shop.api.post('/api/users', { email, password, role: 'staff', stores }, { token: admin.token })
-  expect(res.status).toBe(201)
-  return { id: res.body.doc.id, email, password, token: await login(shop, email, password) }
-}
+const makeStaff = (stores: number[]) => createStaff(shop, admin, stores)
 
 const lockCount = async () => Number((await sqlRows<{ n: string }>(shop, 'SELECT count(*) AS n FROM payload_locked_documents'))[0]!.n)
 const clearLocks = () => sqlRows(shop, 'DELETE FROM payload_locked_documents')

@@ -5,6 +5,36 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 import importX from 'eslint-plugin-import-x'
 import tseslint from 'typescript-eslint'
 
+// The layers of src/, lowest first: a folder imports only from its own layer and the layers before it, and
+// the folders sharing a layer (after the domain) not from each other. README "Architecture" draws it.
+const LAYERS = [
+  ['src/lib', 'src/i18n', 'src/env.ts', 'src/metrics.ts', 'src/payload-types.ts'],
+  ['src/db', 'src/payments', 'src/email', 'src/migrations'],
+  ['src/shop'],
+  ['src/access'],
+  ['src/collections', 'src/api', 'src/jobs', 'src/logging.ts'],
+  ['src/admin', 'src/http', 'src/config.ts', 'src/seed'],
+  ['src/boot.ts', 'src/server.ts', 'src/web.ts', 'src/worker.ts', 'src/webCluster.ts', 'src/cli', 'src/app'],
+]
+const PEERS_APART = new Set(['src/collections', 'src/api', 'src/jobs', 'src/admin', 'src/http'])
+const layerZones = LAYERS.flatMap((layer, i) => [
+  ...(i + 1 < LAYERS.length ? [{ target: layer, from: LAYERS.slice(i + 1).flat(), message: 'imports run down the layers only (README, Architecture)' }] : []),
+  ...layer
+    .filter((folder) => PEERS_APART.has(folder))
+    .map((folder) => ({
+      target: folder,
+      from: layer.filter((other) => other !== folder && PEERS_APART.has(other)),
+      message: 'folders of one layer do not import each other: move the shared part down a layer',
+    }))
+    .filter((zone) => zone.from.length > 0),
+])
+// The panel and the Express front read the shop through the domain, never through Payload config, and the
+// panel runs no SQL of its own (it calls a query of src/shop).
+const domainOnlyZones = [
+  { target: ['src/admin', 'src/http'], from: ['src/collections'], message: 'read the domain (src/shop), not collection config' },
+  { target: ['src/admin'], from: ['src/db'], message: 'the panel runs no SQL: call a query of src/shop' },
+]
+
 export default tseslint.config(
   { ignores: ['node_modules/', '.next/', 'dist/', 'coverage/', 'test-artifacts/', 'media/', '.data/', 'src/app/(payload)/**', 'src/payload-types.ts', 'next-env.d.ts'] },
   js.configs.recommended,
@@ -21,6 +51,7 @@ export default tseslint.config(
     languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', fetch: 'readonly', performance: 'readonly', AbortController: 'readonly', Response: 'readonly', Request: 'readonly', Headers: 'readonly', globalThis: 'readonly' } },
     rules: {
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'import-x/no-restricted-paths': ['error', { basePath: import.meta.dirname, zones: [...layerZones, ...domainOnlyZones] }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', destructuredArrayIgnorePattern: '^_' }],
       // Tests and fixtures read loosely typed JSON answers.
       '@typescript-eslint/no-explicit-any': 'off',

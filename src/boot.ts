@@ -3,7 +3,7 @@
 import type { Payload } from 'payload'
 import { getPayload } from 'payload'
 
-import { closeAuthRateLimit } from './collections/users/rateLimit'
+import { closeOutsidePool } from './db/sql'
 import { buildShopConfig } from './config'
 import { provideDatabase, type ShopDatabase } from './db/database'
 import { closePool, migrateDatabase, watchPool } from './db/migrate'
@@ -56,7 +56,7 @@ function running(payload: Payload, database: ShopDatabase, stopTimers: () => Pro
       await stopTimers()
       await payload.destroy().catch(() => {})
       await closePaymentGateway(payload)
-      await closeAuthRateLimit(payload)
+      await closeOutsidePool(payload)
       await closePool(payload)
       await database.stop()
     },

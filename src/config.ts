@@ -13,7 +13,8 @@ import sharp from 'sharp'
 import { CartLines } from './collections/cartLines'
 import { Carts } from './collections/carts'
 import { LoginThrottles } from './collections/loginThrottles'
-import { Media, MEDIA_MAX_BYTES } from './collections/media'
+import { Media } from './collections/media'
+import { MEDIA_MAX_BYTES } from './shop/rules'
 import { photoStorage } from './collections/media/storage'
 import { OrderLines } from './collections/orderLines'
 import { Orders } from './collections/orders'
@@ -26,7 +27,7 @@ import { shopEmailAdapter } from './email/adapter'
 import { env, projectRoot } from './env'
 import { restrictInternalCollections } from './access/internalCollections'
 import { createShopLogger } from './logging'
-import { rootEndpoints } from './api/routes'
+import { rootEndpoints, withCollectionRoutes } from './api/routes'
 import { adminTranslations } from './i18n/adminTranslations'
 import { shopJobs } from './jobs'
 import { mapInfrastructureErrors } from './shop/errorResponses'
@@ -46,7 +47,7 @@ export type ShopConfigOptions = {
 }
 
 /** The shop's own collections; every other one is Payload's (see restrictInternalCollections). */
-const collections = [Users, LoginThrottles, Media, Products, Stores, Stock, StockMovements, Carts, CartLines, Orders, OrderLines]
+const collections = [Users, LoginThrottles, Media, Products, Stores, Stock, StockMovements, Carts, CartLines, Orders, OrderLines].map(withCollectionRoutes)
 
 export async function buildShopConfig({ databaseUrl, poolMax = env.dbPoolMax, autoRunJobs = !env.isTest, logDestination, logLevel = env.logLevel }: ShopConfigOptions) {
   const config = await buildConfig({

@@ -1,20 +1,8 @@
 // Small access rules, composed by the collections and named by the custom routes. Every collection names
-// every operation. Roles and what they may do are declared once, in ./roles.ts.
+// every operation. Roles and what they may do are declared once, in src/shop/roles.ts.
 import type { Access, AccessArgs, AccessResult, FieldAccess, PayloadRequest, Where } from 'payload'
 
-import { type Capability, roleCan, storesWhere } from './roles'
-
-export { CAPABILITIES, type Capability, ROLES, type Role } from './roles'
-
-export type ShopUser = { id: number | string; role?: string; stores?: unknown; collection?: string }
-
-export const currentUser = (req: PayloadRequest): ShopUser | null => {
-  const user = req.user as ShopUser | null | undefined
-  return user && user.collection === 'users' ? user : null
-}
-
-/** Whether the request's user holds `capability` anywhere (false for anonymous requests). */
-export const userCan = (req: PayloadRequest, capability: Capability): boolean => roleCan(currentUser(req)?.role, capability)
+import { type Capability, currentUser, storesWhere } from '../shop/roles'
 
 export const anyone: Access = () => true
 export const nobody: Access = () => false
@@ -73,11 +61,6 @@ export const fieldAtStore =
     return stores.includes(id)
   }
 
-/** Whether the request's user holds `capability` at pickup point `storeId`. */
-export const userCanAtStore = (req: PayloadRequest, capability: Capability, storeId: number): boolean => {
-  const stores = storesWhere(currentUser(req), capability)
-  return stores === 'all' || (stores !== null && stores.includes(storeId))
-}
 
 /** Documents whose `field` points at the requesting user (their own cart, orders, account). */
 export const ownerOf =

@@ -7,7 +7,8 @@
 import type { Access, CollectionAfterReadHook, CollectionBeforeValidateHook, Endpoint, PayloadRequest, SanitizedConfig, Where } from 'payload'
 
 import { Forbidden } from '../shop/errors'
-import { and, canAtStore, currentUser, nobody, or, userCan } from './index'
+import { currentUser, userCan } from '../shop/roles'
+import { and, canAtStore, nobody, or } from './index'
 
 export const LOCKS = 'payload-locked-documents' as const
 export const PREFERENCES = 'payload-preferences'

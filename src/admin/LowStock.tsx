@@ -3,7 +3,7 @@
 import type { ServerProps } from 'payload'
 import { createLocalReq } from 'payload'
 
-import { storesWhere } from '../access/roles'
+import { storesWhere } from '../shop/roles'
 import { shopT } from '../i18n/adminTranslations'
 import { asLang, formatQuantity } from '../lib/units'
 import { lowStock } from '../shop/stock'

@@ -2,8 +2,8 @@
 import type { PayloadRequest } from 'payload'
 import { redirect } from 'next/navigation'
 
-import type { ShopUser } from '../access'
-import { type Capability, roleCan } from '../access/roles'
+import type { ShopUser } from '../shop/roles'
+import { type Capability, roleCan } from '../shop/roles'
 
 /**
  * Payload lets anyone reach a custom view (it skips its login and panel-access checks for them): the view

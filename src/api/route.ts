@@ -6,7 +6,7 @@ import type { CollectionSlug, Endpoint, PayloadRequest } from 'payload'
 import { addDataAndFileToRequest } from 'payload'
 import { z } from 'zod'
 
-import { type Capability, currentUser, type ShopUser, userCan } from '../access'
+import { type Capability, currentUser, type ShopUser, userCan } from '../shop/roles'
 import { BadRequest, Forbidden, Unauthorized } from '../shop/errors'
 
 /** Who may call a route: anyone, any signed-in user (a buyer acting on their own things), or a capability. */
@@ -137,9 +137,5 @@ export function toEndpoint(route: Route): Endpoint {
     },
   }
 }
-
-/** The endpoints of the routes that live under `collection` (a collection's `endpoints`). */
-export const collectionEndpoints = (collection: CollectionSlug, routes: Route[]): Endpoint[] =>
-  routes.filter((r) => r.collection === collection).map(toEndpoint)
 
 export const json = (body: unknown, status = 200) => Response.json(body, { status })

@@ -1,16 +1,16 @@
-// Every custom route of the shop, and the OpenAPI document made from their declarations. Root routes are
-// served from the config's endpoints; routes under a collection from that collection's (see
-// collectionEndpoints), so each collection lists only its own.
-import type { Endpoint } from 'payload'
+// Every custom route of the shop, by domain (./<domain>/), and the OpenAPI document made from their
+// declarations. Root routes are served from the config's endpoints; routes under a collection from that
+// collection's (Payload matches a collection's slug before root endpoints): see withCollectionRoutes.
+import type { CollectionConfig, Endpoint } from 'payload'
 
-import { orderRoutes } from '../collections/orders/endpoints'
-import { stockRoutes } from '../collections/stock/endpoints'
-import { userRoutes } from '../collections/users/endpoints'
-import { cartRoutes } from '../shop/endpoints/cart'
-import { checkoutRoutes } from '../shop/endpoints/checkout'
-import { pickupRoutes } from '../shop/endpoints/pickup'
+import { cartRoutes } from './cart/routes'
+import { checkoutRoutes } from './checkout/routes'
 import { docsEndpoints, openApiDocument } from './openapi'
+import { pickupRoutes } from './orders/pickup'
+import { orderRoutes } from './orders/routes'
 import { type Route, toEndpoint } from './route'
+import { stockRoutes } from './stock/routes'
+import { userRoutes } from './users/routes'
 
 export const shopRoutes: Route[] = [...cartRoutes, ...checkoutRoutes, ...pickupRoutes, ...orderRoutes, ...stockRoutes, ...userRoutes]
 
@@ -18,3 +18,10 @@ export const apiDocument = () => openApiDocument(shopRoutes, { title: '100am sho
 
 /** The config's own endpoints: the root routes and the documentation. */
 export const rootEndpoints = (): Endpoint[] => [...shopRoutes.filter((r) => !r.collection).map(toEndpoint), ...docsEndpoints(apiDocument)]
+
+/** A collection with the routes that live under its slug added to its endpoints. */
+export function withCollectionRoutes(collection: CollectionConfig): CollectionConfig {
+  const routes = shopRoutes.filter((r) => r.collection === collection.slug)
+  if (routes.length === 0) return collection
+  return { ...collection, endpoints: [...(collection.endpoints || []), ...routes.map(toEndpoint)] }
+}

@@ -1,12 +1,17 @@
 // Raw SQL for the few statements that must be one conditional write (stock decrements, cart upserts).
 // Runs inside the request's transaction when it has one, so it commits or rolls back with the rest.
 import type { PostgresAdapter } from '@payloadcms/db-postgres'
-import type { PayloadRequest } from 'payload'
+import type { Payload, PayloadRequest } from 'payload'
 
 import { sql } from '@payloadcms/db-postgres'
 import type { SQL } from 'drizzle-orm'
+import { drizzle } from 'drizzle-orm/node-postgres'
+import pg from 'pg'
 
 export { sql }
+
+/** `a, b, c` as bound parameters, for `IN (…)`. */
+export const sqlList = (values: readonly (string | number)[]): SQL => sql.join(values.map((v) => sql`${v}`), sql`, `)
 
 export async function execute<Row extends Record<string, unknown>>(
   req: PayloadRequest,
@@ -22,4 +27,33 @@ export async function execute<Row extends Record<string, unknown>>(
   }
   const result = (await db.execute(statement)) as unknown as { rows: Row[]; rowCount: number | null }
   return { rows: result.rows, rowCount: result.rowCount ?? result.rows.length }
+}
+
+type Outside = { pool: pg.Pool; db: ReturnType<typeof drizzle> }
+const outsidePools = new WeakMap<Payload, Outside>()
+
+/**
+ * Runs `statement` on a small pool of its own, outside any transaction: for the counters that must hold
+ * whatever the request's transaction does (a failed login rolls it back, its failure must still count).
+ * Not Payload's pool: those statements run while the request's transaction already holds one of its
+ * connections, and asking it for a second could wait forever once a login flood holds them all.
+ */
+export async function executeOutside<Row extends Record<string, unknown>>(payload: Payload, statement: SQL): Promise<{ rows: Row[]; rowCount: number }> {
+  let outside = outsidePools.get(payload)
+  if (!outside) {
+    const { connectionString } = (payload.db as unknown as PostgresAdapter).poolOptions
+    const pool = new pg.Pool({ connectionString, max: 2, allowExitOnIdle: true })
+    pool.on('error', (err) => payload.logger.warn(`A connection outside transactions was lost: ${err.message}`))
+    outside = { pool, db: drizzle({ client: pool }) }
+    outsidePools.set(payload, outside)
+  }
+  const result = (await outside.db.execute(statement)) as unknown as { rows: Row[]; rowCount: number | null }
+  return { rows: result.rows, rowCount: result.rowCount ?? result.rows.length }
+}
+
+/** Closes that pool (at shutdown, before the database goes away). */
+export async function closeOutsidePool(payload: Payload) {
+  const outside = outsidePools.get(payload)
+  outsidePools.delete(payload)
+  await outside?.pool.end().catch(() => {})
 }

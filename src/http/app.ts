@@ -8,8 +8,8 @@ import express, { type Express, type Request as ExpressRequest, type Response as
 import type { Payload } from 'payload'
 import { handleEndpoints } from 'payload'
 
-import { MEDIA_MAX_BYTES } from '../collections/media'
-import { CLIENT_IP_HEADER } from '../collections/users/rateLimit'
+import { MEDIA_MAX_BYTES } from '../shop/rules'
+import { CLIENT_IP_HEADER } from '../shop/auth/clientAddress'
 import { isConnectionError, isSyntaxError } from '../db/errors'
 import { env } from '../env'
 import { CatalogueCache, catalogueKey, writesCatalogue } from './catalogueCache'

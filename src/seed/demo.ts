@@ -5,7 +5,7 @@ import type { PostgresAdapter } from '@payloadcms/db-postgres'
 import type { Payload } from 'payload'
 import sharp from 'sharp'
 
-import { GRANT_ADMIN } from '../collections/users/hooks/guardRole'
+import { GRANT_ADMIN } from '../shop/roles'
 import { milliToNumber, toMilli } from '../lib/quantity'
 
 export const DEMO_ADMIN = { email: 'admin@100am.shop', password: 'orange-teapot-1977' }

@@ -4,11 +4,10 @@
 // the account's removal (the orders table refuses a contact without a buyer and the reverse).
 import type { PayloadRequest } from 'payload'
 
-import { CLIENT_IP_HEADER, clientKey } from '../collections/users/rateLimit'
-import { execute, sql } from '../db/sql'
+import { confirmOwnPassword } from './auth/credentials'
+import { execute, sql, sqlList } from '../db/sql'
 import { inTransaction } from '../db/transaction'
-import { BadRequest, Conflict, Forbidden, NotFound } from './errors'
-import { countLoginFailure, loginAttempt, refuseWhileThrottled } from './loginThrottle'
+import { Conflict, NotFound } from './errors'
 import { HOLDING_STOCK } from './orderStatus'
 
 type Owner = { id: number | string }
@@ -44,28 +43,6 @@ export async function exportOwnData(req: PayloadRequest, owner: Owner) {
 }
 
 /**
- * Checks the signed-in owner's own password: a stolen token alone must not be enough to delete the account
- * or change its credentials. A wrong password counts as a failed login (and a throttled address waits);
- * 400 without one, 403 when it is wrong. Payload's own login checks it; the session that check opens is
- * closed at once, outside the caller's transaction (Payload would otherwise write it back with the account).
- */
-export async function confirmOwnPassword(req: PayloadRequest, owner: Owner & { email?: string | null }, password: unknown, field = 'password') {
-  if (typeof password !== 'string' || password === '') throw new BadRequest(`Give your current password (${field}) to do this.`, { field })
-  const email = (owner.email ?? '').toLowerCase().trim()
-  const attempt = await loginAttempt(req, email, clientKey(req.headers.get(CLIENT_IP_HEADER)))
-  await refuseWhileThrottled(req, attempt)
-  let sessionOfTheCheck: string | undefined
-  try {
-    const { token } = await req.payload.login({ collection: 'users', data: { email, password } })
-    sessionOfTheCheck = JSON.parse(Buffer.from((token ?? '').split('.')[1] ?? '', 'base64url').toString('utf8') || '{}').sid
-  } catch {
-    await countLoginFailure(req, attempt)
-    throw new Forbidden('The password is not right; nothing was changed.')
-  }
-  if (sessionOfTheCheck) await execute({ payload: req.payload } as PayloadRequest, sql`DELETE FROM users_sessions WHERE id = ${sessionOfTheCheck}`)
-}
-
-/**
  * Deletes the signed-in buyer's account after checking their password. Refused with 409 while an order is
  * still open (awaiting payment, paid or ready): it names them; collect or cancel them first.
  */
@@ -76,7 +53,7 @@ export async function deleteOwnAccount(req: PayloadRequest, owner: Owner & { ema
     const { rows: open } = await execute<{ number: string; status: string }>(
       req,
       sql`SELECT number, status::text AS status FROM orders
-          WHERE buyer_id = ${owner.id} AND status::text IN (${sql.join(HOLDING_STOCK.map((s) => sql`${s}`), sql`, `)}) ORDER BY id FOR UPDATE`,
+          WHERE buyer_id = ${owner.id} AND status::text IN (${sqlList(HOLDING_STOCK)}) ORDER BY id FOR UPDATE`,
     )
     if (open.length > 0) {
       throw new Conflict(`Orders ${open.map((o) => o.number).join(', ')} are still open: collect or cancel them before deleting the account.`, {

@@ -1,9 +1,9 @@
 // The one way to make an admin (besides the demo seed): a command run by someone with server access.
 import type { Payload } from 'payload'
 
-import { GRANT_ADMIN } from '../collections/users/hooks/guardRole'
-import { brokenPasswordRule, passwordRuleMessage } from '../collections/users/passwordPolicy'
+import { brokenPasswordRule, passwordRuleMessage } from './auth/passwordPolicy'
 import { BadRequest } from './errors'
+import { GRANT_ADMIN } from './roles'
 
 export async function createOrPromoteAdmin(payload: Payload, { email, password }: { email: string; password: string }) {
   const normalized = email.trim().toLowerCase()

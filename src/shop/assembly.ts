@@ -6,7 +6,7 @@
 // the settlement job (finishCapture), as an unknown authorization is.
 import type { PayloadRequest } from 'payload'
 
-import { userCanAtStore } from '../access'
+import { userCanAtStore } from './roles'
 import { execute, sql } from '../db/sql'
 import { inTransaction } from '../db/transaction'
 import { env } from '../env'

@@ -7,7 +7,7 @@ import { execute, sql } from '../db/sql'
 import { env } from '../env'
 import { lineTotal, sumMinor } from '../lib/money'
 import { formatMilli, isMultipleOfStep, milliToNumber, toMilli } from '../lib/quantity'
-import { SKU_PATTERN } from '../collections/products'
+import { SKU_PATTERN } from './rules'
 import { BadRequest, NotFound } from './errors'
 
 /** The most of one product a cart line may hold, in the product's unit. */

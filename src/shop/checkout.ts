@@ -6,7 +6,7 @@ import crypto from 'node:crypto'
 import type { PayloadRequest } from 'payload'
 
 import { postgresCode } from '../db/errors'
-import { execute, sql } from '../db/sql'
+import { execute, sql, sqlList } from '../db/sql'
 import { inTransaction } from '../db/transaction'
 import { claimStaleAfterMs, env } from '../env'
 import { holdFor, lineTotal, sumMinor } from '../lib/money'
@@ -267,7 +267,7 @@ async function shortLines(req: PayloadRequest, storeId: number, short: Array<{ s
   const { rows } = await execute<{ sku: string; available: string }>(
     req,
     sql`SELECT product_id AS sku, GREATEST(on_hand - reserved, 0)::text AS available FROM stock
-        WHERE store_id = ${storeId} AND product_id IN (${sql.join(short.map((s) => sql`${s.sku}`), sql`, `)})`,
+        WHERE store_id = ${storeId} AND product_id IN (${sqlList(short.map((s) => s.sku))})`,
   )
   const available = new Map(rows.map((r) => [r.sku, toMilli(r.available)!]))
   return short.map((s) => ({ sku: s.sku, requested: milliToNumber(s.milli), available: milliToNumber(available.get(s.sku) ?? 0n) }))

@@ -1,5 +1,6 @@
 // The one table of order status transitions. Every status change goes through `assertTransition` (and,
 // in SQL, through a conditional update on the expected current status), so no path can skip a rule.
+import { label } from '../i18n/labels'
 import { Conflict } from './errors'
 
 export const ORDER_STATUSES = ['awaiting_payment', 'paid', 'ready', 'collected', 'cancelled'] as const
@@ -25,6 +26,29 @@ export const PAYMENT_STATES = [
   'none', // nothing was ever held
 ] as const
 export type PaymentState = (typeof PAYMENT_STATES)[number]
+
+/** What the panel calls each status and payment state, in the clerk's language. */
+export const STATUS_LABELS: Record<OrderStatus, { en: string; ru: string }> = {
+  awaiting_payment: label('Awaiting payment', 'Ожидает оплаты'),
+  paid: label('Paid, to assemble', 'Оплачен, собрать'),
+  ready: label('Ready for pickup', 'Готов к выдаче'),
+  collected: label('Handed over', 'Выдан'),
+  cancelled: label('Cancelled', 'Отменён'),
+}
+
+export const PAYMENT_STATE_LABELS: Record<PaymentState, { en: string; ru: string }> = {
+  pending: label('Authorizing', 'Авторизация'),
+  authorized: label('Held on the card', 'Сумма удержана'),
+  capture_pending: label('Charging', 'Списание'),
+  captured: label('Charged', 'Списано'),
+  release_due: label('Hold to release', 'Снять удержание'),
+  voided: label('Hold released', 'Удержание снято'),
+  refund_due: label('Refund due', 'Ожидает возврата'),
+  refunded: label('Refunded', 'Возвращено'),
+  declined: label('Declined', 'Отклонено'),
+  unknown: label('Outcome unknown', 'Исход неизвестен'),
+  none: label('Nothing held', 'Не удерживалось'),
+}
 
 export const TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   awaiting_payment: ['paid', 'cancelled'], // the authorization answered (or the settlement job decided)

@@ -5,8 +5,8 @@
 // (./orderPayments.ts), retried by the settlement job until the gateway has done it.
 import type { PayloadRequest } from 'payload'
 
-import { userCanAtStore } from '../access'
-import { execute, sql } from '../db/sql'
+import { userCanAtStore } from './roles'
+import { execute, sql, sqlList } from '../db/sql'
 import { inTransaction } from '../db/transaction'
 import { milliToNumber, toMilli } from '../lib/quantity'
 import { BadRequest, Conflict, isConflict, NotFound } from './errors'
@@ -177,7 +177,7 @@ export async function transitionOrder(req: PayloadRequest, orderId: number, to: 
   return inTransaction(req, async (req) => {
     const from = statusesLeadingTo(to)
     const paymentGuard = changes.ifPaymentState?.length
-      ? sql` AND payment_state::text IN (${sql.join(changes.ifPaymentState.map((s) => sql`${s}`), sql`, `)})`
+      ? sql` AND payment_state::text IN (${sqlList(changes.ifPaymentState)})`
       : sql``
     const { rows } = await execute<{ id: number; was: OrderStatus }>(
       req,
@@ -194,7 +194,7 @@ export async function transitionOrder(req: PayloadRequest, orderId: number, to: 
             cancelled_at = CASE WHEN ${to} = 'cancelled' THEN now() ELSE o.cancelled_at END,
             updated_at = now()
           FROM (SELECT id, status::text AS was FROM orders WHERE id = ${orderId} FOR UPDATE) old
-          WHERE o.id = old.id AND o.status::text IN (${sql.join(from.map((s) => sql`${s}`), sql`, `)})${paymentGuard}
+          WHERE o.id = old.id AND o.status::text IN (${sqlList(from)})${paymentGuard}
           RETURNING o.id, old.was`,
     )
     if (rows.length === 0) {

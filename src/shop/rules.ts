@@ -1,5 +1,6 @@
 // Small lists of the shop's language that the API, the collections and the panel's client components share.
 // Client-safe: constants only, no server imports.
+import { MEDIA_MAX_MB } from '../i18n/messages'
 
 /** Why goods are written off (a `write_off` movement carries one). */
 export const WRITE_OFF_REASONS = ['damaged', 'expired', 'lost', 'other'] as const
@@ -8,3 +9,10 @@ export type WriteOffReason = (typeof WRITE_OFF_REASONS)[number]
 /** Why an order cannot be handed over now; the pickup desk tells the clerk in their language. */
 export const HAND_OVER_REFUSALS = ['other_store', 'not_assembled', 'collected', 'cancelled', 'awaiting_payment'] as const
 export type HandOverRefusal = (typeof HAND_OVER_REFUSALS)[number]
+
+/** What a SKU (a product's primary key, in URLs and QR codes) may be made of. */
+export const SKU_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
+export const MAX_PRICE = 100_000_000_00 // 100 million in major units: a typo guard, not a business rule
+
+/** The largest product photo accepted. */
+export const MEDIA_MAX_BYTES = MEDIA_MAX_MB * 1024 * 1024

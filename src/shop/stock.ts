@@ -6,13 +6,13 @@ import type { CollectionAfterChangeHook, CollectionBeforeChangeHook, PayloadRequ
 import { ValidationError } from 'payload'
 
 import type { WriteOffReason } from './rules'
-import { execute, sql } from '../db/sql'
+import { execute, sql, sqlList } from '../db/sql'
 import { afterCommit, inTransaction } from '../db/transaction'
 import { formatMilli, milliToNumber, toMilli } from '../lib/quantity'
 import { fitsUnit } from '../lib/units'
 import { stockMovements } from '../metrics'
-import { userCanAtStore } from '../access'
-import { roleCan, ROLES } from '../access/roles'
+import { userCanAtStore } from './roles'
+import { roleCan, ROLES } from './roles'
 import { BadRequest, Conflict, Forbidden, NotFound } from './errors'
 import { once, requestHash } from './idempotency'
 import { HOLDING_STOCK } from './orderStatus'
@@ -29,7 +29,7 @@ const NAMED_IN_LEDGER = ROLES.filter((role) => roleCan(role, 'panel.use'))
  */
 const ledgerActor = (by: Actor | null | undefined) =>
   by
-    ? sql`(SELECT id FROM users WHERE id = ${by.id} AND role::text IN (${sql.join(NAMED_IN_LEDGER.map((r) => sql`${r}`), sql`, `)}))`
+    ? sql`(SELECT id FROM users WHERE id = ${by.id} AND role::text IN (${sqlList(NAMED_IN_LEDGER)}))`
     : sql`NULL::integer`
 
 /** The most a stock quantity may be (a typo guard): a billion of the product's unit. */
@@ -196,7 +196,7 @@ export type LowStockRow = StockDoc & { shortfall: number }
 /** Rows at or below their low-stock threshold, and every shortfall (available < 0); shortfalls first. */
 export async function lowStock(req: PayloadRequest, storeIds?: number[]): Promise<LowStockRow[]> {
   if (storeIds && storeIds.length === 0) return []
-  const scope = storeIds ? sql` AND s.store_id IN (${sql.join(storeIds.map((id) => sql`${id}`), sql`, `)})` : sql``
+  const scope = storeIds ? sql` AND s.store_id IN (${sqlList(storeIds)})` : sql``
   const { rows } = await execute<StockRow>(
     req,
     sql`SELECT ${stockColumns} FROM stock s

@@ -6,7 +6,7 @@ import type { Payload } from 'payload'
 import { getPayload, handleEndpoints } from 'payload'
 import type { DestinationStream } from 'pino'
 
-import { closeAuthRateLimit } from '../../src/collections/users/rateLimit'
+import { closeOutsidePool } from '../../src/db/sql'
 import { buildShopConfig } from '../../src/config'
 import { closePool } from '../../src/db/migrate'
 import { env } from '../../src/env'
@@ -90,7 +90,7 @@ export async function startTestShop({ logDestination, logLevel }: TestShopOption
     stop: async () => {
       await payload.destroy()
       await closePaymentGateway(payload)
-      await closeAuthRateLimit(payload)
+      await closeOutsidePool(payload)
       await closePool(payload)
       await dropDatabase(serverUrl, database.name)
     },

@@ -17,7 +17,7 @@ import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import sharp from 'sharp'
 
-import { CLIENT_IP_HEADER } from '../../src/collections/users/rateLimit'
+import { CLIENT_IP_HEADER } from '../../src/shop/auth/clientAddress'
 import { env } from '../../src/env'
 import { type Catalogue, contact, fillCart, seedCatalogue, snapshot } from '../helpers/fixtures'
 import { serve } from '../helpers/http'

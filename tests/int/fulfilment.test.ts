@@ -458,7 +458,7 @@ describe('orders nobody assembles or collects (PICKUP_HOLD)', () => {
   })
 
   it('the dashboard warns of exactly what the job will cancel: not a paid order whose capture is in flight', async () => {
-    const { ordersNearPickupHold } = await import('../../src/shop/pickupHold')
+    const { ordersNearPickupHold } = await import('../../src/shop/orderQueries')
     const due = await placeOrder({ BUNS: 1 })
     const charging = await placeOrder({ BUNS: 1 })
     await sqlRows(shop, "UPDATE orders SET paid_at = now() - interval '3 days' + interval '1 hour' WHERE id = ANY($1)", [[due.order.id, charging.order.id]])

@@ -4,7 +4,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { getPayload } from 'payload'
 
-import { CLIENT_IP_HEADER, clientKey, closeAuthRateLimit } from '../../src/collections/users/rateLimit'
+import { closeOutsidePool } from '../../src/db/sql'
+import { CLIENT_IP_HEADER, clientKey } from '../../src/shop/auth/clientAddress'
 import { buildShopConfig } from '../../src/config'
 import { closePool } from '../../src/db/migrate'
 import { env } from '../../src/env'
@@ -167,7 +168,7 @@ describe('auth rate limit', () => {
     } finally {
       await second.destroy()
       await closePaymentGateway(second)
-      await closeAuthRateLimit(second) // waits for a purge it may have started
+      await closeOutsidePool(second) // waits for a purge it may have started
       await closePool(second)
     }
     // Reset the victim's failed logins for the other tests.

@@ -3,7 +3,7 @@ import { describe, expect, it } from '@jest/globals'
 import type { Access, PayloadRequest } from 'payload'
 
 import { and, can, canAtStore, or, ownerOf, ownStoresInPanel, where } from '../../src/access'
-import { CAPABILITIES, roleCan, ROLES, storesWhere } from '../../src/access/roles'
+import { CAPABILITIES, roleCan, ROLES, storesWhere } from '../../src/shop/roles'
 
 const as = (user: Record<string, unknown> | null) => ({ req: { user: user && { collection: 'users', ...user } } as unknown as PayloadRequest })
 const buyer = as({ id: 7, role: 'buyer' })

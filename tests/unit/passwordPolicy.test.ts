@@ -2,7 +2,7 @@
 // own email local part and username.
 import { describe, expect, it } from '@jest/globals'
 
-import { brokenPasswordRule, passwordRuleMessage } from '../../src/collections/users/passwordPolicy'
+import { brokenPasswordRule, passwordRuleMessage } from '../../src/shop/auth/passwordPolicy'
 import { htmlToText } from '../../src/lib/html'
 
 describe('password policy', () => {

@@ -3,11 +3,11 @@
 import type { ServerProps } from 'payload'
 import { createLocalReq } from 'payload'
 
-import { storesWhere } from '../../access/roles'
-import { STATUS_LABELS } from '../../collections/orders'
+import { storesWhere } from '../../shop/roles'
+import { STATUS_LABELS } from '../../shop/orderStatus'
 import { shopT } from '../../i18n/adminTranslations'
 import { asLang } from '../../lib/units'
-import { ordersNearPickupHold } from '../../shop/pickupHold'
+import { ordersNearPickupHold } from '../../shop/orderQueries'
 import { span } from '../time'
 
 const WARN_BEFORE_MS = 24 * 3_600_000

@@ -1,7 +1,7 @@
 // The shop's own pages in the panel's navigation, for those who may use them (the pages check again).
 import type { ServerProps } from 'payload'
 
-import { roleCan } from '../../access/roles'
+import { roleCan } from '../../shop/roles'
 import { ShopNavLinks } from './ShopNavLinks'
 
 export function ShopNav({ user }: ServerProps) {

@@ -3,8 +3,8 @@
 import type { AdminViewServerProps } from 'payload'
 import { redirect } from 'next/navigation'
 
-import { storesWhere } from '../../access/roles'
-import { STATUS_LABELS } from '../../collections/orders'
+import { storesWhere } from '../../shop/roles'
+import { STATUS_LABELS } from '../../shop/orderStatus'
 import { shopT } from '../../i18n/adminTranslations'
 import { asLang } from '../../lib/units'
 import { ShopView } from '../ShopView'

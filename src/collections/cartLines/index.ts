@@ -1,7 +1,7 @@
 import type { CollectionConfig } from 'payload'
 
 import { can, nobody } from '../../access'
-import { roleCan } from '../../access/roles'
+import { roleCan } from '../../shop/roles'
 import { label, labels } from '../../i18n/labels'
 
 /** A product and its quantity in a cart. One row per (cart, product): adds are an SQL upsert. */

@@ -1,7 +1,7 @@
 import type { CollectionConfig } from 'payload'
 
 import { can, nobody, or, ownerOf } from '../../access'
-import { roleCan } from '../../access/roles'
+import { roleCan } from '../../shop/roles'
 import { label, labels } from '../../i18n/labels'
 
 /**

@@ -3,10 +3,7 @@ import type { CollectionBeforeOperationHook, CollectionConfig } from 'payload'
 import { anyone, can } from '../../access'
 import { env } from '../../env'
 import { label, labels } from '../../i18n/labels'
-import { MEDIA_MAX_MB } from '../../i18n/messages'
 import { BadRequest } from '../../shop/errors'
-
-export const MEDIA_MAX_BYTES = MEDIA_MAX_MB * 1024 * 1024
 
 /**
  * `pasteURL: false` only closes Payload's paste-URL endpoint: a create with `{url, filename}` and no file

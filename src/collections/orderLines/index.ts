@@ -1,13 +1,13 @@
 import type { CollectionConfig } from 'payload'
 
 import { canAtStore, nobody, or, ownerOf } from '../../access'
-import { roleCan } from '../../access/roles'
+import { roleCan } from '../../shop/roles'
 import { env } from '../../env'
 import { label, labels } from '../../i18n/labels'
 
-const QUANTITY = '/collections/orders/components/Money#QuantityCell'
+const QUANTITY = '/admin/orders/Money#QuantityCell'
 /** Lines carry no currency of their own: the shop's one currency. */
-const money = () => ({ path: '/collections/orders/components/Money#MoneyCell', clientProps: { currency: env.currency } })
+const money = () => ({ path: '/admin/orders/Money#MoneyCell', clientProps: { currency: env.currency } })
 
 /**
  * A snapshot of one product in an order: name, unit and price as they were at checkout, the quantity

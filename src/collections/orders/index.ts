@@ -1,11 +1,10 @@
 import type { CollectionConfig, FieldAccess } from 'payload'
 
-import { canAtStore, currentUser, fieldNobody, nobody, or, ownerOf, privateToOwner, userCan } from '../../access'
-import { collectionEndpoints } from '../../api/route'
+import { canAtStore, fieldNobody, nobody, or, ownerOf, privateToOwner } from '../../access'
+import { currentUser, userCan } from '../../shop/roles'
 import { env } from '../../env'
 import { label, labels } from '../../i18n/labels'
-import { ORDER_STATUSES, type OrderStatus, PAYMENT_STATES, type PaymentState } from '../../shop/orderStatus'
-import { orderRoutes } from './endpoints'
+import { ORDER_STATUSES, PAYMENT_STATE_LABELS, PAYMENT_STATES, STATUS_LABELS } from '../../shop/orderStatus'
 
 // The contact, the pickup code and who placed the order belong to the buyer: staff and admins see the
 // order, never who placed it or how to reach them.
@@ -18,29 +17,7 @@ const privateField = { read: buyersOwn, create: fieldNobody, update: fieldNobody
  */
 const buyerField: FieldAccess = (args) => (args.doc ? buyersOwn(args) : Boolean(currentUser(args.req)) && !userCan(args.req, 'orders.read'))
 
-export const STATUS_LABELS: Record<OrderStatus, { en: string; ru: string }> = {
-  awaiting_payment: label('Awaiting payment', 'Ожидает оплаты'),
-  paid: label('Paid, to assemble', 'Оплачен, собрать'),
-  ready: label('Ready for pickup', 'Готов к выдаче'),
-  collected: label('Handed over', 'Выдан'),
-  cancelled: label('Cancelled', 'Отменён'),
-}
-
-export const PAYMENT_STATE_LABELS: Record<PaymentState, { en: string; ru: string }> = {
-  pending: label('Authorizing', 'Авторизация'),
-  authorized: label('Held on the card', 'Сумма удержана'),
-  capture_pending: label('Charging', 'Списание'),
-  captured: label('Charged', 'Списано'),
-  release_due: label('Hold to release', 'Снять удержание'),
-  voided: label('Hold released', 'Удержание снято'),
-  refund_due: label('Refund due', 'Ожидает возврата'),
-  refunded: label('Refunded', 'Возвращено'),
-  declined: label('Declined', 'Отклонено'),
-  unknown: label('Outcome unknown', 'Исход неизвестен'),
-  none: label('Nothing held', 'Не удерживалось'),
-}
-
-const COMPONENTS = '/collections/orders/components'
+const COMPONENTS = '/admin/orders'
 /** An amount in minor units, shown as money in the list and the (read-only) order view. */
 const money = (name: string, en: string, ru: string, required = true) => ({
   name,
@@ -78,7 +55,6 @@ export const Orders: CollectionConfig = {
     defaultColumns: ['number', 'status', 'pickupPoint', 'total', 'createdAt'],
   },
   access: { read: or(canAtStore('orders.read', 'pickupPoint'), ownerOf('buyer')), create: nobody, update: nobody, delete: nobody },
-  endpoints: collectionEndpoints('orders', orderRoutes),
   fields: [
     { name: 'number', type: 'text', required: true, unique: true, label: label('Number', 'Номер') },
     {

@@ -6,12 +6,11 @@ import { label, labels } from '../../i18n/labels'
 import { toMilli } from '../../lib/quantity'
 import { fitsUnit, type Unit } from '../../lib/units'
 import { refuseDeleteWhileReferenced } from '../../shop/references'
+import { MAX_PRICE, SKU_PATTERN } from '../../shop/rules'
 
 export { UNITS, type Unit } from '../../lib/units'
 
 /** Letters, digits, "-" and "_", 1-64 characters, case-sensitive. */
-export const SKU_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
-export const MAX_PRICE = 100_000_000_00 // 100 million in major units: a typo guard, not a business rule
 
 const defaultStep: Record<Unit, number> = { pcs: 1, g: 1, kg: 0.1, l: 0.1, m: 0.1 }
 

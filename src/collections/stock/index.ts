@@ -1,20 +1,18 @@
 import type { CollectionConfig } from 'payload'
 
 import { can, fieldAtStore, fieldNobody, nobody, or, ownStoresInPanel, where } from '../../access'
-import { collectionEndpoints } from '../../api/route'
 import { label, labels } from '../../i18n/labels'
 import { milliToNumber, toMilli } from '../../lib/quantity'
 import { initialStockFitsUnit, MAX_STOCK_QUANTITY, recordInitialStock } from '../../shop/stock'
-import { stockRoutes } from './endpoints'
 import { mustExist } from './mustExist'
 
 /** Readable by those who manage stock at the row's pickup point; the public sees product, store and available. */
 const readByManagers = fieldAtStore('stock.manage', (doc) => doc.store)
 const managersOnly = { read: readByManagers, create: fieldNobody, update: fieldNobody }
 /** The numbers in the list with the product's unit; in the form only where they can be typed (on creation). */
-const CELL = '/collections/stock/components/StockQuantityCell#StockQuantityCell'
-const typedOnCreation = { Cell: CELL, Field: '/collections/stock/components/StockNumberFields#OnlyWhenCreating' }
-const shownInOperations = { Cell: CELL, Field: '/collections/stock/components/StockNumberFields#NotInForm' }
+const CELL = '/admin/stock/StockQuantityCell#StockQuantityCell'
+const typedOnCreation = { Cell: CELL, Field: '/admin/stock/StockNumberFields#OnlyWhenCreating' }
+const shownInOperations = { Cell: CELL, Field: '/admin/stock/StockNumberFields#NotInForm' }
 
 /** The row with `available = onHand − reserved`, exact (thousandths, no binary fractions). */
 function withAvailable(doc: Record<string, unknown>) {
@@ -54,7 +52,6 @@ export const Stock: CollectionConfig = {
     delete: nobody,
   },
   indexes: [{ fields: ['product', 'store'], unique: true }],
-  endpoints: collectionEndpoints('stock', stockRoutes),
   hooks: {
     // `available` for every reader, computed before field access hides onHand and reserved from the public;
     // and on the answer to a create, which Payload gives without a beforeRead (the same shape as a read).
@@ -119,7 +116,7 @@ export const Stock: CollectionConfig = {
       name: 'operations',
       type: 'ui',
       label: label('Stock operations', 'Операции с остатком'),
-      admin: { disableListColumn: true, components: { Field: '/collections/stock/components/StockActions#StockActions' } },
+      admin: { disableListColumn: true, components: { Field: '/admin/stock/StockActions#StockActions' } },
     },
     {
       name: 'movements',

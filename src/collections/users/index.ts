@@ -1,18 +1,17 @@
 import type { CollectionConfig, FieldAccess } from 'payload'
 
 import { anyone, can, fieldCan, fieldOr, fieldSignedIn, or, ownerOf, privateToOwner } from '../../access'
-import { ROLE_LABELS, roleCan, ROLES } from '../../access/roles'
+import { ROLE_LABELS, roleCan, ROLES } from '../../shop/roles'
 import { label, labels } from '../../i18n/labels'
 import { toE164 } from '../../lib/phone'
-import { collectionEndpoints } from '../../api/route'
-import { userRoutes } from './endpoints'
 import { endSessionsOnDeactivation, keepShopPeople, refuseDeactivated } from './hooks/accountLifecycle'
 import { guardCredentials, guardCredentialsAfter } from './hooks/guardCredentials'
 import { guardRole } from './hooks/guardRole'
 import { limitAuthAttempts } from './hooks/limitAuthAttempts'
 import { dropServerOwnedFields } from './hooks/serverOwnedFields'
-import { resetEmailHtml, resetEmailSubject } from './resetEmail'
-import { accountLanguage, enforcePasswordPolicy } from './hooks/enforcePasswordPolicy'
+import { accountLanguage } from '../../shop/auth/language'
+import { resetEmailHtml, resetEmailSubject } from '../../shop/auth/resetEmail'
+import { enforcePasswordPolicy } from './hooks/enforcePasswordPolicy'
 import { throttleLogins } from './hooks/throttleLogins'
 
 const ownRecord = privateToOwner((doc) => doc.id)
@@ -32,7 +31,7 @@ export const Users: CollectionConfig = {
     // Payload's own lock (n failures lock the account for everyone) is off: anybody could lock anybody out.
     // Failures are throttled per account and address instead (src/shop/loginThrottle.ts).
     maxLoginAttempts: 0,
-    // The link works once, for an hour; buyers go to the storefront, staff to the panel (./resetEmail.ts).
+    // The link works once, for an hour; buyers go to the storefront, staff to the panel (src/shop/auth/resetEmail.ts).
     forgotPassword: { expiration: 60 * 60 * 1000, generateEmailHTML: resetEmailHtml, generateEmailSubject: resetEmailSubject },
     useSessions: true,
   },
@@ -52,7 +51,6 @@ export const Users: CollectionConfig = {
     admin: can('panel.use'),
     unlock: can('users.manage'),
   },
-  endpoints: collectionEndpoints('users', userRoutes),
   hooks: {
     // The rate limit first: an attempt over it is refused before anything else looks at it.
     beforeOperation: [limitAuthAttempts, throttleLogins, guardCredentials, enforcePasswordPolicy],
@@ -116,7 +114,7 @@ export const Users: CollectionConfig = {
       virtual: true,
       label: label('Current password (to change the password or email)', 'Текущий пароль (чтобы сменить пароль или почту)'),
       admin: {
-        components: { Field: '/collections/users/components/CurrentPassword#CurrentPassword' },
+        components: { Field: '/admin/users/CurrentPassword#CurrentPassword' },
         condition: (data, _sibling, { user }) => Boolean(user && data?.id !== undefined && String(user.id) === String(data.id)),
         disableListColumn: true,
         disableListFilter: true,

@@ -1,4 +1,4 @@
-import { CurrentPassword as CurrentPassword_3812dbb0f057dc84a3e60368aca8b157 } from '../../../collections/users/components/CurrentPassword'
+import { CurrentPassword as CurrentPassword_150a7b3ba15b344a0de6139fa49b5023 } from '../../../admin/users/CurrentPassword'
 import { RscEntryLexicalCell as RscEntryLexicalCell_44fe37237e0ebf4470c9990d8cb7b07e } from '@payloadcms/richtext-lexical/rsc'
 import { RscEntryLexicalField as RscEntryLexicalField_44fe37237e0ebf4470c9990d8cb7b07e } from '@payloadcms/richtext-lexical/rsc'
 import { LexicalDiffComponent as LexicalDiffComponent_44fe37237e0ebf4470c9990d8cb7b07e } from '@payloadcms/richtext-lexical/rsc'
@@ -22,14 +22,14 @@ import { StrikethroughFeatureClient as StrikethroughFeatureClient_e70f5e05f09f93
 import { UnderlineFeatureClient as UnderlineFeatureClient_e70f5e05f09f93e00b997edb1ef0c864 } from '@payloadcms/richtext-lexical/client'
 import { BoldFeatureClient as BoldFeatureClient_e70f5e05f09f93e00b997edb1ef0c864 } from '@payloadcms/richtext-lexical/client'
 import { ItalicFeatureClient as ItalicFeatureClient_e70f5e05f09f93e00b997edb1ef0c864 } from '@payloadcms/richtext-lexical/client'
-import { StockQuantityCell as StockQuantityCell_185125bb5e6b9a709077517dc043b33a } from '../../../collections/stock/components/StockQuantityCell'
-import { OnlyWhenCreating as OnlyWhenCreating_8acc56dd9b124c5c47aa06eeb2f57e28 } from '../../../collections/stock/components/StockNumberFields'
-import { NotInForm as NotInForm_8acc56dd9b124c5c47aa06eeb2f57e28 } from '../../../collections/stock/components/StockNumberFields'
-import { StockActions as StockActions_8c8bf7639dc455bcb8b2e3bd9a866580 } from '../../../collections/stock/components/StockActions'
-import { MoneyCell as MoneyCell_eabcdea893aa2d4e2bf3fc00e7469d5a } from '../../../collections/orders/components/Money'
-import { MoneyField as MoneyField_eabcdea893aa2d4e2bf3fc00e7469d5a } from '../../../collections/orders/components/Money'
-import { OrderActions as OrderActions_2088f4d79c38db55815eb3489030184e } from '../../../collections/orders/components/OrderActions'
-import { QuantityCell as QuantityCell_eabcdea893aa2d4e2bf3fc00e7469d5a } from '../../../collections/orders/components/Money'
+import { StockQuantityCell as StockQuantityCell_1a1d2fd974593b3b15406b639eec9413 } from '../../../admin/stock/StockQuantityCell'
+import { OnlyWhenCreating as OnlyWhenCreating_1d5872b0498f621547e0811f96661036 } from '../../../admin/stock/StockNumberFields'
+import { NotInForm as NotInForm_1d5872b0498f621547e0811f96661036 } from '../../../admin/stock/StockNumberFields'
+import { StockActions as StockActions_46a25b54fbec13488d5686808ca0342b } from '../../../admin/stock/StockActions'
+import { MoneyCell as MoneyCell_2da5dcfba557495351170b86382bff56 } from '../../../admin/orders/Money'
+import { MoneyField as MoneyField_2da5dcfba557495351170b86382bff56 } from '../../../admin/orders/Money'
+import { OrderActions as OrderActions_1471da4e68a36daf11c869517e0f8612 } from '../../../admin/orders/OrderActions'
+import { QuantityCell as QuantityCell_2da5dcfba557495351170b86382bff56 } from '../../../admin/orders/Money'
 import { Icon as Icon_d4751384a7cf3b09ce46117cb8895da1 } from '../../../admin/Brand'
 import { Logo as Logo_d4751384a7cf3b09ce46117cb8895da1 } from '../../../admin/Brand'
 import { ShopNav as ShopNav_882436fd4d31679953d09fad686da34c } from '../../../admin/nav/ShopNav'
@@ -43,7 +43,7 @@ import { CollectionCards as CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1 } f
 
 /** @type import('payload').ImportMap */
 export const importMap = {
-  "/collections/users/components/CurrentPassword#CurrentPassword": CurrentPassword_3812dbb0f057dc84a3e60368aca8b157,
+  "/admin/users/CurrentPassword#CurrentPassword": CurrentPassword_150a7b3ba15b344a0de6139fa49b5023,
   "@payloadcms/richtext-lexical/rsc#RscEntryLexicalCell": RscEntryLexicalCell_44fe37237e0ebf4470c9990d8cb7b07e,
   "@payloadcms/richtext-lexical/rsc#RscEntryLexicalField": RscEntryLexicalField_44fe37237e0ebf4470c9990d8cb7b07e,
   "@payloadcms/richtext-lexical/rsc#LexicalDiffComponent": LexicalDiffComponent_44fe37237e0ebf4470c9990d8cb7b07e,
@@ -67,14 +67,14 @@ export const importMap = {
   "@payloadcms/richtext-lexical/client#UnderlineFeatureClient": UnderlineFeatureClient_e70f5e05f09f93e00b997edb1ef0c864,
   "@payloadcms/richtext-lexical/client#BoldFeatureClient": BoldFeatureClient_e70f5e05f09f93e00b997edb1ef0c864,
   "@payloadcms/richtext-lexical/client#ItalicFeatureClient": ItalicFeatureClient_e70f5e05f09f93e00b997edb1ef0c864,
-  "/collections/stock/components/StockQuantityCell#StockQuantityCell": StockQuantityCell_185125bb5e6b9a709077517dc043b33a,
-  "/collections/stock/components/StockNumberFields#OnlyWhenCreating": OnlyWhenCreating_8acc56dd9b124c5c47aa06eeb2f57e28,
-  "/collections/stock/components/StockNumberFields#NotInForm": NotInForm_8acc56dd9b124c5c47aa06eeb2f57e28,
-  "/collections/stock/components/StockActions#StockActions": StockActions_8c8bf7639dc455bcb8b2e3bd9a866580,
-  "/collections/orders/components/Money#MoneyCell": MoneyCell_eabcdea893aa2d4e2bf3fc00e7469d5a,
-  "/collections/orders/components/Money#MoneyField": MoneyField_eabcdea893aa2d4e2bf3fc00e7469d5a,
-  "/collections/orders/components/OrderActions#OrderActions": OrderActions_2088f4d79c38db55815eb3489030184e,
-  "/collections/orders/components/Money#QuantityCell": QuantityCell_eabcdea893aa2d4e2bf3fc00e7469d5a,
+  "/admin/stock/StockQuantityCell#StockQuantityCell": StockQuantityCell_1a1d2fd974593b3b15406b639eec9413,
+  "/admin/stock/StockNumberFields#OnlyWhenCreating": OnlyWhenCreating_1d5872b0498f621547e0811f96661036,
+  "/admin/stock/StockNumberFields#NotInForm": NotInForm_1d5872b0498f621547e0811f96661036,
+  "/admin/stock/StockActions#StockActions": StockActions_46a25b54fbec13488d5686808ca0342b,
+  "/admin/orders/Money#MoneyCell": MoneyCell_2da5dcfba557495351170b86382bff56,
+  "/admin/orders/Money#MoneyField": MoneyField_2da5dcfba557495351170b86382bff56,
+  "/admin/orders/OrderActions#OrderActions": OrderActions_1471da4e68a36daf11c869517e0f8612,
+  "/admin/orders/Money#QuantityCell": QuantityCell_2da5dcfba557495351170b86382bff56,
   "/admin/Brand#Icon": Icon_d4751384a7cf3b09ce46117cb8895da1,
   "/admin/Brand#Logo": Logo_d4751384a7cf3b09ce46117cb8895da1,
   "/admin/nav/ShopNav#ShopNav": ShopNav_882436fd4d31679953d09fad686da34c,

@@ -1,12 +1,12 @@
 // POST /api/checkout: parse, call the checkout operation (../checkout.ts), answer 201 with the order.
 import { z } from 'zod'
 
-import { defineRoute, json } from '../../api/route'
+import { defineRoute, json } from '../route'
 import { type CheckoutOutcome, checkouts } from '../../metrics'
-import { checkout } from '../checkout'
-import { CheckoutTooSlow, OutOfStock, PaymentDeclined, PaymentPending, TotalChanged } from '../errors'
-import { idempotencyKeyHeader } from '../idempotency'
-import { checkoutConflictSchema, paidOrderSchema, unsettledPaymentSchema } from './schemas'
+import { checkout } from '../../shop/checkout'
+import { CheckoutTooSlow, OutOfStock, PaymentDeclined, PaymentPending, TotalChanged } from '../../shop/errors'
+import { idempotencyKeyHeader } from '../../shop/idempotency'
+import { checkoutConflictSchema, paidOrderSchema, unsettledPaymentSchema } from '../schemas'
 
 const name = z.string().trim().min(1).max(100)
 

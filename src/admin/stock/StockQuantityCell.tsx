@@ -2,7 +2,7 @@
 import type { DefaultServerCellComponentProps, NumberFieldClient, Payload } from 'payload'
 import { cache } from 'react'
 
-import { asLang, formatQuantity } from '../../../lib/units'
+import { asLang, formatQuantity } from '../../lib/units'
 
 // The list reads rows at depth 0 (the product is an id); one lookup per product and request.
 const unitOf = cache(async (payload: Payload, id: string) => {

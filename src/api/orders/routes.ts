@@ -1,12 +1,12 @@
 // /api/orders/:id/qr (the buyer's QR code), /api/orders/:id/ready (assembly), /api/orders/:id/cancel.
 import { z } from 'zod'
 
-import { defineRoute, json } from '../../../api/route'
-import { assembleOrder } from '../../../shop/assembly'
-import { NotFound } from '../../../shop/errors'
-import { cancelOrder, findOrder, orderForStaff } from '../../../shop/orders'
-import { pickupCodeFor, pickupQrPng } from '../../../shop/pickupCode'
-import { staffOrderSchema, unsettledPaymentSchema } from '../../../shop/endpoints/schemas'
+import { defineRoute, json } from '../route'
+import { assembleOrder } from '../../shop/assembly'
+import { NotFound } from '../../shop/errors'
+import { cancelOrder, findOrder, orderForStaff } from '../../shop/orders'
+import { pickupCodeFor, pickupQrPng } from '../../shop/pickupCode'
+import { staffOrderSchema, unsettledPaymentSchema } from '../schemas'
 
 const orderParams = z.object({
   id: z.coerce.number().int().positive().max(2_147_483_647).describe('The order id'),

@@ -1,9 +1,9 @@
 // /api/cart: parse, call the cart operation, answer with the cart. Business rules live in ../cart.ts.
 import { z } from 'zod'
 
-import { defineRoute, json, type ResponseSpec } from '../../api/route'
-import { addToCart, emptyCart, MAX_LINE_QUANTITY, removeCartLine, setCartLine, viewCart } from '../cart'
-import { cartSchema } from './schemas'
+import { defineRoute, json, type ResponseSpec } from '../route'
+import { addToCart, emptyCart, MAX_LINE_QUANTITY, removeCartLine, setCartLine, viewCart } from '../../shop/cart'
+import { cartSchema } from '../schemas'
 
 const quantity = z
   .number()

@@ -5,7 +5,7 @@ import type { PayloadRequest } from 'payload'
 
 import { env } from '../../env'
 import { escapeHtml } from '../../lib/html'
-import { accountLanguage } from './hooks/enforcePasswordPolicy'
+import { accountLanguage } from './language'
 
 type Recipient = { role?: string; email?: string; locale?: string | null } | undefined
 

@@ -5,12 +5,12 @@
 import { Button, toast, useAuth, useConfig, useDocumentInfo } from '@payloadcms/ui'
 import { useEffect, useMemo, useState } from 'react'
 
-import { storesOf, reachOf } from '../../../access/roles'
-import { useApi, useShopT } from '../../../admin/client'
-import { lineTotal } from '../../../lib/money'
-import { maxPick } from '../../../lib/picking'
-import { formatMilli, toMilli } from '../../../lib/quantity'
-import { asLang, fitsUnit, formatMoney, formatQuantity, parseTypedQuantity, unitLabel } from '../../../lib/units'
+import { storesOf, reachOf } from '../../shop/roles'
+import { useApi, useShopT } from '../client'
+import { lineTotal } from '../../lib/money'
+import { maxPick } from '../../lib/picking'
+import { formatMilli, toMilli } from '../../lib/quantity'
+import { asLang, fitsUnit, formatMoney, formatQuantity, parseTypedQuantity, unitLabel } from '../../lib/units'
 
 type Line = { id: number; product: string | { id: string }; name: string; unit: string; quantity: number; pickedQuantity: number | null; unitPrice: number }
 

@@ -1,10 +1,10 @@
 // POST /api/pickup: the shop scans the buyer's QR code and hands the order over.
 import { z } from 'zod'
 
-import { defineRoute, json } from '../../api/route'
-import { collectOrder, orderForStaff, orderToHandOver } from '../orders'
-import { HAND_OVER_REFUSALS } from '../rules'
-import { staffOrderSchema } from './schemas'
+import { defineRoute, json } from '../route'
+import { collectOrder, orderForStaff, orderToHandOver } from '../../shop/orders'
+import { HAND_OVER_REFUSALS } from '../../shop/rules'
+import { staffOrderSchema } from '../schemas'
 
 export const pickupBody = z
   .object({

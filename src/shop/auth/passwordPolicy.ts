@@ -3,8 +3,12 @@
 // username. Checked wherever a password is set: registration, a change, a reset. Accounts made before the
 // policy keep their passwords until they change them.
 import { dictionary } from '@zxcvbn-ts/language-common'
+import type { PayloadRequest } from 'payload'
 
 import type { Language } from '../../i18n/language'
+import { BadRequest } from '../errors'
+import { currentUser } from '../roles'
+import { type Account, accountLanguage } from './language'
 
 export const MIN_PASSWORD_LENGTH = 12
 export const MAX_PASSWORD_LENGTH = 256
@@ -42,3 +46,28 @@ const MESSAGES: Record<PasswordRule, Record<Language, string>> = {
 }
 
 export const passwordRuleMessage = (rule: PasswordRule, language: Language) => MESSAGES[rule][language]
+
+/** Who a new password is checked against: the account it is set on, as found for the operation. */
+async function accountSettingPassword(req: PayloadRequest, operation: 'create' | 'update' | 'resetPassword', data: Record<string, unknown>, id?: number | string): Promise<Account | null> {
+  if (operation === 'create') return { email: data.email as string, username: data.username as string, locale: data.locale as string }
+  if (operation === 'update') {
+    const target = id === undefined ? (currentUser(req) as Account | null) : await req.payload.db.findOne<Account & { id: number }>({ collection: 'users', req, where: { id: { equals: id } } })
+    return { email: (data.email as string) ?? target?.email, username: (data.username as string) ?? target?.username, locale: target?.locale }
+  }
+  if (typeof data.token !== 'string') return null
+  return req.payload.db.findOne<Account & { id: number }>({ collection: 'users', req, where: { resetPasswordToken: { equals: data.token } } })
+}
+
+/**
+ * Registration, a password change and a password reset all set a password: each is refused with 400 naming
+ * the rule it breaks, in the account's language, before anything is written.
+ */
+export async function refuseWeakPassword(req: PayloadRequest, operation: 'create' | 'update' | 'resetPassword', data: Record<string, unknown>, id?: number | string) {
+  if (!('password' in data)) return
+  const account = await accountSettingPassword(req, operation, data, id)
+  const language = accountLanguage(req, account)
+  const password = data.password
+  if (typeof password !== 'string') throw new BadRequest(passwordRuleMessage('length', language), { field: 'password', rule: 'length' })
+  const rule = brokenPasswordRule(password, account ?? {})
+  if (rule) throw new BadRequest(passwordRuleMessage(rule, language), { field: 'password', rule })
+}

@@ -2,12 +2,12 @@
 // Idempotency-Key), the low-stock threshold, and the low-stock list. Business rules live in src/shop/stock.ts.
 import { z } from 'zod'
 
-import { storesWhere } from '../../../access/roles'
-import { defineRoute, json } from '../../../api/route'
-import { idempotencyKeyHeader } from '../../../shop/idempotency'
-import { countStock, lowStock, MAX_STOCK_QUANTITY, receiveStock, setLowStockThreshold, writeOffStock } from '../../../shop/stock'
-import { toMilli } from '../../../lib/quantity'
-import { WRITE_OFF_REASONS } from '../../../shop/rules'
+import { storesWhere } from '../../shop/roles'
+import { defineRoute, json } from '../route'
+import { idempotencyKeyHeader } from '../../shop/idempotency'
+import { countStock, lowStock, MAX_STOCK_QUANTITY, receiveStock, setLowStockThreshold, writeOffStock } from '../../shop/stock'
+import { toMilli } from '../../lib/quantity'
+import { WRITE_OFF_REASONS } from '../../shop/rules'
 
 const quantity = z
   .number()

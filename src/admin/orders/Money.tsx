@@ -4,8 +4,8 @@
 import type { DefaultCellComponentProps, NumberFieldClientComponent } from 'payload'
 import { FieldLabel, useFormFields } from '@payloadcms/ui'
 
-import { useShopT } from '../../../admin/client'
-import { asLang, formatMoney, formatQuantity } from '../../../lib/units'
+import { useShopT } from '../client'
+import { asLang, formatMoney, formatQuantity } from '../../lib/units'
 
 type CurrencyProps = { currency?: string }
 

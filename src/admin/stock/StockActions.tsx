@@ -7,10 +7,10 @@ import { Button, toast, useConfig, useDocumentInfo, useTranslation } from '@payl
 import { formatAdminURL } from 'payload/shared'
 import { type KeyboardEvent, type MouseEvent, useEffect, useState } from 'react'
 
-import type { AdminTranslationKeys, AdminTranslations } from '../../../i18n/adminTranslations'
-import { toMilli } from '../../../lib/quantity'
-import { asLang, fitsUnit, formatQuantity, parseTypedQuantity } from '../../../lib/units'
-import { WRITE_OFF_REASONS } from '../../../shop/rules'
+import type { AdminTranslationKeys, AdminTranslations } from '../../i18n/adminTranslations'
+import { toMilli } from '../../lib/quantity'
+import { asLang, fitsUnit, formatQuantity, parseTypedQuantity } from '../../lib/units'
+import { WRITE_OFF_REASONS } from '../../shop/rules'
 
 type Operation = 'receive' | 'count' | 'write-off' | 'threshold'
 

@@ -2,7 +2,7 @@
 // their endpoints, where they validate the bodies).
 import { z } from 'zod'
 
-import { ORDER_STATUSES } from '../orderStatus'
+import { ORDER_STATUSES } from '../shop/orderStatus'
 
 export const cartSchema = z.object({
   items: z.array(

@@ -4,10 +4,10 @@ import { jwtSign } from 'payload'
 import { generatePayloadCookie } from 'payload/shared'
 import { z } from 'zod'
 
-import { defineRoute, json } from '../../../api/route'
-import { deleteOwnAccount, exportOwnData } from '../../../shop/accounts'
-import { Forbidden } from '../../../shop/errors'
-import { countLoginOutcome } from '../hooks/throttleLogins'
+import { defineRoute, json } from '../route'
+import { deleteOwnAccount, exportOwnData } from '../../shop/accounts'
+import { Forbidden } from '../../shop/errors'
+import { countLoginOutcome } from '../../shop/auth/loginThrottle'
 
 /**
  * Payload puts the account's email into every token it signs (login, refresh, password reset). A token

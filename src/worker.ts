@@ -5,14 +5,16 @@
 // WORKER_PORT (for the orchestrator) and /metrics (see src/http/metrics.ts), nothing else.
 import http from 'node:http'
 
-import { bootShop } from './boot'
-import { env } from './env'
-import { scrubConsole } from './logging'
-import { shopHealth } from './http/health'
-import { answerMetrics, serveMetricsPort } from './http/metrics'
-import { watchPoolMetrics } from './metrics'
+import { scrubConsole } from './lib/scrub'
 
-scrubConsole() // console output scrubbed as the logger's is
+scrubConsole() // console output scrubbed as the logger's is, before anything else is loaded
+const [{ bootShop }, { env }, { shopHealth }, { answerMetrics, serveMetricsPort }, { watchPoolMetrics }] = await Promise.all([
+  import('./boot'),
+  import('./env'),
+  import('./http/health'),
+  import('./http/metrics'),
+  import('./metrics'),
+])
 const shop = await bootShop({ withJobs: true, seedDemo: false })
 const { payload } = shop
 watchPoolMetrics(payload)

@@ -1,7 +1,8 @@
 'use client'
-// What the panel's own components share: calling the shop's REST API as the logged-in user, and the shop's
-// translated strings.
+// What the panel's own components share: calling the shop's REST API as the logged-in user, the shop's
+// translated strings, server refusals in the clerk's language, and showing a change the API made.
 import { useConfig, useTranslation } from '@payloadcms/ui'
+import { useRouter } from 'next/navigation'
 import { formatAdminURL } from 'payload/shared'
 import { useCallback } from 'react'
 
@@ -17,7 +18,7 @@ export type ApiAnswer<T = Record<string, unknown>> = {
 export function useApi() {
   const { config } = useConfig()
   const { i18n } = useTranslation()
-  const { api, admin: _admin } = config.routes
+  const { api } = config.routes
   const { serverURL } = config
   const language = i18n.language
   return useCallback(async function call<T = Record<string, unknown>>(path: `/${string}`, method = 'GET', body?: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer<T>> {
@@ -34,3 +35,28 @@ export function useApi() {
 
 /** The shop's strings, typed: `t('shop:handOver')`. */
 export const useShopT = () => useTranslation<AdminTranslations, AdminTranslationKeys>()
+
+type T = ReturnType<typeof useShopT>['t']
+
+/** Refusals by status, in the clerk's language; the server's own (English) message only for the rest. */
+const BY_STATUS: Partial<Record<number, AdminTranslationKeys>> = {
+  400: 'shop:refusedInvalid',
+  403: 'shop:notAllowed',
+  404: 'shop:refusedNotFound',
+  409: 'shop:refusedConflict',
+  429: 'shop:refusedTooMany',
+  503: 'shop:refusedUnavailable',
+}
+
+/** What to tell the clerk of a refusal: `known` first (by the refusal's `data.reason`, then its status), then BY_STATUS. */
+export function refusalText(t: T, answer: ApiAnswer, known: Record<string, AdminTranslationKeys> = {}, values: Record<string, unknown> = {}): string {
+  const error = answer.body.errors?.[0]
+  const key = known[String(error?.data?.reason ?? '')] ?? known[String(answer.status)] ?? BY_STATUS[answer.status]
+  return key ? t(key, values) : t('shop:failed', { message: error?.message ?? String(answer.status) })
+}
+
+/** Shows what an API call changed: the server-rendered parts of the page (the document, its joins) rendered anew. */
+export function useRefresh() {
+  const router = useRouter()
+  return useCallback(() => router.refresh(), [router])
+}

@@ -241,52 +241,14 @@ function stopByPid(pid: number) {
  * is still held is waited for, with an error that says what is wrong instead of a bare rejection.
  */
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<RunningDatabase> {
-  const { dataDir, port } = options
+  const { dataDir } = options
   const log = options.log ?? (() => {})
-  const result = (origin: RunningDatabase['origin'], stop: () => Promise<void>, p = port): RunningDatabase => ({
-    url: urlFor(p, 'postgres'),
-    databaseUrl: (name) => urlFor(p, name),
-    origin,
-    stop,
-  })
-
   assertDataDirReachable(dataDir)
-
-  // 1. A postmaster already running on this data folder.
-  const existing = readPostmasterPid(dataDir)
-  if (existing && processAlive(existing.pid) && commandOf(existing.pid).startsWith('postgres')) {
-    const deadline = Date.now() + 15_000
-    while (Date.now() < deadline && processAlive(existing.pid)) {
-      if (await answers(existing.port)) {
-        const parent = parentOf(existing.pid)
-        const orphaned = parent === null || parent === 1 || !processAlive(parent)
-        if (orphaned) {
-          log(`Adopting PostgreSQL (pid ${existing.pid}) left running by a previous run on port ${existing.port}`)
-          return result('adopted', stopByPid(existing.pid), existing.port)
-        }
-        log(`Using PostgreSQL (pid ${existing.pid}) already started by another process on port ${existing.port}`)
-        return result('shared', async () => {}, existing.port)
-      }
-      await sleep(250)
-    }
-    if (processAlive(existing.pid)) {
-      throw new Error(
-        `PostgreSQL (pid ${existing.pid}) holds ${dataDir} but does not answer on port ${existing.port}. ` +
-          `If no other copy of the shop is running, stop it (kill ${existing.pid}) and start again.`,
-      )
-    }
-  }
+  const running = await findRunning(dataDir, log)
+  if (running) return running
 
   const bin = await binaries()
   const user = postgresUser()
-  const flags = [
-    '-c',
-    'listen_addresses=127.0.0.1',
-    '-c',
-    'max_connections=200',
-    ...(options.unsafeFast ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
-  ]
-
   // 2. A fresh folder: create the cluster.
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
     try {
@@ -295,22 +257,64 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<R
       throw new Error(`Could not create the embedded PostgreSQL cluster in ${dataDir}: ${(err as Error).message}`, { cause: err })
     }
   }
-
   // 3. A postmaster.pid whose process is gone (killed with its parent) would stop PostgreSQL from starting.
   const stale = readPostmasterPid(dataDir)
   if (stale && (!processAlive(stale.pid) || !commandOf(stale.pid).startsWith('postgres'))) {
     log(`Removing stale postmaster.pid (pid ${stale.pid} is gone)`)
     fs.rmSync(path.join(dataDir, 'postmaster.pid'), { force: true })
   }
+  return startOnPort(options, bin, user, log)
+}
 
-  // 4. Start, waiting a little for a port that a just-killed server still holds.
+const running = (origin: RunningDatabase['origin'], stop: () => Promise<void>, port: number): RunningDatabase => ({
+  url: urlFor(port, 'postgres'),
+  databaseUrl: (name) => urlFor(port, name),
+  origin,
+  stop,
+})
+
+/** 1. A postmaster already running on this data folder: adopted when orphaned, shared otherwise. */
+async function findRunning(dataDir: string, log: (line: string) => void): Promise<RunningDatabase | null> {
+  const existing = readPostmasterPid(dataDir)
+  if (!existing || !processAlive(existing.pid) || !commandOf(existing.pid).startsWith('postgres')) return null
+  const deadline = Date.now() + 15_000
+  while (Date.now() < deadline && processAlive(existing.pid)) {
+    if (await answers(existing.port)) {
+      const parent = parentOf(existing.pid)
+      const orphaned = parent === null || parent === 1 || !processAlive(parent)
+      if (orphaned) {
+        log(`Adopting PostgreSQL (pid ${existing.pid}) left running by a previous run on port ${existing.port}`)
+        return running('adopted', stopByPid(existing.pid), existing.port)
+      }
+      log(`Using PostgreSQL (pid ${existing.pid}) already started by another process on port ${existing.port}`)
+      return running('shared', async () => {}, existing.port)
+    }
+    await sleep(250)
+  }
+  if (processAlive(existing.pid)) {
+    throw new Error(
+      `PostgreSQL (pid ${existing.pid}) holds ${dataDir} but does not answer on port ${existing.port}. ` +
+        `If no other copy of the shop is running, stop it (kill ${existing.pid}) and start again.`,
+    )
+  }
+  return null
+}
+
+/** 4. Start, waiting a little for a port that a just-killed server still holds. */
+async function startOnPort(options: EmbeddedOptions, bin: Awaited<ReturnType<typeof binaries>>, user: ReturnType<typeof postgresUser>, log: (line: string) => void) {
+  const { dataDir, port } = options
+  const flags = [
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'max_connections=200',
+    ...(options.unsafeFast ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
+  ]
   const attempts = Math.max(1, Math.ceil((options.portWaitMs ?? 10_000) / 250))
   for (let attempt = 1; ; attempt++) {
     if (!(await portFree(port))) {
       if (attempt >= attempts) {
-        throw new Error(
-          `Port ${port} for the embedded PostgreSQL is in use by another program. Set PG_PORT to a free port, or use DATABASE_URL.`,
-        )
+        throw new Error(`Port ${port} for the embedded PostgreSQL is in use by another program. Set PG_PORT to a free port, or use DATABASE_URL.`)
       }
       await sleep(250)
       continue
@@ -318,12 +322,12 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<R
     try {
       const child = await startPostgres(bin, dataDir, port, flags, user)
       log(`Embedded PostgreSQL started on port ${port} (data in ${dataDir})`)
-      return result('started', async () => {
+      return running('started', async () => {
         if (child.exitCode !== null) return
         const exited = new Promise((r) => child.once('exit', r))
         child.kill('SIGINT') // fast shutdown: roll back open transactions, then stop
         await exited
-      })
+      }, port)
     } catch (err) {
       const output = String((err as { output?: string }).output ?? '').trim()
       const portRace = /could not bind|Address already in use|could not create any TCP\/IP sockets/i.test(output)

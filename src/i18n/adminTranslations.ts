@@ -98,6 +98,11 @@ export const adminTranslations = {
       hours: '{{count}} h',
       minutes: '{{count}} min',
       days: '{{count}} d',
+      refusedNotFound: 'It is not there any more (or not at your pickup points).',
+      refusedConflict: 'It has changed meanwhile: reload the page and try again.',
+      refusedTooMany: 'Too many attempts: wait a moment and try again.',
+      refusedUnavailable: 'The shop’s database is not answering: try again in a moment.',
+      refusedInvalid: 'The shop refused the input: check it and try again.',
     },
   },
   ru: {
@@ -196,6 +201,11 @@ export const adminTranslations = {
       hours: '{{count}} ч',
       minutes: '{{count}} мин',
       days: '{{count}} дн',
+      refusedNotFound: 'Этого уже нет (или это не в ваших пунктах выдачи).',
+      refusedConflict: 'Пока вы смотрели, что-то изменилось: обновите страницу и попробуйте снова.',
+      refusedTooMany: 'Слишком много попыток: подождите немного и попробуйте снова.',
+      refusedUnavailable: 'База данных магазина не отвечает: попробуйте чуть позже.',
+      refusedInvalid: 'Магазин не принял введённое: проверьте и попробуйте снова.',
     },
   },
 }

@@ -309,17 +309,7 @@ export async function checkout(req: PayloadRequest, buyer: Buyer, input: Checkou
   // Idempotency-Key (its claim expired) must never meet an old authorization at the gateway, which may keep
   // keys longer than we keep claims.
   const paymentKey = `co_${buyer.id}_${crypto.randomUUID()}`
-
-  let reserved: Reserved
-  try {
-    reserved = await reserve(req, buyer, normalized, claim.id, paymentKey)
-  } catch (err) {
-    // Nothing was reserved: forget the claim, so fixing the cart and retrying (same key) runs afresh.
-    await execute(req, sql`DELETE FROM checkout_requests WHERE id = ${claim.id}`)
-    if (err instanceof ShortOfStock) throw new OutOfStock(await shortLines(req, normalized.pickupPoint, err.lines))
-    if (postgresCode(err) === QUERY_CANCELED) throw new CheckoutTooSlow() // a statement ran past the reservation's bound
-    throw err
-  }
+  const reserved = await reserveOrForgetClaim(req, buyer, normalized, claim.id, paymentKey)
 
   if (performance.now() - claimedAt > env.checkout.reserveMs) {
     // Too late to ask for the money: a retry may already count this claim as abandoned. Nothing is held.
@@ -335,43 +325,59 @@ export async function checkout(req: PayloadRequest, buyer: Buyer, input: Checkou
     env.payment.timeoutMs,
     (err) => req.payload.logger.warn(`Payment of order ${reserved.orderId} has no answer: ${err.message}`),
   )
-
-  if (outcome !== 'unknown' && outcome.status === 'approved' && outcome.amount !== reserved.authorized) {
-    // An order is paid only by an authorization of its own amount: this one is cancelled and whatever the
-    // gateway holds under its key released.
-    req.payload.logger.error(`The gateway approved ${outcome.amount} for order ${reserved.orderId}, which asked for ${reserved.authorized}: cancelled, hold released`)
-    await transitionOrder(req, reserved.orderId, 'cancelled', {
-      paymentState: 'release_due',
-      authorizationId: outcome.authorizationId,
-      declineReason: 'amount_mismatch',
-      ifPaymentState: ['pending'],
-      cancelReason: 'payment declined',
-    }).catch(async (err) => {
-      if (!isConflict(err)) throw err
-      await releaseLateHold(req, reserved.orderId, outcome.authorizationId)
-    })
-    await settleMoney(req, reserved.orderId)
-  } else if (outcome !== 'unknown' && outcome.status === 'approved') {
-    const authorizationId = outcome.authorizationId
-    try {
-      // Paid (the amount held; the confirmation email due), the ordered products out of the cart, the
-      // claim finished: one transaction.
-      await inTransaction(req, async (req) => {
-        await transitionOrder(req, reserved.orderId, 'paid', { paymentState: 'authorized', authorizationId, ifPaymentState: ['pending'] })
-        await removeOrderedFromCart(req, buyer.id, reserved.orderId)
-        await finishClaim(req, claim)
-      })
-      const view: OrderView = { ...reserved.view, status: 'paid' }
-      return { order: view, qr: pickupQrDataUrl(view.pickupCode) }
-    } catch (err) {
-      if (!isConflict(err)) {
-        await finishClaim(req, claim)
-        throw err
-      }
-      await releaseLateHold(req, reserved.orderId, authorizationId)
-      await settleMoney(req, reserved.orderId)
-    }
+  if (outcome !== 'unknown' && outcome.status === 'approved' && outcome.amount === reserved.authorized) {
+    const paid = await markPaid(req, buyer, claim, reserved, outcome.authorizationId)
+    if (paid) return paid
   } else if (outcome !== 'unknown') {
+    await refuseAuthorization(req, reserved, outcome)
+  }
+  await finishClaim(req, claim)
+  return answerFor(req, reserved.orderId)
+}
+
+/** Reserves the cart; when nothing could be reserved the claim is forgotten, so a retry (same key) runs afresh. */
+async function reserveOrForgetClaim(req: PayloadRequest, buyer: Buyer, input: CheckoutInput, claimId: number, paymentKey: string): Promise<Reserved> {
+  try {
+    return await reserve(req, buyer, input, claimId, paymentKey)
+  } catch (err) {
+    await execute(req, sql`DELETE FROM checkout_requests WHERE id = ${claimId}`)
+    if (err instanceof ShortOfStock) throw new OutOfStock(await shortLines(req, input.pickupPoint, err.lines))
+    if (postgresCode(err) === QUERY_CANCELED) throw new CheckoutTooSlow() // a statement ran past the reservation's bound
+    throw err
+  }
+}
+
+/**
+ * Paid (the amount held; the confirmation email due), the ordered products out of the cart, the claim
+ * finished: one transaction. Null when the job cancelled the order meanwhile: the late hold is released.
+ */
+async function markPaid(req: PayloadRequest, buyer: Buyer, claim: { id: number; keyed: boolean }, reserved: Reserved, authorizationId: string) {
+  try {
+    await inTransaction(req, async (req) => {
+      await transitionOrder(req, reserved.orderId, 'paid', { paymentState: 'authorized', authorizationId, ifPaymentState: ['pending'] })
+      await removeOrderedFromCart(req, buyer.id, reserved.orderId)
+      await finishClaim(req, claim)
+    })
+    const view: OrderView = { ...reserved.view, status: 'paid' }
+    return { order: view, qr: pickupQrDataUrl(view.pickupCode) }
+  } catch (err) {
+    if (!isConflict(err)) {
+      await finishClaim(req, claim)
+      throw err
+    }
+    await releaseLateHold(req, reserved.orderId, authorizationId)
+    await settleMoney(req, reserved.orderId)
+    return null
+  }
+}
+
+/**
+ * A declined authorization cancels the order. So does an approval of another amount than the order's: an
+ * order is paid only by an authorization of its own amount, and whatever the gateway holds under its key
+ * is released.
+ */
+async function refuseAuthorization(req: PayloadRequest, reserved: Reserved, outcome: AuthorizeOutcome) {
+  if (outcome.status === 'declined') {
     await transitionOrder(req, reserved.orderId, 'cancelled', {
       paymentState: 'declined',
       declineReason: outcome.reason,
@@ -380,7 +386,18 @@ export async function checkout(req: PayloadRequest, buyer: Buyer, input: Checkou
     }).catch((err) => {
       if (!isConflict(err)) throw err // already settled by the job
     })
+    return
   }
-  await finishClaim(req, claim)
-  return answerFor(req, reserved.orderId)
+  req.payload.logger.error(`The gateway approved ${outcome.amount} for order ${reserved.orderId}, which asked for ${reserved.authorized}: cancelled, hold released`)
+  await transitionOrder(req, reserved.orderId, 'cancelled', {
+    paymentState: 'release_due',
+    authorizationId: outcome.authorizationId,
+    declineReason: 'amount_mismatch',
+    ifPaymentState: ['pending'],
+    cancelReason: 'payment declined',
+  }).catch(async (err) => {
+    if (!isConflict(err)) throw err
+    await releaseLateHold(req, reserved.orderId, outcome.authorizationId)
+  })
+  await settleMoney(req, reserved.orderId)
 }

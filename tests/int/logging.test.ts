@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createLocalReq } from 'payload'
 
 import { env } from '../../src/env'
-import { scrubText, serializeError } from '../../src/logging'
+import { scrubText, serializeError } from '../../src/lib/scrub'
 import { sendDueNotifications } from '../../src/shop/emails'
 import { contact, fillCart, seedCatalogue, type Catalogue } from '../helpers/fixtures'
 import { serve } from '../helpers/http'

@@ -4,7 +4,7 @@
 // lock and create one on any document (the owner's next save then answers 423 for five minutes, renewable
 // forever), and keep preferences. Payload adds these collections while it sanitizes the config, after the
 // plugins have run, so the rules are set on the sanitized config (buildShopConfig calls this).
-import type { Access, CollectionAfterReadHook, CollectionBeforeValidateHook, Endpoint, PayloadRequest, SanitizedConfig, Where } from 'payload'
+import type { Access, CollectionAfterReadHook, CollectionSlug, CollectionBeforeValidateHook, Endpoint, PayloadRequest, SanitizedConfig, Where } from 'payload'
 
 import { Forbidden } from '../shop/errors'
 import { currentUser, userCan } from '../shop/roles'
@@ -35,8 +35,9 @@ const idOf = (value: unknown): string | number | undefined => {
 }
 
 /** Whether `rule` lets the request's user at document `id` of `collection` (a condition is checked on it). */
-async function allowsAt(req: PayloadRequest, rule: Access, collection: string, id: string | number): Promise<boolean> {
-  const result = await rule({ req, id })
+async function allowsAt(req: PayloadRequest, rule: Access, collection: CollectionSlug, id: number | string): Promise<boolean> {
+  // Access args type ids as numbers, the default id type; products' ids (SKUs) are strings.
+  const result = await rule({ req, id: id as number })
   if (result === true) return true
   if (!result) return false
   const { totalDocs } = await req.payload.count({ collection, overrideAccess: true, req, where: { and: [{ id: { equals: id } }, result as Where] } })
@@ -56,7 +57,7 @@ export async function mayEditInPanel(req: PayloadRequest, collection: unknown, i
   // Not an id of that collection at all (a word where ids are numbers): nothing to edit, and no query.
   if (!target.customIDType && !/^[1-9]\d{0,15}$/.test(String(docId))) return false
   for (const rule of [config.access.update, OPERATED_IN_PANEL[collection]]) {
-    if (rule && (await allowsAt(req, rule, collection, docId))) return true
+    if (rule && (await allowsAt(req, rule, config.slug, docId))) return true
   }
   return false
 }

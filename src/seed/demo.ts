@@ -96,7 +96,7 @@ export async function seedDemoData(payload: Payload) {
         const onHand = milliToNumber(steps * toMilli(product.step ?? 1)!)
         await payload.create({
           collection: 'stock',
-          data: { product: product.id, store: store.id, onHand, ...((i + s) % 3 === 0 && { lowStockThreshold: milliToNumber(50n * toMilli(product.step ?? 1)!) }) },
+          data: { product: product.id, store: store.id, onHand, reserved: 0, ...((i + s) % 3 === 0 && { lowStockThreshold: milliToNumber(50n * toMilli(product.step ?? 1)!) }) },
           overrideAccess: true,
         })
       }
@@ -109,7 +109,7 @@ export async function seedDemoData(payload: Payload) {
     })
     await payload.create({
       collection: 'users',
-      data: { ...DEMO_BUYER, firstName: 'Анна', lastName: 'Покупателева', phone: '+79161234567' },
+      data: { ...DEMO_BUYER, role: 'buyer', firstName: 'Анна', lastName: 'Покупателева', phone: '+79161234567' },
       overrideAccess: true,
     })
     await payload.create({

@@ -28,6 +28,7 @@ import { env, projectRoot } from './env'
 import { restrictInternalCollections } from './access/internalCollections'
 import { createShopLogger } from './logging'
 import { rootEndpoints, withCollectionRoutes } from './api/routes'
+import { shopSettings } from './shop/settings'
 import { adminTranslations } from './i18n/adminTranslations'
 import { shopJobs } from './jobs'
 import { mapInfrastructureErrors } from './shop/errorResponses'
@@ -44,12 +45,14 @@ export type ShopConfigOptions = {
   logLevel?: string
   /** Run the job queues on their crons (in the server; tests run jobs themselves). */
   autoRunJobs?: boolean
+  /** Auth attempts a minute per client address (AUTH_RATE_LIMIT; 0: off): an instance's own setting. */
+  authRateLimit?: number
 }
 
 /** The shop's own collections; every other one is Payload's (see restrictInternalCollections). */
 const collections = [Users, LoginThrottles, Media, Products, Stores, Stock, StockMovements, Carts, CartLines, Orders, OrderLines].map(withCollectionRoutes)
 
-export async function buildShopConfig({ databaseUrl, poolMax = env.dbPoolMax, autoRunJobs = !env.isTest, logDestination, logLevel = env.logLevel }: ShopConfigOptions) {
+export async function buildShopConfig({ databaseUrl, poolMax = env.dbPoolMax, autoRunJobs = !env.isTest, logDestination, logLevel = env.logLevel, authRateLimit = env.authRateLimit }: ShopConfigOptions) {
   const config = await buildConfig({
     secret: env.secret,
     // Requests that sign in with the auth cookie count only from the shop's own origin (SERVER_URL) and the
@@ -103,6 +106,7 @@ export async function buildShopConfig({ databaseUrl, poolMax = env.dbPoolMax, au
     ),
     endpoints: rootEndpoints(), // a fresh array: Payload appends its own endpoints to it
     jobs: shopJobs({ autoRun: autoRunJobs }),
+    custom: shopSettings({ authRateLimit }),
     email: shopEmailAdapter(),
     hooks: { afterError: [mapInfrastructureErrors] },
     plugins: [photoStorage()],

@@ -1,11 +1,11 @@
 // What an operator watches, in Prometheus's format (GET /metrics, never public: see src/http/metrics.ts).
 // Counters are per process (Prometheus sums them over the processes it scrapes); the pool gauges read the
 // process's own pool at scrape time.
-import type { PostgresAdapter } from '@payloadcms/db-postgres'
 import type { Payload } from 'payload'
 import cluster from 'node:cluster'
 
 import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
+import { postgresOf } from './db/adapter'
 
 export const metrics = new Registry()
 collectDefaultMetrics({ register: metrics })
@@ -51,7 +51,7 @@ for (const outcome of CHECKOUT_OUTCOMES) checkouts.inc({ outcome }, 0)
 
 /** The database pool of this process: connections open, idle, and requests waiting for one. */
 export function watchPoolMetrics(payload: Payload) {
-  const pool = () => (payload.db as unknown as PostgresAdapter).pool
+  const pool = () => postgresOf(payload).pool
   metrics.removeSingleMetric('shop_db_pool_connections') // one shop per process; a second call replaces it
   new Gauge({
     name: 'shop_db_pool_connections',

@@ -18,8 +18,8 @@ export async function LowStock({ payload, user, i18n }: ServerProps) {
     payload.find({ collection: 'products', where: { id: { in: rows.map((r) => r.product) } }, limit: rows.length || 1, depth: 0, select: { name: true, unit: true }, overrideAccess: false, user }),
     payload.find({ collection: 'stores', where: { id: { in: rows.map((r) => r.store) } }, limit: rows.length || 1, depth: 0, select: { name: true }, overrideAccess: false, user }),
   ])
-  const product = new Map(products.docs.map((p) => [String(p.id), p as unknown as { name: string; unit: string }]))
-  const store = new Map(stores.docs.map((s) => [s.id, (s as unknown as { name: string }).name]))
+  const product = new Map(products.docs.map((p) => [String(p.id), p]))
+  const store = new Map(stores.docs.map((s) => [s.id, s.name]))
   const adminRoute = payload.config.routes.admin
   return (
     <section className="shop-block low-stock" aria-labelledby="low-stock-title">

@@ -2,7 +2,6 @@
 // What the panel's own components share: calling the shop's REST API as the logged-in user, the shop's
 // translated strings, server refusals in the clerk's language, and showing a change the API made.
 import { useConfig, useTranslation } from '@payloadcms/ui'
-import { useRouter } from 'next/navigation'
 import { formatAdminURL } from 'payload/shared'
 import { useCallback } from 'react'
 
@@ -55,8 +54,9 @@ export function refusalText(t: T, answer: ApiAnswer, known: Record<string, Admin
   return key ? t(key, values) : t('shop:failed', { message: error?.message ?? String(answer.status) })
 }
 
-/** Shows what an API call changed: the server-rendered parts of the page (the document, its joins) rendered anew. */
-export function useRefresh() {
-  const router = useRouter()
-  return useCallback(() => router.refresh(), [router])
-}
+/**
+ * Shows what an API call changed: the view loaded anew. Not `router.refresh()`: that brings the document's
+ * new data, but Payload's join tables (a stock row's movements, an order's lines) render once and keep their
+ * rows, so the change the clerk just made would be missing from them (seen in the browser tests).
+ */
+export const reloadView = () => window.location.reload()

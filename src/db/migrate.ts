@@ -1,7 +1,7 @@
-import type { PostgresAdapter } from '@payloadcms/db-postgres'
 import type { Migration, Payload } from 'payload'
 
 import { migrations } from '../migrations'
+import { postgresOf } from './adapter'
 
 // Any constant will do, as long as every process of the shop uses the same one.
 const MIGRATION_LOCK_KEY = 4_200_100_001
@@ -11,7 +11,7 @@ const MIGRATION_LOCK_KEY = 4_200_100_001
  * one database take turns instead of both creating the same tables.
  */
 export async function migrateDatabase(payload: Payload) {
-  const pool = (payload.db as unknown as PostgresAdapter).pool
+  const pool = postgresOf(payload).pool
   const client = await pool.connect()
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY])
@@ -28,7 +28,7 @@ export async function migrateDatabase(payload: Payload) {
  * crash the process. Log it instead; the pool replaces the client and requests answer 503 meanwhile.
  */
 export function watchPool(payload: Payload) {
-  const pool = (payload.db as unknown as PostgresAdapter).pool
+  const pool = postgresOf(payload).pool
   if (pool.listenerCount('error') === 0) {
     pool.on('error', (err: Error & { code?: string }) =>
       payload.logger.warn(`PostgreSQL connection lost: ${err.message}${err.code ? ` (${err.code})` : ''}`),
@@ -41,7 +41,7 @@ export function watchPool(payload: Payload) {
  * jest) would never exit. Release what is checked out, then end the pool.
  */
 export async function closePool(payload: Payload) {
-  const pool = (payload.db as unknown as PostgresAdapter).pool as unknown as {
+  const pool = postgresOf(payload).pool as unknown as {
     _clients?: Array<{ release?: (err?: Error) => void }>
     _idle?: Array<{ client: unknown }>
     ended?: boolean

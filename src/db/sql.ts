@@ -1,12 +1,12 @@
 // Raw SQL for the few statements that must be one conditional write (stock decrements, cart upserts).
 // Runs inside the request's transaction when it has one, so it commits or rolls back with the rest.
-import type { PostgresAdapter } from '@payloadcms/db-postgres'
 import type { Payload, PayloadRequest } from 'payload'
 
 import { sql } from '@payloadcms/db-postgres'
 import type { SQL } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/node-postgres'
 import pg from 'pg'
+import { postgresOf } from './adapter'
 
 export { sql }
 
@@ -17,7 +17,7 @@ export async function execute<Row extends Record<string, unknown>>(
   req: PayloadRequest,
   statement: SQL,
 ): Promise<{ rows: Row[]; rowCount: number }> {
-  const adapter = req.payload.db as unknown as PostgresAdapter
+  const adapter = postgresOf(req.payload)
   let db = adapter.drizzle
   if (req.transactionID) {
     const session = adapter.sessions[await req.transactionID]
@@ -41,7 +41,7 @@ const outsidePools = new WeakMap<Payload, Outside>()
 export async function executeOutside<Row extends Record<string, unknown>>(payload: Payload, statement: SQL): Promise<{ rows: Row[]; rowCount: number }> {
   let outside = outsidePools.get(payload)
   if (!outside) {
-    const { connectionString } = (payload.db as unknown as PostgresAdapter).poolOptions
+    const { connectionString } = postgresOf(payload).poolOptions
     const pool = new pg.Pool({ connectionString, max: 2, allowExitOnIdle: true })
     pool.on('error', (err) => payload.logger.warn(`A connection outside transactions was lost: ${err.message}`))
     outside = { pool, db: drizzle({ client: pool }) }

@@ -103,6 +103,9 @@ export const adminTranslations = {
       refusedTooMany: 'Too many attempts: wait a moment and try again.',
       refusedUnavailable: 'The shop’s database is not answering: try again in a moment.',
       refusedInvalid: 'The shop refused the input: check it and try again.',
+      when: 'When',
+      action: 'Action',
+      pickupHold: 'Pickup hold',
     },
   },
   ru: {
@@ -206,6 +209,9 @@ export const adminTranslations = {
       refusedTooMany: 'Слишком много попыток: подождите немного и попробуйте снова.',
       refusedUnavailable: 'База данных магазина не отвечает: попробуйте чуть позже.',
       refusedInvalid: 'Магазин не принял введённое: проверьте и попробуйте снова.',
+      when: 'Когда',
+      action: 'Действие',
+      pickupHold: 'Срок хранения',
     },
   },
 }

@@ -1,7 +1,6 @@
 // Background work on Payload's jobs queue: the settlement of unfinished orders (scheduled every minute)
 // and the buyers' emails (every 10 s). Crons run where bootShop is asked for jobs (src/boot.ts): the web
 // process unless SHOP_JOBS=off, the first of WEB_CONCURRENCY processes, and every `npm run worker`.
-import type { PostgresAdapter } from '@payloadcms/db-postgres'
 import type { JobsConfig, Payload, PayloadRequest } from 'payload'
 import { createLocalReq } from 'payload'
 
@@ -10,6 +9,7 @@ import { execute, sql } from '../db/sql'
 import { countedRun } from '../metrics'
 import { EMAIL_QUEUE, NOTIFICATION_TASK, sendDueNotifications } from '../shop/emails'
 import { settleOrders } from '../shop/settlement'
+import { postgresOf } from '../db/adapter'
 
 export const SETTLEMENT_TASK = 'settleOrders'
 export const SETTLEMENT_QUEUE = 'settlement'
@@ -96,7 +96,7 @@ const TASK_LOCK_SPACE = 4_200_100
  * process that dies holding it loses it with its connection.
  */
 async function alone<T>(req: PayloadRequest, task: string, skipped: T, run: () => Promise<T>): Promise<T> {
-  const client = await (req.payload.db as unknown as PostgresAdapter).pool.connect()
+  const client = await postgresOf(req.payload).pool.connect()
   try {
     const { rows } = await client.query<{ got: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS got', [TASK_LOCK_SPACE, task])
     if (!rows[0]?.got) return skipped

@@ -28,15 +28,6 @@ export function toMilli(value: unknown): bigint | null {
   return BigInt(whole) * SCALE + BigInt(fraction.padEnd(QUANTITY_DECIMALS, '0'))
 }
 
-/** Like toMilli, but a leading "-" is allowed: for stock adjustments (goods written off). */
-export function toSignedMilli(value: unknown): bigint | null {
-  const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : null
-  if (text === null) return null
-  if (!text.startsWith('-')) return toMilli(typeof value === 'number' ? value : text)
-  const abs = toMilli(text.slice(1))
-  return abs === null ? null : -abs
-}
-
 /** "12.3" for 12300n: the exact decimal, no trailing zeros. */
 export function formatMilli(milli: bigint): string {
   const negative = milli < 0n

@@ -1,11 +1,11 @@
 // Which payment gateway the shop talks to. Only the stub exists; a real provider is wired here.
-import type { PostgresAdapter } from '@payloadcms/db-postgres'
 import type { Payload } from 'payload'
 import pg from 'pg'
 
 import { env } from '../env'
 import type { PaymentGateway } from './gateway'
 import { PaymentGatewayStub } from './stub'
+import { postgresOf } from '../db/adapter'
 
 export * from './gateway'
 
@@ -16,7 +16,7 @@ export function paymentGateway(payload: Payload): PaymentGateway {
   if (!entry) {
     // The stub keeps its ledger in the shop's database but on connections of its own, as an outside
     // provider would be: a charge never waits for a connection behind the shop's own queries.
-    const { connectionString } = (payload.db as unknown as PostgresAdapter).poolOptions
+    const { connectionString } = postgresOf(payload).poolOptions
     const pool = new pg.Pool({ connectionString, max: 4, allowExitOnIdle: true })
     pool.on('error', (err) => payload.logger.warn(`Payment stub lost a connection: ${err.message}`))
     entry = { gateway: new PaymentGatewayStub(pool, () => env.payment.stubLatencyMs), close: () => pool.end() }

@@ -1,12 +1,12 @@
 // Demo data for a first development run: three pickup points, ~20 products with generated photos,
 // stock in every shop, one admin and one buyer. Runs once per database (under a lock, so two processes
 // starting together do not both seed).
-import type { PostgresAdapter } from '@payloadcms/db-postgres'
 import type { Payload } from 'payload'
 import sharp from 'sharp'
 
 import { GRANT_ADMIN } from '../shop/roles'
 import { milliToNumber, toMilli } from '../lib/quantity'
+import { postgresOf } from '../db/adapter'
 
 export const DEMO_ADMIN = { email: 'admin@100am.shop', password: 'orange-teapot-1977' }
 export const DEMO_BUYER = { email: 'buyer@100am.shop', username: 'buyer', password: 'green-kettle-2718' }
@@ -56,7 +56,7 @@ async function productPhoto(product: DemoProduct): Promise<Buffer> {
 }
 
 export async function seedDemoData(payload: Payload) {
-  const pool = (payload.db as unknown as PostgresAdapter).pool
+  const pool = postgresOf(payload).pool
   const lock = await pool.connect()
   try {
     await lock.query('SELECT pg_advisory_lock($1)', [SEED_LOCK_KEY])

@@ -9,7 +9,6 @@ import type { DestinationStream } from 'pino'
 import { closeOutsidePool } from '../../src/db/sql'
 import { buildShopConfig } from '../../src/config'
 import { closePool } from '../../src/db/migrate'
-import { env } from '../../src/env'
 import { closePaymentGateway } from '../../src/payments'
 import { createOrPromoteAdmin } from '../../src/shop/admins'
 import { createDatabaseFrom, dropDatabase, SERVER_ENV, TEMPLATE_ENV } from './testDatabase'
@@ -70,17 +69,19 @@ export type TestShopOptions = {
   /** Capture the shop's log lines (tests/int/logging.test.ts). */
   logDestination?: DestinationStream
   logLevel?: string
+  /**
+   * Tests register and log in many accounts from one (absent) address: no auth rate limit unless a test
+   * asks for one (tests/int/rateLimit.test.ts).
+   */
+  authRateLimit?: number
 }
 
-export async function startTestShop({ logDestination, logLevel }: TestShopOptions = {}): Promise<TestShop> {
+export async function startTestShop({ logDestination, logLevel, authRateLimit = 0 }: TestShopOptions = {}): Promise<TestShop> {
   const serverUrl = process.env[SERVER_ENV]
   const template = process.env[TEMPLATE_ENV]
   if (!serverUrl || !template) throw new Error('Run the tests through jest: its global setup prepares the database')
-  // Tests register and log in many accounts from one (absent) address: no auth rate limit unless a test
-  // sets one for itself (tests/int/rateLimit.test.ts).
-  env.authRateLimit = 0
   const database = await createDatabaseFrom(serverUrl, template)
-  const config = buildShopConfig({ databaseUrl: database.url, poolMax: 10, logDestination, logLevel })
+  const config = buildShopConfig({ databaseUrl: database.url, poolMax: 10, logDestination, logLevel, authRateLimit })
   // The default cache key: handleEndpoints looks the instance up by it (each test file has its own global).
   const payload = await getPayload({ config })
   return {

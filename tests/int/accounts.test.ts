@@ -8,6 +8,7 @@ import { createLocalReq } from 'payload'
 
 import { env } from '../../src/env'
 import { sendDueNotifications } from '../../src/shop/emails'
+import { settingsOf } from '../../src/shop/settings'
 import { contact, fillCart, seedCatalogue, stockDisagreements, type Catalogue } from '../helpers/fixtures'
 import { type Answer, call, serve } from '../helpers/http'
 import { emailsTo } from '../helpers/mail'
@@ -29,7 +30,7 @@ afterAll(async () => {
   await shop?.stop()
 })
 afterEach(() => {
-  env.authRateLimit = 0
+  settingsOf(shop.payload).authRateLimit = 0
 })
 
 const logIn = (from: string, email: string, password: string) => call(front.base, 'POST', '/api/users/login', { from, body: { email, password } })
@@ -165,7 +166,7 @@ describe('login throttling per account and address', () => {
   })
 
   it('the per-address limit still counts every attempt: over AUTH_RATE_LIMIT a minute → 429 for any account', async () => {
-    env.authRateLimit = 20
+    settingsOf(shop.payload).authRateLimit = 20
     await roomInClockWindow(shop, 15)
     const from = '127.0.0.9'
     for (let i = 0; i < 20; i++) expect((await logIn(from, `nobody-${i}@example.com`, 'wrong password 123')).status).toBe(401)
@@ -455,7 +456,7 @@ describe('credential changes need the current password (#17)', () => {
 
   it('every current-password check draws on the address’s AUTH_RATE_LIMIT (a guess each), like a login', async () => {
     const owner = await registerBuyer(shop)
-    env.authRateLimit = 2
+    settingsOf(shop.payload).authRateLimit = 2
     await roomInClockWindow(shop, 10)
     const change = (i: number) => call(front.base, 'PATCH', `/api/users/${owner.id}`, { from: '127.0.0.43', token: owner.token, body: { password: 'another passphrase 99', currentPassword: `guess ${i}` } })
     expect([(await change(1)).status, (await change(2)).status, (await change(3)).status]).toEqual([403, 403, 429])

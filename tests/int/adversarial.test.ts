@@ -18,6 +18,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import sharp from 'sharp'
 
 import { CLIENT_IP_HEADER } from '../../src/shop/auth/clientAddress'
+import { settingsOf } from '../../src/shop/settings'
 import { env } from '../../src/env'
 import { type Catalogue, contact, fillCart, seedCatalogue, snapshot } from '../helpers/fixtures'
 import { serve } from '../helpers/http'
@@ -578,7 +579,7 @@ describe('through the Express front', () => {
 // ─────────────────────────────────────────────────────────────────────────────────────────────────────
 describe('login brute force', () => {
   afterEach(() => {
-    env.authRateLimit = 0
+    settingsOf(shop.payload).authRateLimit = 0
   })
   const attempt = (email: string, password: string, ip: string) =>
     shop.api.post('/api/users/login', { email, password }, { headers: { [CLIENT_IP_HEADER]: ip } })
@@ -598,7 +599,7 @@ describe('login brute force', () => {
   })
 
   it(`the per-IP limit: over AUTH_RATE_LIMIT attempts a minute → 429, and that attempt changes nothing`, async () => {
-    env.authRateLimit = 20 // the default
+    settingsOf(shop.payload).authRateLimit = 20 // the default (this test shop's own setting)
     const victim = await registerBuyer(shop)
     // All attempts in one window of the database clock.
     await roomInClockWindow(shop, 15)

@@ -13,7 +13,6 @@ import pg from 'pg'
 import { buildShopConfig } from '../../src/config'
 import { ensureDatabase, freePort, startEmbeddedPostgres, type RunningDatabase } from '../../src/db/embedded'
 import { closePool, migrateDatabase, watchPool } from '../../src/db/migrate'
-import { env } from '../../src/env'
 import { createOrPromoteAdmin } from '../../src/shop/admins'
 import { DATABASE_UNAVAILABLE } from '../../src/shop/errors'
 import { call, serve, type Answer } from '../helpers/http'
@@ -27,7 +26,6 @@ let cluster: RunningDatabase
 const clusters: RunningDatabase[] = []
 let payload: Payload
 let http: Awaited<ReturnType<typeof serve>>
-let rateLimit: number
 
 type Person = { id: number; token: string; cookie: string }
 let buyer: Person
@@ -48,16 +46,13 @@ async function logIn(email: string, password: string): Promise<Person> {
 }
 
 beforeAll(async () => {
-  // Registrations and logins from one address: no per-IP auth rate limit here.
-  rateLimit = env.authRateLimit
-  env.authRateLimit = 0
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shop-auth-outage-'))
   fs.chmodSync(dir, 0o755)
   dataDir = path.join(dir, 'pg')
   port = await freePort()
   await startCluster()
   await ensureDatabase(cluster.url, 'shop')
-  payload = await getPayload({ config: buildShopConfig({ databaseUrl: cluster.databaseUrl('shop'), poolMax: 6, autoRunJobs: false }) })
+  payload = await getPayload({ config: buildShopConfig({ databaseUrl: cluster.databaseUrl('shop'), poolMax: 6, autoRunJobs: false, authRateLimit: 0 /* registrations and logins from one address */ }) })
   watchPool(payload)
   await migrateDatabase(payload)
   const client = new pg.Client({ connectionString: cluster.databaseUrl('shop') })
@@ -81,7 +76,6 @@ beforeAll(async () => {
 }, 120_000)
 
 afterAll(async () => {
-  env.authRateLimit = rateLimit
   await http?.close()
   if (payload) {
     await payload.destroy().catch(() => {})

@@ -7,6 +7,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js'
 
 import { env } from '../../src/env'
 import { pickupCodeFor } from '../../src/shop/pickupCode'
+import { settingsOf } from '../../src/shop/settings'
 import { contact, fillCart, seedCatalogue, type Catalogue } from '../helpers/fixtures'
 import { serve } from '../helpers/http'
 import { createAdmin, registerBuyer, sqlRows, startTestShop, type Account, type TestShop } from '../helpers/shop'
@@ -108,13 +109,14 @@ const stockRowId = async (sku: string) =>
 
 /** The second of two attempts under AUTH_RATE_LIMIT=1 is the 429. */
 async function overThePerAddressLimit(op: string, path: string, body: Record<string, string>) {
-  const limit = env.authRateLimit
-  env.authRateLimit = 1
+  const settings = settingsOf(shop.payload)
+  const limit = settings.authRateLimit
+  settings.authRateLimit = 1
   try {
     await call(op, path, { body })
     await expectStatus(call(op, path, { body }), 429)
   } finally {
-    env.authRateLimit = limit
+    settings.authRateLimit = limit
     await sqlRows(shop, 'DELETE FROM auth_attempts')
   }
 }

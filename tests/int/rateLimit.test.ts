@@ -6,6 +6,7 @@ import { getPayload } from 'payload'
 
 import { closeOutsidePool } from '../../src/db/sql'
 import { CLIENT_IP_HEADER, clientKey } from '../../src/shop/auth/clientAddress'
+import { settingsOf } from '../../src/shop/settings'
 import { buildShopConfig } from '../../src/config'
 import { closePool } from '../../src/db/migrate'
 import { env } from '../../src/env'
@@ -24,12 +25,17 @@ beforeAll(async () => {
 afterAll(async () => {
   await shop?.stop()
 })
+/** This test shop's limit (its own setting, not the shared env): each test here sets its own. */
+const setLimit = (limit: number) => {
+  settingsOf(shop.payload).authRateLimit = limit
+}
+
 beforeEach(async () => {
-  env.authRateLimit = LIMIT
+  setLimit(LIMIT)
   await roomInWindow()
 })
 afterEach(() => {
-  env.authRateLimit = 0
+  setLimit(0)
 })
 
 let lastIp = 0
@@ -126,7 +132,7 @@ describe('auth rate limit', () => {
   })
 
   it('AUTH_RATE_LIMIT=0 switches it off (and counts nothing)', async () => {
-    env.authRateLimit = 0
+    setLimit(0)
     const ip = freshIp()
     for (let i = 0; i < LIMIT + 3; i++) expect((await login(ip, `nobody-${i}@example.com`, 'guess')).status).toBe(401)
     expect((await register(ip)).status).toBe(201)
@@ -135,10 +141,10 @@ describe('auth rate limit', () => {
 
   it('does not count admins creating accounts, nor the Local API', async () => {
     const ip = freshIp()
-    env.authRateLimit = 0
+    setLimit(0)
     const { createAdmin } = await import('../helpers/shop')
     const admin = await createAdmin(shop)
-    env.authRateLimit = LIMIT
+    setLimit(LIMIT)
     for (let i = 0; i < LIMIT + 1; i++) {
       const res = await shop.api.post('/api/users', { email: `staff-made-${i}@example.com`, password: 'long enough password' }, { token: admin.token, ...asIp(ip) })
       expect(res.status).toBe(201)

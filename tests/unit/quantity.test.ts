@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 
-import { formatMilli, isMultipleOfStep, milliToNumber, toMilli, toSignedMilli } from '../../src/lib/quantity'
+import { formatMilli, isMultipleOfStep, milliToNumber, toMilli } from '../../src/lib/quantity'
 
 describe('quantities are exact decimals', () => {
   it('reads numbers and decimal strings into thousandths', () => {
@@ -35,12 +35,5 @@ describe('quantities are exact decimals', () => {
     expect(isMultipleOfStep(toMilli(0.35)!, toMilli(0.1)!)).toBe(false)
     expect(isMultipleOfStep(toMilli(1.5)!, toMilli(1)!)).toBe(false)
     expect(isMultipleOfStep(toMilli(2)!, 0n)).toBe(false)
-  })
-
-  it('reads signed amounts for stock adjustments', () => {
-    expect(toSignedMilli(-0.2)).toBe(-200n)
-    expect(toSignedMilli('-1.5')).toBe(-1500n)
-    expect(toSignedMilli(0.2)).toBe(200n)
-    for (const bad of ['--1', '-', '-1e3', -0.0001, null, {}]) expect(toSignedMilli(bad)).toBeNull()
   })
 })

@@ -5,7 +5,7 @@ import { Button, toast } from '@payloadcms/ui'
 import { useEffect, useMemo, useState } from 'react'
 
 import { asLang, formatMoney } from '../../lib/units'
-import { refusalText, useApi, useRefresh, useShopT } from '../client'
+import { refusalText, reloadView, useApi, useShopT } from '../client'
 import { type AssemblyLine, assemblyPreview, changedPicks, skuOf } from './assembly'
 import { AssemblyRow } from './AssemblyRow'
 
@@ -15,7 +15,6 @@ export function AssemblyForm({ orderId, currency, authorized, toleranceBp }: Pro
   const { t, i18n } = useShopT()
   const lang = asLang(i18n.language)
   const call = useApi()
-  const refresh = useRefresh()
   const [lines, setLines] = useState<AssemblyLine[]>([])
   const [picked, setPicked] = useState<Record<string, string>>({})
   const [refusal, setRefusal] = useState<{ sku: string; text: string } | null>(null)
@@ -38,7 +37,7 @@ export function AssemblyForm({ orderId, currency, authorized, toleranceBp }: Pro
       if (answer.ok) {
         const { number, status } = answer.body.order
         toast.success(t(status === 'ready' ? 'shop:readyDone' : 'shop:cancelled', { number }))
-        return refresh()
+        return reloadView()
       }
       const text = refusalText(t, answer)
       setRefusal({ sku: String(answer.body.errors?.[0]?.data?.sku ?? ''), text })

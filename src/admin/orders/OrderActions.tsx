@@ -6,7 +6,7 @@ import { Button, toast, useAuth, useConfig, useDocumentInfo } from '@payloadcms/
 import { useState } from 'react'
 
 import { type Capability, reachOf, storesOf } from '../../shop/roles'
-import { refusalText, useApi, useRefresh, useShopT } from '../client'
+import { refusalText, reloadView, useApi, useShopT } from '../client'
 import { AssemblyForm } from './AssemblyForm'
 
 export function OrderActions({ weightToleranceBp }: { weightToleranceBp: number }) {
@@ -43,7 +43,6 @@ export function OrderActions({ weightToleranceBp }: { weightToleranceBp: number 
 function CancelOrder({ orderId }: { orderId: string | number }) {
   const { t } = useShopT()
   const call = useApi()
-  const refresh = useRefresh()
   const [reason, setReason] = useState('')
   const [busy, setBusy] = useState(false)
   async function cancel() {
@@ -52,7 +51,7 @@ function CancelOrder({ orderId }: { orderId: string | number }) {
       const answer = await call<{ order: { number: string } }>(`/orders/${orderId}/cancel`, 'POST', reason.trim() ? { reason: reason.trim() } : {})
       if (!answer.ok) return void toast.error(t('shop:failed', { message: refusalText(t, answer) }))
       toast.success(t('shop:cancelled', { number: answer.body.order.number }))
-      refresh()
+      reloadView()
     } finally {
       setBusy(false)
     }

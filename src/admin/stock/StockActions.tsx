@@ -2,13 +2,13 @@
 // The stock row's numbers and its operations in the panel: receive, count, write off, and the low-stock
 // threshold (./stockForms.ts). Each form calls its REST operation (the same the API documents) with an
 // Idempotency-Key, so a double click or a retry after a lost answer applies once; the numbers come from
-// the answer, and the page's server parts (the movements) are rendered anew.
+// the answer, and the view is loaded anew for the movement (see reloadView).
 import type { UIFieldClientComponent } from 'payload'
 import { toast, useDocumentInfo } from '@payloadcms/ui'
 import { useEffect, useState } from 'react'
 
 import { asLang, formatQuantity } from '../../lib/units'
-import { refusalText, useApi, useRefresh, useShopT } from '../client'
+import { refusalText, reloadView, useApi, useShopT } from '../client'
 import { requestOf, STOCK_FORMS, type StockOperation } from './stockForms'
 import { StockForm } from './StockForm'
 
@@ -20,7 +20,6 @@ export const StockActions: UIFieldClientComponent = () => {
   const { t, i18n } = useShopT()
   const lang = asLang(i18n.language)
   const call = useApi()
-  const refresh = useRefresh()
   const [numbers, setNumbers] = useState<Numbers>(data ?? {})
   useEffect(() => setNumbers(data ?? {}), [data])
   const [busy, setBusy] = useState<StockOperation | null>(null)
@@ -46,7 +45,7 @@ export const StockActions: UIFieldClientComponent = () => {
       setKeys((k) => ({ ...k, [operation]: newKey() }))
       setNumbers((n) => ({ ...n, ...answer.body }))
       toast.success(t('shop:done', { what: t(STOCK_FORMS.find((f) => f.operation === operation)!.title) }))
-      refresh()
+      reloadView()
     } finally {
       setBusy(null)
     }

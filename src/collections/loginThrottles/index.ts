@@ -1,16 +1,16 @@
 import type { CollectionAfterDeleteHook, CollectionConfig } from 'payload'
 
 import { can, nobody } from '../../access'
-import { execute, sql } from '../../db/sql'
 import { label, labels } from '../../i18n/labels'
+import { liftAccountSlowdown } from '../../shop/auth/loginThrottle'
 
-/** Clearing a throttle also lifts the account's slowdown across all addresses (src/shop/loginThrottle.ts). */
+/** Clearing a throttle also lifts the account's slowdown across all addresses. */
 const clearAccountSlowdown: CollectionAfterDeleteHook = async ({ doc, req }) => {
-  await execute(req, sql`DELETE FROM login_accounts WHERE account = ${doc.account}`)
+  await liftAccountSlowdown(req, doc.account)
 }
 
 /**
- * Failed logins per account and client address (written only by src/shop/loginThrottle.ts). Admins see
+ * Failed logins per account and client address (written only by src/shop/auth/loginThrottle.ts). Admins see
  * which accounts are being guessed at, from where, and until when that address waits; deleting a row
  * clears it. The account is a keyed hash of the login typed, never the email itself; `user` is set when
  * the login names an existing account.

@@ -29,7 +29,7 @@ export const Users: CollectionConfig = {
     loginWithUsername: { allowEmailLogin: true, requireEmail: true, requireUsername: false },
     tokenExpiration: 60 * 60 * 24,
     // Payload's own lock (n failures lock the account for everyone) is off: anybody could lock anybody out.
-    // Failures are throttled per account and address instead (src/shop/loginThrottle.ts).
+    // Failures are throttled per account and address instead (src/shop/auth/loginThrottle.ts).
     maxLoginAttempts: 0,
     // The link works once, for an hour; buyers go to the storefront, staff to the panel (src/shop/auth/resetEmail.ts).
     forgotPassword: { expiration: 60 * 60 * 1000, generateEmailHTML: resetEmailHtml, generateEmailSubject: resetEmailSubject },

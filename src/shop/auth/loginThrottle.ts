@@ -10,7 +10,7 @@ import crypto from 'node:crypto'
 
 import type { PayloadRequest } from 'payload'
 
-import { executeOutside, sql } from '../../db/sql'
+import { execute, executeOutside, sql } from '../../db/sql'
 import { TooManyRequests } from '../errors'
 import { clientOf } from './clientAddress'
 
@@ -139,4 +139,9 @@ export async function countLoginOutcome(req: PayloadRequest, login: () => Promis
     if ((err as { status?: number }).status === 401 && attempt) await countLoginFailure(req, attempt)
     throw err
   }
+}
+
+/** An admin cleared a throttle: the account's slowdown across all addresses goes with it (in their transaction). */
+export async function liftAccountSlowdown(req: PayloadRequest, account: string) {
+  await execute(req, sql`DELETE FROM login_accounts WHERE account = ${account}`)
 }

@@ -10,9 +10,9 @@
 import type { PayloadRequest } from 'payload'
 
 import { executeOutside, sql } from '../../db/sql'
-import { env } from '../../env'
 import { TooManyRequests } from '../errors'
 import { userCan } from '../roles'
+import { settingsOf } from '../settings'
 import { clientOf } from './clientAddress'
 
 /** How long rows of past windows are kept (for a look at recent abuse), before the purge deletes them. */
@@ -60,7 +60,7 @@ function purgeNowAndThen(payload: PayloadRequest['payload']) {
  * create-admin, server code) and admins, who create accounts as staff.
  */
 export async function spendAuthAttempt(req: PayloadRequest) {
-  const limit = env.authRateLimit
+  const limit = settingsOf(req.payload).authRateLimit
   if (limit <= 0 || req.payloadAPI !== 'REST' || userCan(req, 'users.manage')) return
   const { count, retryAfter } = await countAuthAttempt(req.payload, clientOf(req))
   if (count > limit) {

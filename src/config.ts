@@ -28,7 +28,7 @@ import { env, projectRoot } from './env'
 import { restrictInternalCollections } from './access/internalCollections'
 import { createShopLogger } from './logging'
 import { rootEndpoints, withCollectionRoutes } from './api/routes'
-import { shopSettings } from './shop/settings'
+import { type ShopSettings, shopSettings } from './settings'
 import { adminTranslations } from './i18n/adminTranslations'
 import { shopJobs } from './jobs'
 import { mapInfrastructureErrors } from './shop/errorResponses'
@@ -45,14 +45,14 @@ export type ShopConfigOptions = {
   logLevel?: string
   /** Run the job queues on their crons (in the server; tests run jobs themselves). */
   autoRunJobs?: boolean
-  /** Auth attempts a minute per client address (AUTH_RATE_LIMIT; 0: off): an instance's own setting. */
-  authRateLimit?: number
+  /** This instance's own settings, over those of the environment (src/settings.ts). */
+  settings?: Partial<ShopSettings>
 }
 
 /** The shop's own collections; every other one is Payload's (see restrictInternalCollections). */
 const collections = [Users, LoginThrottles, Media, Products, Stores, Stock, StockMovements, Carts, CartLines, Orders, OrderLines].map(withCollectionRoutes)
 
-export async function buildShopConfig({ databaseUrl, poolMax = env.dbPoolMax, autoRunJobs = !env.isTest, logDestination, logLevel = env.logLevel, authRateLimit = env.authRateLimit }: ShopConfigOptions) {
+export async function buildShopConfig({ databaseUrl, poolMax = env.dbPoolMax, autoRunJobs = !env.isTest, logDestination, logLevel = env.logLevel, settings }: ShopConfigOptions) {
   const config = await buildConfig({
     secret: env.secret,
     // Requests that sign in with the auth cookie count only from the shop's own origin (SERVER_URL) and the
@@ -106,7 +106,7 @@ export async function buildShopConfig({ databaseUrl, poolMax = env.dbPoolMax, au
     ),
     endpoints: rootEndpoints(), // a fresh array: Payload appends its own endpoints to it
     jobs: shopJobs({ autoRun: autoRunJobs }),
-    custom: shopSettings({ authRateLimit }),
+    custom: shopSettings(settings),
     email: shopEmailAdapter(),
     hooks: { afterError: [mapInfrastructureErrors] },
     plugins: [photoStorage()],

@@ -228,7 +228,8 @@ export function checkoutBounds(reserveMs = 10_000, marginMs = 15_000) {
 }
 
 /** When a checkout's claim counts as abandoned (see checkoutBounds). */
-export const claimStaleAfterMs = (e: Pick<Env, 'checkout' | 'payment'> = env) => e.checkout.reserveMs + e.payment.timeoutMs + e.checkout.marginMs
+export const claimStaleAfterMs = (e: { checkout: Env['checkout']; payment: Pick<Env['payment'], 'timeoutMs'> & Partial<Env['payment']> } = env) =>
+  e.checkout.reserveMs + e.payment.timeoutMs + e.checkout.marginMs
 
 /**
  * S3-compatible storage for photos when S3_BUCKET is set. The keys come as a pair or not at all (then the

@@ -2,10 +2,10 @@
 import type { Payload } from 'payload'
 import pg from 'pg'
 
-import { env } from '../env'
 import type { PaymentGateway } from './gateway'
 import { PaymentGatewayStub } from './stub'
 import { postgresOf } from '../db/adapter'
+import { settingsOf } from '../settings'
 
 export * from './gateway'
 
@@ -19,7 +19,7 @@ export function paymentGateway(payload: Payload): PaymentGateway {
     const { connectionString } = postgresOf(payload).poolOptions
     const pool = new pg.Pool({ connectionString, max: 4, allowExitOnIdle: true })
     pool.on('error', (err) => payload.logger.warn(`Payment stub lost a connection: ${err.message}`))
-    entry = { gateway: new PaymentGatewayStub(pool, () => env.payment.stubLatencyMs), close: () => pool.end() }
+    entry = { gateway: new PaymentGatewayStub(pool, () => settingsOf(payload).payment.stubLatencyMs), close: () => pool.end() }
     gateways.set(payload, entry)
   }
   return entry.gateway

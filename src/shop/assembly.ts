@@ -9,7 +9,6 @@ import type { PayloadRequest } from 'payload'
 import { userCanAtStore } from './roles'
 import { execute, sql } from '../db/sql'
 import { inTransaction } from '../db/transaction'
-import { env } from '../env'
 import { sumMinor } from '../lib/money'
 import { PickRefused, pickLines } from '../lib/picking'
 import { formatMilli } from '../lib/quantity'
@@ -18,6 +17,7 @@ import { BadRequest, Conflict, isConflict, NotFound, PaymentDeclined, PaymentPen
 import { settleMoney } from './orderPayments'
 import { findOrder, orderLines, type OrderRow, transitionOrder } from './orders'
 import { correctReservations } from './stock'
+import { settingsOf } from '../settings'
 
 type Actor = { id: number | string }
 export type PickedQuantity = { sku: string; quantity: number }
@@ -33,7 +33,7 @@ export async function assembleOrder(req: PayloadRequest, orderId: number, picks:
     const gateway = paymentGateway(req.payload)
     const outcome = await callGateway(
       (signal) => gateway.capture({ authorizationId: plan.authorizationId, amount: plan.total, idempotencyKey: captureKey({ payment_key: plan.paymentKey }) }, signal),
-      env.payment.timeoutMs,
+      settingsOf(req.payload).payment.timeoutMs,
       (err) => req.payload.logger.warn(`Capture for order ${orderId} has no answer: ${err.message}`),
     )
     await finishCapture(req, orderId, outcome, by)
@@ -67,7 +67,7 @@ async function pickOrder(req: PayloadRequest, orderId: number, picks: PickedQuan
     picked = pickLines(
       lines.map((l) => ({ sku: l.sku, unit: l.unit, quantity: l.quantity, unitPrice: Number(l.unit_price) })),
       picks,
-      env.weightToleranceBp,
+      settingsOf(req.payload).weightToleranceBp,
     )
   } catch (err) {
     if (!(err instanceof PickRefused)) throw err

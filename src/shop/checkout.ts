@@ -32,6 +32,7 @@ import {
 import { settleMoney } from './orderPayments'
 import { findOrder, type OrderView, orderWithQr, toOrderView, transitionOrder } from './orders'
 import { pickupCodeFor, pickupQrDataUrl } from './pickupCode'
+import { settingsOf } from '../settings'
 
 export type CheckoutInput = {
   pickupPoint: number
@@ -67,13 +68,13 @@ async function claimCheckout(req: PayloadRequest, buyer: Buyer, key: string | un
   if (!rows[0]) {
     // A claim left running by a process that died: without an order it is forgotten, with one it is done
     // (the settlement job finishes that order; a replay answers from it). Then try once more. "Died" means
-    // older than any live checkout can be (env.checkout): a slow gateway must not let a retry charge again.
+    // older than any live checkout can be (settings.checkout): a slow gateway must not let a retry charge again.
     const { rowCount } = await execute(
       req,
       sql`WITH stale AS (
             SELECT id, order_id FROM checkout_requests
             WHERE buyer_id = ${buyer.id} AND state = 'running'
-              AND started_at < now() - ${`${claimStaleAfterMs()} milliseconds`}::interval
+              AND started_at < now() - ${`${claimStaleAfterMs(settingsOf(req.payload))} milliseconds`}::interval
           ), forgotten AS (
             DELETE FROM checkout_requests WHERE id IN (SELECT id FROM stale WHERE order_id IS NULL) RETURNING id
           ), finished AS (
@@ -206,7 +207,7 @@ async function writeOrder(
                                 payment_state, payment_key, expires_at, updated_at, created_at)
             VALUES (${number}, ${pickupCodeFor(number)}, ${buyer.id}, 'awaiting_payment', ${input.pickupPoint}, ${priced.total}, ${priced.authorized}, ${env.currency},
                     ${input.contact.firstName}, ${input.contact.lastName}, ${input.contact.phone},
-                    'pending', ${paymentKey}, now() + ${`${env.reservationTtlMs} milliseconds`}::interval, now(), now())
+                    'pending', ${paymentKey}, now() + ${`${settingsOf(req.payload).reservationTtlMs} milliseconds`}::interval, now(), now())
             ON CONFLICT (number) DO NOTHING RETURNING id, number, created_at
           ), new_lines AS (
             INSERT INTO order_lines (order_id, product_id, name, unit, quantity, unit_price, line_total, updated_at, created_at)
@@ -230,9 +231,9 @@ async function writeOrder(
 async function reserve(req: PayloadRequest, buyer: Buyer, input: CheckoutInput, claimId: number, paymentKey: string): Promise<Reserved> {
   return inTransaction(req, async (req) => {
     // No statement may wait longer than the reservation may take (a lock held by a stuck transaction).
-    await execute(req, sql`SELECT set_config('statement_timeout', ${String(env.checkout.reserveMs)}, true)`)
+    await execute(req, sql`SELECT set_config('statement_timeout', ${String(settingsOf(req.payload).checkout.reserveMs)}, true)`)
     const cart = await readCartAt(req, buyer, input.pickupPoint)
-    const priced = priceCart(cart.lines)
+    const priced = priceCart(cart.lines, settingsOf(req.payload).weightToleranceBp)
     if (input.expectedTotal !== undefined && input.expectedTotal !== priced.total) {
       throw new TotalChanged(priced.total, input.expectedTotal, env.currency)
     }
@@ -299,7 +300,7 @@ export async function checkout(req: PayloadRequest, buyer: Buyer, input: Checkou
   if (!phone) throw new BadRequest('contact.phone is not a valid phone number', { field: 'contact.phone' })
   const normalized: CheckoutInput = { ...input, contact: { ...input.contact, phone } }
 
-  // Taken before the claim is written, so it never runs behind the claim's own date (see env.checkout).
+  // Taken before the claim is written, so it never runs behind the claim's own date (see settings.checkout).
   const claimedAt = performance.now()
   const claim = await claimCheckout(req, buyer, idempotencyKey, requestHash(normalized))
   if ('replayOrderId' in claim) return answerFor(req, claim.replayOrderId)
@@ -311,7 +312,7 @@ export async function checkout(req: PayloadRequest, buyer: Buyer, input: Checkou
   const paymentKey = `co_${buyer.id}_${crypto.randomUUID()}`
   const reserved = await reserveOrForgetClaim(req, buyer, normalized, claim.id, paymentKey)
 
-  if (performance.now() - claimedAt > env.checkout.reserveMs) {
+  if (performance.now() - claimedAt > settingsOf(req.payload).checkout.reserveMs) {
     // Too late to ask for the money: a retry may already count this claim as abandoned. Nothing is held.
     await transitionOrder(req, reserved.orderId, 'cancelled', { paymentState: 'none', ifPaymentState: ['pending'], cancelReason: 'checkout too slow' })
     await finishClaim(req, claim)
@@ -322,7 +323,7 @@ export async function checkout(req: PayloadRequest, buyer: Buyer, input: Checkou
   const gateway = paymentGateway(req.payload)
   const outcome: AuthorizeOutcome | 'unknown' = await callGateway(
     (signal) => gateway.authorize({ amount: reserved.authorized, currency: env.currency, token: input.paymentToken, idempotencyKey: reserved.paymentKey }, signal),
-    env.payment.timeoutMs,
+    settingsOf(req.payload).payment.timeoutMs,
     (err) => req.payload.logger.warn(`Payment of order ${reserved.orderId} has no answer: ${err.message}`),
   )
   if (outcome !== 'unknown' && outcome.status === 'approved' && outcome.amount === reserved.authorized) {

@@ -6,7 +6,6 @@ import type { PayloadRequest } from 'payload'
 
 import { execute, sql } from '../db/sql'
 import { inTransaction } from '../db/transaction'
-import { env } from '../env'
 import { callGateway, type CaptureOutcome, type PaymentGateway, paymentGateway, type PaymentRecord } from '../payments'
 import { captureKey, finishCapture } from './assembly'
 import { removeOrderedFromCart } from './cart'
@@ -15,6 +14,7 @@ import { settleMoney } from './orderPayments'
 import { isConflict } from './errors'
 import { cancelOrder, transitionOrder } from './orders'
 import { pickupHoldEndsWithin } from './pickupHold'
+import { settingsOf } from '../settings'
 
 const BATCH = 100
 /** How long a cancelled order's unknown authorization is still asked about (a late hold gets released). */
@@ -136,7 +136,7 @@ async function retryUnansweredCaptures(req: PayloadRequest, gateway: PaymentGate
   for (const order of capturing) {
     let outcome: CaptureOutcome | 'unknown' = await callGateway(
       (signal) => gateway.capture({ authorizationId: order.payment_authorization_id, amount: Number(order.total), idempotencyKey: captureKey(order) }, signal),
-      env.payment.timeoutMs,
+      settingsOf(req.payload).payment.timeoutMs,
       () => {},
     )
     if (outcome === 'unknown') {

@@ -11,6 +11,7 @@ import { buildShopConfig } from '../../src/config'
 import { closePool } from '../../src/db/migrate'
 import { closePaymentGateway } from '../../src/payments'
 import { createOrPromoteAdmin } from '../../src/shop/admins'
+import type { ShopSettings } from '../../src/settings'
 import { createDatabaseFrom, dropDatabase, SERVER_ENV, TEMPLATE_ENV } from './testDatabase'
 
 export type ApiResponse = { status: number; body: any; headers: Headers; bytes: Buffer }
@@ -70,18 +71,18 @@ export type TestShopOptions = {
   logDestination?: DestinationStream
   logLevel?: string
   /**
-   * Tests register and log in many accounts from one (absent) address: no auth rate limit unless a test
-   * asks for one (tests/int/rateLimit.test.ts).
+   * The shop's own settings over the environment's. Tests register and log in many accounts from one
+   * (absent) address: no auth rate limit unless a test asks for one (tests/int/rateLimit.test.ts).
    */
-  authRateLimit?: number
+  settings?: Partial<ShopSettings>
 }
 
-export async function startTestShop({ logDestination, logLevel, authRateLimit = 0 }: TestShopOptions = {}): Promise<TestShop> {
+export async function startTestShop({ logDestination, logLevel, settings }: TestShopOptions = {}): Promise<TestShop> {
   const serverUrl = process.env[SERVER_ENV]
   const template = process.env[TEMPLATE_ENV]
   if (!serverUrl || !template) throw new Error('Run the tests through jest: its global setup prepares the database')
   const database = await createDatabaseFrom(serverUrl, template)
-  const config = buildShopConfig({ databaseUrl: database.url, poolMax: 10, logDestination, logLevel, authRateLimit })
+  const config = buildShopConfig({ databaseUrl: database.url, poolMax: 10, logDestination, logLevel, settings: { authRateLimit: 0, ...settings } })
   // The default cache key: handleEndpoints looks the instance up by it (each test file has its own global).
   const payload = await getPayload({ config })
   return {

@@ -8,7 +8,7 @@ import { createLocalReq } from 'payload'
 
 import { env } from '../../src/env'
 import { sendDueNotifications } from '../../src/shop/emails'
-import { settingsOf } from '../../src/shop/settings'
+import { settingsOf } from '../../src/settings'
 import { contact, fillCart, seedCatalogue, stockDisagreements, type Catalogue } from '../helpers/fixtures'
 import { type Answer, call, serve } from '../helpers/http'
 import { emailsTo } from '../helpers/mail'

@@ -18,7 +18,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import sharp from 'sharp'
 
 import { CLIENT_IP_HEADER } from '../../src/shop/auth/clientAddress'
-import { settingsOf } from '../../src/shop/settings'
+import { settingsOf } from '../../src/settings'
 import { env } from '../../src/env'
 import { type Catalogue, contact, fillCart, seedCatalogue, snapshot } from '../helpers/fixtures'
 import { serve } from '../helpers/http'
@@ -661,8 +661,8 @@ describe('the security review’s requests (#17)', () => {
     await fillCart(shop, buyer, { APPLES: 1 })
     const placed = await shop.api.post('/api/checkout', { pickupPoint: catalogue.stores.main, contact, paymentToken: 'tok_visa' }, { token: buyer.token })
     const id = placed.body.order.id
-    const saved = env.payment.stubLatencyMs
-    env.payment.stubLatencyMs = 1500
+    const saved = settingsOf(shop.payload).payment.stubLatencyMs
+    settingsOf(shop.payload).payment.stubLatencyMs = 1500
     try {
       const assembling = shop.api.post(`/api/orders/${id}/ready`, {}, { token: clerk.token })
       for (let i = 0; i < 200; i++) {
@@ -675,7 +675,7 @@ describe('the security review’s requests (#17)', () => {
       }
       expect((await assembling).status).toBe(200)
     } finally {
-      env.payment.stubLatencyMs = saved
+      settingsOf(shop.payload).payment.stubLatencyMs = saved
     }
   })
 

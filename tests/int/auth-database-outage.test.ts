@@ -52,7 +52,7 @@ beforeAll(async () => {
   port = await freePort()
   await startCluster()
   await ensureDatabase(cluster.url, 'shop')
-  payload = await getPayload({ config: buildShopConfig({ databaseUrl: cluster.databaseUrl('shop'), poolMax: 6, autoRunJobs: false, authRateLimit: 0 /* registrations and logins from one address */ }) })
+  payload = await getPayload({ config: buildShopConfig({ databaseUrl: cluster.databaseUrl('shop'), poolMax: 6, autoRunJobs: false, settings: { authRateLimit: 0 } /* registrations and logins from one address */ }) })
   watchPool(payload)
   await migrateDatabase(payload)
   const client = new pg.Client({ connectionString: cluster.databaseUrl('shop') })

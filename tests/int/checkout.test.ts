@@ -2,7 +2,8 @@
 // bad input, each refusal checked to have changed nothing (stock, carts, orders, claims, charges).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 
-import { checkoutBounds, claimStaleAfterMs, env } from '../../src/env'
+import { checkoutBounds, claimStaleAfterMs } from '../../src/env'
+import { settingsOf } from '../../src/settings'
 import { type Catalogue, contact, dataUrlPng, fillCart, readQr, seedCatalogue, snapshot, stockAt } from '../helpers/fixtures'
 import { createAdmin, registerBuyer, sqlRows, startTestShop, type Account, type TestShop } from '../helpers/shop'
 
@@ -14,7 +15,7 @@ beforeAll(async () => {
   shop = await startTestShop()
   admin = await createAdmin(shop)
   catalogue = await seedCatalogue(shop, admin, { APPLES: 10, MILK: 10, BREAD: 3 })
-  env.payment.timeoutMs = 300 // tok_timeout answers 504 after this
+  settingsOf(shop.payload).payment.timeoutMs = 300 // tok_timeout answers 504 after this
 })
 afterAll(async () => {
   await shop?.stop()
@@ -308,9 +309,9 @@ describe('checkout: Idempotency-Key', () => {
     // Scaled down: the gateway takes 1.5 s, checkout waits up to 3 s for it, a reservation may take 0.3 s.
     // A claim then counts as abandoned only after 0.3 + 3 + 0.2 s; a fixed window shorter than the
     // gateway's answer (the old one-minute rule, scaled: 1 s) would let the retries charge again.
-    const saved = { payment: { ...env.payment }, checkout: { ...env.checkout } }
-    Object.assign(env.payment, { timeoutMs: 3000, stubLatencyMs: 1500 })
-    Object.assign(env.checkout, checkoutBounds(300, 200))
+    const saved = { payment: { ...settingsOf(shop.payload).payment }, checkout: { ...settingsOf(shop.payload).checkout } }
+    Object.assign(settingsOf(shop.payload).payment, { timeoutMs: 3000, stubLatencyMs: 1500 })
+    Object.assign(settingsOf(shop.payload).checkout, checkoutBounds(300, 200))
     try {
       const buyer = await registerBuyer(shop)
       await fillCart(shop, buyer, { MILK: 1 })
@@ -323,8 +324,8 @@ describe('checkout: Idempotency-Key', () => {
       expect(charges).toHaveLength(1)
       expect(await sqlRows(shop, 'SELECT count(*)::int AS n FROM orders WHERE buyer_id = $1', [buyer.id])).toEqual([{ n: 1 }])
     } finally {
-      Object.assign(env.payment, saved.payment)
-      Object.assign(env.checkout, saved.checkout)
+      Object.assign(settingsOf(shop.payload).payment, saved.payment)
+      Object.assign(settingsOf(shop.payload).checkout, saved.checkout)
     }
   })
 
@@ -336,7 +337,7 @@ describe('checkout: Idempotency-Key', () => {
       shop,
       `INSERT INTO checkout_requests (buyer_id, request_hash, state, started_at)
        VALUES ($1, 'x', 'running', now() - make_interval(secs => $2::float / 1000 + 1))`,
-      [buyer.id, claimStaleAfterMs()],
+      [buyer.id, claimStaleAfterMs(settingsOf(shop.payload))],
     )
     expect((await order(buyer)).status).toBe(201)
     // One just inside the window still counts as running.
@@ -346,7 +347,7 @@ describe('checkout: Idempotency-Key', () => {
       shop,
       `INSERT INTO checkout_requests (buyer_id, request_hash, state, started_at)
        VALUES ($1, 'x', 'running', now() - make_interval(secs => $2::float / 1000 - 5))`,
-      [other.id, claimStaleAfterMs()],
+      [other.id, claimStaleAfterMs(settingsOf(shop.payload))],
     )
     expect((await order(other)).status).toBe(409)
   })

@@ -1,7 +1,7 @@
 // Checkout against the real database under concurrency: never oversell, never deadlock into a 500.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 
-import { env } from '../../src/env'
+import { settingsOf } from '../../src/settings'
 import { type Catalogue, contact, fillCart, seedCatalogue, stockAt, stockDisagreements } from '../helpers/fixtures'
 import { createAdmin, registerBuyer, sqlRows, startTestShop, type Account, type TestShop } from '../helpers/shop'
 
@@ -16,7 +16,7 @@ beforeAll(async () => {
   // These tests are about the reservation. On this 2-core machine with the whole suite running beside
   // them, a charge answer has been seen to take over the default 5 s; a 504 would be correct, but not
   // what is tested here (timeouts have their own tests).
-  env.payment.timeoutMs = 60_000
+  settingsOf(shop.payload).payment.timeoutMs = 60_000
 })
 afterAll(async () => {
   await shop?.stop()

@@ -5,9 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 
-import { env } from '../../src/env'
 import { pickupCodeFor } from '../../src/shop/pickupCode'
-import { settingsOf } from '../../src/shop/settings'
+import { settingsOf } from '../../src/settings'
 import { contact, fillCart, seedCatalogue, type Catalogue } from '../helpers/fixtures'
 import { serve } from '../helpers/http'
 import { createAdmin, registerBuyer, sqlRows, startTestShop, type Account, type TestShop } from '../helpers/shop'
@@ -176,19 +175,19 @@ const scenarios: Record<string, () => Promise<void>> = {
     const headers = { 'Idempotency-Key': 'contract-1' }
     await expectStatus(call(op, '/checkout', { token: keyed.token, body: checkoutBody({ paymentToken: 'tok_chargeDeclined' }), headers }), 402)
     await expectStatus(call(op, '/checkout', { token: keyed.token, body: checkoutBody(), headers }), 422)
-    const saved = { ...env.payment }
-    env.payment.timeoutMs = 200
+    const saved = { ...settingsOf(shop.payload).payment }
+    settingsOf(shop.payload).payment.timeoutMs = 200
     try {
       await expectStatus(call(op, '/checkout', { token: (await buyerWithCart()).token, body: checkoutBody({ paymentToken: 'tok_timeout' }) }), 504)
     } finally {
-      Object.assign(env.payment, saved)
+      Object.assign(settingsOf(shop.payload).payment, saved)
     }
-    const reserveMs = env.checkout.reserveMs
-    env.checkout.reserveMs = 0 // no time left to charge: the checkout gives up before the gateway
+    const reserveMs = settingsOf(shop.payload).checkout.reserveMs
+    settingsOf(shop.payload).checkout.reserveMs = 0 // no time left to charge: the checkout gives up before the gateway
     try {
       await expectStatus(call(op, '/checkout', { token: (await buyerWithCart()).token, body: checkoutBody() }), 503)
     } finally {
-      env.checkout.reserveMs = reserveMs
+      settingsOf(shop.payload).checkout.reserveMs = reserveMs
     }
   },
   'post /pickup/lookup': async () => {
@@ -314,12 +313,12 @@ const scenarios: Record<string, () => Promise<void>> = {
     const declined = await paidOrder({ BREAD: 1 }, 'tok_captureDeclined')
     await expectStatus(call(op, `/orders/${declined.order.id}/ready`, { token: admin.token, body: {} }), 402)
     const lost = await paidOrder({ BREAD: 1 }, 'tok_captureLost')
-    const saved = env.payment.timeoutMs
-    env.payment.timeoutMs = 200
+    const saved = settingsOf(shop.payload).payment.timeoutMs
+    settingsOf(shop.payload).payment.timeoutMs = 200
     try {
       await expectStatus(call(op, `/orders/${lost.order.id}/ready`, { token: admin.token, body: {} }), 504)
     } finally {
-      env.payment.timeoutMs = saved
+      settingsOf(shop.payload).payment.timeoutMs = saved
     }
   },
   'post /users/login': async () => {

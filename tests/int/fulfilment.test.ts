@@ -11,6 +11,7 @@ import { env } from '../../src/env'
 import { paymentGateway } from '../../src/payments'
 import { sendDueNotifications } from '../../src/shop/emails'
 import { settleOrders } from '../../src/shop/settlement'
+import { settingsOf } from '../../src/settings'
 import { assemble, type Catalogue, contact, fillCart, paymentOf, seedCatalogue, snapshot, stockAt, stockDisagreements } from '../helpers/fixtures'
 import { createAdmin, createStaff, registerBuyer, sqlRows, startTestShop, type Account, type TestShop } from '../helpers/shop'
 import { emailsTo } from '../helpers/mail'
@@ -230,15 +231,15 @@ describe('assembly', () => {
     await shop.api.post(`/api/stock/${row.id}/receive`, { quantity: 5 }, { token: admin.token })
 
     // The tolerance raised after checkout: a pick within it but above the hold.
-    const saved = env.weightToleranceBp
-    env.weightToleranceBp = 5000
+    const saved = settingsOf(shop.payload).weightToleranceBp
+    settingsOf(shop.payload).weightToleranceBp = 5000
     try {
       before = await snapshot(shop)
       const above = await assemble(shop, otherClerk.token, order.id, [{ sku: 'HAM', quantity: 1.4 }])
       expect(above.status).toBe(409)
       expect(await snapshot(shop)).toEqual(before)
     } finally {
-      env.weightToleranceBp = saved
+      settingsOf(shop.payload).weightToleranceBp = saved
     }
     before = await snapshot(shop)
     expect((await assemble(shop, buyer.token, order.id)).status).toBe(403)
@@ -284,8 +285,8 @@ describe('assembly', () => {
 
   it('a capture whose answer is lost (504) is finished by the settlement job: ready, once, with two runners', async () => {
     const { order } = await placeOrder({ BUNS: 2 }, { paymentToken: 'tok_captureLost' })
-    const saved = env.payment.timeoutMs
-    env.payment.timeoutMs = 200
+    const saved = settingsOf(shop.payload).payment.timeoutMs
+    settingsOf(shop.payload).payment.timeoutMs = 200
     try {
       expect((await assemble(shop, clerk.token, order.id)).status).toBe(504)
       expect(await orderRow(order.id)).toMatchObject({ status: 'paid', payment_state: 'capture_pending' })
@@ -293,7 +294,7 @@ describe('assembly', () => {
       const reports = await Promise.all([settle(), settle()])
       expect(reports.reduce((n, r) => n + r.ready, 0)).toBeGreaterThanOrEqual(1)
     } finally {
-      env.payment.timeoutMs = saved
+      settingsOf(shop.payload).payment.timeoutMs = saved
     }
     expect(await orderRow(order.id)).toMatchObject({ status: 'ready', payment_state: 'captured', captured: '10000' })
     expect(await paymentOf(shop, order.id)).toMatchObject({ captured: '10000' })
@@ -363,8 +364,8 @@ describe('hand-over and cancellation', () => {
 
   it('a cancel while the capture is in flight (slow gateway) is refused for everyone; once charged, a cancel refunds it (#17)', async () => {
     const { order, buyer } = await placeOrder({ HAM: 1.5 })
-    const saved = env.payment.stubLatencyMs
-    env.payment.stubLatencyMs = 1500
+    const saved = settingsOf(shop.payload).payment.stubLatencyMs
+    settingsOf(shop.payload).payment.stubLatencyMs = 1500
     let assembling: Promise<{ status: number }>
     try {
       assembling = assemble(shop, clerk.token, order.id, [{ sku: 'HAM', quantity: 1.43 }])
@@ -380,7 +381,7 @@ describe('hand-over and cancellation', () => {
       expect(await snapshot(shop)).toEqual(before)
       expect((await assembling).status).toBe(200)
     } finally {
-      env.payment.stubLatencyMs = saved
+      settingsOf(shop.payload).payment.stubLatencyMs = saved
     }
     expect(await orderRow(order.id)).toMatchObject({ status: 'ready', captured: '28586' })
     // Charged: the shop's cancel now refunds what was captured, and nothing stays held.
@@ -394,8 +395,8 @@ describe('hand-over and cancellation', () => {
 
   it('a cancel that comes first wins over a slow assembly: nothing is captured (#17)', async () => {
     const { order, buyer } = await placeOrder({ HAM: 1.5 })
-    const saved = env.payment.stubLatencyMs
-    env.payment.stubLatencyMs = 500
+    const saved = settingsOf(shop.payload).payment.stubLatencyMs
+    settingsOf(shop.payload).payment.stubLatencyMs = 500
     try {
       const cancelling = shop.api.post(`/api/orders/${order.id}/cancel`, { reason: 'changed my mind' }, { token: buyer.token })
       await new Promise((r) => setTimeout(r, 50))
@@ -403,7 +404,7 @@ describe('hand-over and cancellation', () => {
       expect((await cancelling).status).toBe(200)
       expect(assembled.status).toBe(409)
     } finally {
-      env.payment.stubLatencyMs = saved
+      settingsOf(shop.payload).payment.stubLatencyMs = saved
     }
     expect(await orderRow(order.id)).toMatchObject({ status: 'cancelled', payment_state: 'voided', captured: null })
     expect(await paymentOf(shop, order.id)).toMatchObject({ captured: '0', refunded: '0' })

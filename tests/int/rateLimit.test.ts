@@ -6,7 +6,7 @@ import { getPayload } from 'payload'
 
 import { closeOutsidePool } from '../../src/db/sql'
 import { CLIENT_IP_HEADER, clientKey } from '../../src/shop/auth/clientAddress'
-import { settingsOf } from '../../src/shop/settings'
+import { settingsOf } from '../../src/settings'
 import { buildShopConfig } from '../../src/config'
 import { closePool } from '../../src/db/migrate'
 import { env } from '../../src/env'
@@ -157,7 +157,7 @@ describe('auth rate limit', () => {
 
   it('is shared by two processes on one database', async () => {
     const second = await getPayload({
-      config: buildShopConfig({ databaseUrl: shop.databaseUrl, poolMax: 3, autoRunJobs: false }),
+      config: buildShopConfig({ databaseUrl: shop.databaseUrl, poolMax: 3, autoRunJobs: false, settings: { authRateLimit: LIMIT } }),
       key: 'second',
     })
     const other = new Api(second.config, 'second')

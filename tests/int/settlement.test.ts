@@ -5,10 +5,10 @@ import { getPayload } from 'payload'
 
 import { buildShopConfig } from '../../src/config'
 import { closePool } from '../../src/db/migrate'
-import { env } from '../../src/env'
 import { dropAbandonedJobs, SETTLEMENT_QUEUE, SETTLEMENT_TASK } from '../../src/jobs'
 import { EMAIL_QUEUE, NOTIFICATION_TASK } from '../../src/shop/emails'
 import { settleOrders } from '../../src/shop/settlement'
+import { settingsOf } from '../../src/settings'
 import { type Catalogue, contact, fillCart, paymentOf, seedCatalogue, stockAt } from '../helpers/fixtures'
 import { createAdmin, registerBuyer, sqlRows, startTestShop, type Account, type TestShop } from '../helpers/shop'
 import { createLocalReq } from 'payload'
@@ -21,7 +21,7 @@ beforeAll(async () => {
   shop = await startTestShop()
   admin = await createAdmin(shop)
   catalogue = await seedCatalogue(shop, admin)
-  env.payment.timeoutMs = 200
+  settingsOf(shop.payload).payment.timeoutMs = 200
 })
 afterAll(async () => {
   await shop?.stop()
@@ -122,10 +122,10 @@ describe('settlement job', () => {
   })
 
   it('the authorization answers after the job cancelled the order: checkout releases it, the stock comes back once', async () => {
-    const saved = { latency: env.payment.stubLatencyMs, timeout: env.payment.timeoutMs, ttl: env.reservationTtlMs }
+    const saved = { latency: settingsOf(shop.payload).payment.stubLatencyMs, timeout: settingsOf(shop.payload).payment.timeoutMs, ttl: settingsOf(shop.payload).reservationTtlMs }
     // The gateway takes 0.8 s to charge; the reservation expires at once, so the job decides meanwhile.
-    Object.assign(env.payment, { stubLatencyMs: 800, timeoutMs: 5000 })
-    env.reservationTtlMs = 1
+    Object.assign(settingsOf(shop.payload).payment, { stubLatencyMs: 800, timeoutMs: 5000 })
+    settingsOf(shop.payload).reservationTtlMs = 1
     try {
       const buyer = await registerBuyer(shop)
       await fillCart(shop, buyer, { BREAD: 2 })
@@ -146,8 +146,8 @@ describe('settlement job', () => {
       expect(payment!.voided).toBe(payment!.authorized)
       expect(await stockAt(shop, catalogue.stores.main)).toEqual(stockBefore)
     } finally {
-      Object.assign(env.payment, { stubLatencyMs: saved.latency, timeoutMs: saved.timeout })
-      env.reservationTtlMs = saved.ttl
+      Object.assign(settingsOf(shop.payload).payment, { stubLatencyMs: saved.latency, timeoutMs: saved.timeout })
+      settingsOf(shop.payload).reservationTtlMs = saved.ttl
     }
   })
 

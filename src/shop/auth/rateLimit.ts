@@ -12,7 +12,7 @@ import type { PayloadRequest } from 'payload'
 import { executeOutside, sql } from '../../db/sql'
 import { TooManyRequests } from '../errors'
 import { userCan } from '../roles'
-import { settingsOf } from '../settings'
+import { settingsOf } from '../../settings'
 import { clientOf } from './clientAddress'
 
 /** How long rows of past windows are kept (for a look at recent abuse), before the purge deletes them. */

@@ -28,7 +28,7 @@ import { env, projectRoot } from './env'
 import { restrictInternalCollections } from './access/internalCollections'
 import { createShopLogger } from './logging'
 import { rootEndpoints, withCollectionRoutes } from './api/routes'
-import { type ShopSettings, shopSettings } from './settings'
+import { type SettingsOverrides, shopSettings } from './settings'
 import { adminTranslations } from './i18n/adminTranslations'
 import { shopJobs } from './jobs'
 import { mapInfrastructureErrors } from './shop/errorResponses'
@@ -46,7 +46,7 @@ export type ShopConfigOptions = {
   /** Run the job queues on their crons (in the server; tests run jobs themselves). */
   autoRunJobs?: boolean
   /** This instance's own settings, over those of the environment (src/settings.ts). */
-  settings?: Partial<ShopSettings>
+  settings?: SettingsOverrides
 }
 
 /** The shop's own collections; every other one is Payload's (see restrictInternalCollections). */

@@ -18,15 +18,20 @@ export type ShopSettings = {
   weightToleranceBp: number
 }
 
-/** The settings the environment gives, with `overrides` on top. */
-export const shopSettings = (overrides: Partial<ShopSettings> = {}): { shop: ShopSettings } => ({
+export type SettingsOverrides = Partial<Omit<ShopSettings, 'payment' | 'checkout'>> & {
+  payment?: Partial<ShopSettings['payment']>
+  checkout?: Partial<ShopSettings['checkout']>
+}
+
+/** The settings the environment gives, with `overrides` on top (field by field in `payment` and `checkout`). */
+export const shopSettings = ({ payment, checkout, ...rest }: SettingsOverrides = {}): { shop: ShopSettings } => ({
   shop: {
     authRateLimit: env.authRateLimit,
-    payment: { timeoutMs: env.payment.timeoutMs, stubLatencyMs: env.payment.stubLatencyMs },
-    checkout: { ...env.checkout },
     reservationTtlMs: env.reservationTtlMs,
     weightToleranceBp: env.weightToleranceBp,
-    ...overrides,
+    ...rest,
+    payment: { timeoutMs: env.payment.timeoutMs, stubLatencyMs: env.payment.stubLatencyMs, ...payment },
+    checkout: { ...env.checkout, ...checkout },
   },
 })
 

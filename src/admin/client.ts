@@ -37,12 +37,13 @@ export const useShopT = () => useTranslation<AdminTranslations, AdminTranslation
 
 type T = ReturnType<typeof useShopT>['t']
 
-/** Refusals by status, in the clerk's language; the server's own (English) message only for the rest. */
+/**
+ * Refusals whose status says it all, in the clerk's language. A 400 or 409 says something specific (which
+ * line, how much is available): the caller names the cases it knows (`known`), else the server's message.
+ */
 const BY_STATUS: Partial<Record<number, AdminTranslationKeys>> = {
-  400: 'shop:refusedInvalid',
   403: 'shop:notAllowed',
   404: 'shop:refusedNotFound',
-  409: 'shop:refusedConflict',
   429: 'shop:refusedTooMany',
   503: 'shop:refusedUnavailable',
 }

@@ -22,6 +22,7 @@ export const rootEndpoints = (): Endpoint[] => [...shopRoutes.filter((r) => !r.c
 /** A collection with the routes that live under its slug added to its endpoints. */
 export function withCollectionRoutes(collection: CollectionConfig): CollectionConfig {
   const routes = shopRoutes.filter((r) => r.collection === collection.slug)
-  if (routes.length === 0) return collection
-  return { ...collection, endpoints: [...(collection.endpoints || []), ...routes.map(toEndpoint)] }
+  // `endpoints: false` turns Payload's own off for a collection: it is not turned back on here.
+  if (routes.length === 0 || collection.endpoints === false) return collection
+  return { ...collection, endpoints: [...(collection.endpoints ?? []), ...routes.map(toEndpoint)] }
 }

@@ -31,6 +31,7 @@ export async function execute<Row extends Record<string, unknown>>(
 
 type Outside = { pool: pg.Pool; db: ReturnType<typeof drizzle> }
 const outsidePools = new WeakMap<Payload, Outside>()
+const closed = new WeakSet<Payload>()
 
 /**
  * Runs `statement` on a small pool of its own, outside any transaction: for the counters that must hold
@@ -41,8 +42,10 @@ const outsidePools = new WeakMap<Payload, Outside>()
 export async function executeOutside<Row extends Record<string, unknown>>(payload: Payload, statement: SQL): Promise<{ rows: Row[]; rowCount: number }> {
   let outside = outsidePools.get(payload)
   if (!outside) {
+    if (closed.has(payload)) throw new Error('The pool outside transactions is closed (the shop is shutting down)')
     const { connectionString } = postgresOf(payload).poolOptions
-    const pool = new pg.Pool({ connectionString, max: 2, allowExitOnIdle: true })
+    // Short statements only (counters): a stuck one must not hold every login of the process.
+    const pool = new pg.Pool({ connectionString, max: 4, allowExitOnIdle: true, connectionTimeoutMillis: 5_000, statement_timeout: 5_000 })
     pool.on('error', (err) => payload.logger.warn(`A connection outside transactions was lost: ${err.message}`))
     outside = { pool, db: drizzle({ client: pool }) }
     outsidePools.set(payload, outside)
@@ -51,9 +54,10 @@ export async function executeOutside<Row extends Record<string, unknown>>(payloa
   return { rows: result.rows, rowCount: result.rowCount ?? result.rows.length }
 }
 
-/** Closes that pool (at shutdown, before the database goes away). */
+/** Closes that pool (at shutdown, before the database goes away), after the statements still running. */
 export async function closeOutsidePool(payload: Payload) {
   const outside = outsidePools.get(payload)
   outsidePools.delete(payload)
+  closed.add(payload)
   await outside?.pool.end().catch(() => {})
 }

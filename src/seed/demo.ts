@@ -4,7 +4,7 @@
 import type { Payload } from 'payload'
 import sharp from 'sharp'
 
-import { GRANT_ADMIN } from '../shop/roles'
+import { GRANT_ADMIN } from '../shop/roleAssignment'
 import { milliToNumber, toMilli } from '../lib/quantity'
 import { postgresOf } from '../db/adapter'
 

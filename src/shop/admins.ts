@@ -3,7 +3,7 @@ import type { Payload } from 'payload'
 
 import { brokenPasswordRule, passwordRuleMessage } from './auth/passwordPolicy'
 import { BadRequest } from './errors'
-import { GRANT_ADMIN } from './roles'
+import { GRANT_ADMIN } from './roleAssignment'
 
 export async function createOrPromoteAdmin(payload: Payload, { email, password }: { email: string; password: string }) {
   const normalized = email.trim().toLowerCase()

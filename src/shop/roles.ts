@@ -1,11 +1,10 @@
 // The shop's roles, declared once, as the capabilities each one grants and how far each reaches: over the
 // whole shop, or only over the pickup points (stores) a staff member works at. Collections, custom routes
 // and the admin panel ask for a capability (`can('orders.cancel')`), never for a role by name, so a new role
-// is one entry here.
+// is one entry here. Client-safe (the panel's components import it): no server module at run time.
 import type { PayloadRequest } from 'payload'
 
 import { label } from '../i18n/labels'
-import { Forbidden } from './errors'
 
 export const ROLES = ['buyer', 'staff', 'admin'] as const
 export type Role = (typeof ROLES)[number]
@@ -103,28 +102,4 @@ export const userCan = (req: PayloadRequest, capability: Capability): boolean =>
 export const userCanAtStore = (req: PayloadRequest, capability: Capability, storeId: number): boolean => {
   const stores = storesWhere(currentUser(req), capability)
   return stores === 'all' || (stores !== null && stores.includes(storeId))
-}
-
-/** Set on `req.context` by the one operation allowed to make admins (create-admin, demo seed). */
-export const GRANT_ADMIN = 'grantAdmin'
-
-/** The roles an admin may give through the API or the panel: never admin (that is `npm run create-admin`). */
-const GIVEN_BY_ADMINS: readonly Role[] = ['buyer', 'staff']
-
-/**
- * The role and stores an account gets from a create or an update, decided here and nowhere else: admins may
- * make an account a buyer or staff member (and give staff their stores), never an admin, and never change
- * an admin's role; `stores` belong to staff only; everyone else's `role` is kept (or buyer, for a new one).
- */
-export function decideRole(req: PayloadRequest, data: { role?: unknown; stores?: unknown }, before: { role?: unknown; stores?: unknown } | undefined) {
-  const current: unknown = before ? (before.role ?? 'buyer') : 'buyer'
-  let role: unknown = current
-  if (roleCan(currentUser(req)?.role, 'users.manage') && data.role !== undefined && data.role !== current) {
-    if (current === 'admin' || !GIVEN_BY_ADMINS.includes(data.role as Role)) {
-      throw new Forbidden('Admins are made with `npm run create-admin`; an admin’s role is not changed here.')
-    }
-    role = data.role
-  }
-  const stores = role === 'staff' ? (data.stores ?? before?.stores ?? []) : []
-  return { role, stores }
 }

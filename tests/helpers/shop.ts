@@ -11,7 +11,7 @@ import { buildShopConfig } from '../../src/config'
 import { closePool } from '../../src/db/migrate'
 import { closePaymentGateway } from '../../src/payments'
 import { createOrPromoteAdmin } from '../../src/shop/admins'
-import type { ShopSettings } from '../../src/settings'
+import type { SettingsOverrides } from '../../src/settings'
 import { createDatabaseFrom, dropDatabase, SERVER_ENV, TEMPLATE_ENV } from './testDatabase'
 
 export type ApiResponse = { status: number; body: any; headers: Headers; bytes: Buffer }
@@ -74,7 +74,7 @@ export type TestShopOptions = {
    * The shop's own settings over the environment's. Tests register and log in many accounts from one
    * (absent) address: no auth rate limit unless a test asks for one (tests/int/rateLimit.test.ts).
    */
-  settings?: Partial<ShopSettings>
+  settings?: SettingsOverrides
 }
 
 export async function startTestShop({ logDestination, logLevel, settings }: TestShopOptions = {}): Promise<TestShop> {

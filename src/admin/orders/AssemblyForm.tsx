@@ -41,7 +41,7 @@ export function AssemblyForm({ orderId, currency, authorized, toleranceBp }: Pro
       }
       const text = refusalText(t, answer)
       setRefusal({ sku: String(answer.body.errors?.[0]?.data?.sku ?? ''), text })
-      toast.error(t('shop:failed', { message: text }))
+      toast.error(text)
     } finally {
       setBusy(false)
     }

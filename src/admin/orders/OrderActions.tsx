@@ -49,7 +49,7 @@ function CancelOrder({ orderId }: { orderId: string | number }) {
     setBusy(true)
     try {
       const answer = await call<{ order: { number: string } }>(`/orders/${orderId}/cancel`, 'POST', reason.trim() ? { reason: reason.trim() } : {})
-      if (!answer.ok) return void toast.error(t('shop:failed', { message: refusalText(t, answer) }))
+      if (!answer.ok) return void toast.error(refusalText(t, answer))
       toast.success(t('shop:cancelled', { number: answer.body.order.number }))
       reloadView()
     } finally {

@@ -36,14 +36,14 @@ export const StockActions: UIFieldClientComponent = () => {
     setRefusals((r) => ({ ...r, [operation]: undefined }))
     try {
       const { path, method } = requestOf(operation, id!)
-      const answer = await call<Numbers>(path, method, body, { 'Idempotency-Key': keys[operation] })
+      const answer = await call<{ doc: Numbers }>(path, method, body, { 'Idempotency-Key': keys[operation] })
       if (!answer.ok) {
         const message = refusalText(t, answer, operation === 'write-off' ? { 409: 'shop:moreThanOnHand' } : {})
         setRefusals((r) => ({ ...r, [operation]: message }))
-        return void toast.error(t('shop:failed', { message }))
+        return void toast.error(message)
       }
       setKeys((k) => ({ ...k, [operation]: newKey() }))
-      setNumbers((n) => ({ ...n, ...answer.body }))
+      setNumbers((n) => ({ ...n, ...answer.body.doc }))
       toast.success(t('shop:done', { what: t(STOCK_FORMS.find((f) => f.operation === operation)!.title) }))
       reloadView()
     } finally {

@@ -1,10 +1,10 @@
 import type { CollectionBeforeChangeHook } from 'payload'
 
-import { decideRole, GRANT_ADMIN } from '../../../shop/roles'
+import { decideRole, GRANT_ADMIN } from '../../../shop/roleAssignment'
 
 /**
  * Field access already drops the `role` and `stores` of anyone but an admin, but Payload's first-register
- * and any `overrideAccess` call skip field access; this hook does not (src/shop/roles.ts decides).
+ * and any `overrideAccess` call skip field access; this hook does not (src/shop/roleAssignment.ts decides).
  */
 export const guardRole: CollectionBeforeChangeHook = ({ data, originalDoc, operation, req }) => {
   if (req.context[GRANT_ADMIN] === true) return data

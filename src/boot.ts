@@ -1,7 +1,7 @@
 // Brings the shop up in this process: database, migrations, Payload, demo data. Used by the HTTP server,
 // create-admin and the benchmark, so they all start the same way.
 import type { Payload } from 'payload'
-import { getPayload } from 'payload'
+import { createLocalReq, getPayload } from 'payload'
 
 import { closeOutsidePool } from './db/sql'
 import { buildShopConfig } from './config'
@@ -11,6 +11,7 @@ import { env } from './env'
 import { dropAbandonedJobs, sweepNow } from './jobs'
 import { closePaymentGateway } from './payments'
 import { seedDemoData } from './seed/demo'
+import { catalogueSearchProblem } from './shop/catalogue'
 
 export type RunningShop = { payload: Payload; stop: () => Promise<void> }
 
@@ -27,6 +28,8 @@ export async function bootShop({
   }
   watchPool(payload)
   await migrateDatabase(payload)
+  const searchProblem = await catalogueSearchProblem(await createLocalReq({}, payload))
+  if (searchProblem) payload.logger.warn(searchProblem)
   if (seedDemo) await seedDemoData(payload)
   // Scheduled jobs start only once the schema exists, and at boot rather than on the first request.
   let sweeper: NodeJS.Timeout | undefined

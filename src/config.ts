@@ -34,7 +34,7 @@ import { shopJobs } from './jobs'
 import { mapInfrastructureErrors } from './shop/errorResponses'
 import { databaseAwareAuth } from './shop/auth/databaseAwareAuth'
 
-// From the project root, not this file's URL: the production server runs as one bundled file in dist/.
+// From the project root, not this file's URL: the production server runs bundled, from dist/ and dist/chunks/.
 const srcDir = path.join(projectRoot, 'src')
 
 export type ShopConfigOptions = {

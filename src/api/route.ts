@@ -124,7 +124,9 @@ export function toEndpoint(route: Route): Endpoint {
       const user = authorize(req, route.who)
       const routeParams = Object.fromEntries(Object.entries(req.routeParams ?? {}).filter(([key]) => key !== 'collection'))
       const params = route.params ? validate(route.params, routeParams, 'path parameter') : undefined
-      const query = route.query ? validate(route.query, req.query ?? {}, 'query parameter') : undefined
+      // Payload's JWT strategy leaves `depth: undefined` on every request's query: absent, not unknown.
+      const given = Object.fromEntries(Object.entries(req.query ?? {}).filter(([, value]) => value !== undefined))
+      const query = route.query ? validate(route.query, given, 'query parameter') : undefined
       const headers = route.headers
         ? validate(
             route.headers,

@@ -4,6 +4,7 @@
 import type { CollectionConfig, Endpoint } from 'payload'
 
 import { cartRoutes } from './cart/routes'
+import { catalogueRoutes } from './catalogue/routes'
 import { checkoutRoutes } from './checkout/routes'
 import { docsEndpoints, openApiDocument } from './openapi'
 import { pickupRoutes } from './orders/pickup'
@@ -12,7 +13,7 @@ import { type Route, toEndpoint } from './route'
 import { stockRoutes } from './stock/routes'
 import { userRoutes } from './users/routes'
 
-export const shopRoutes: Route[] = [...cartRoutes, ...checkoutRoutes, ...pickupRoutes, ...orderRoutes, ...stockRoutes, ...userRoutes]
+export const shopRoutes: Route[] = [...catalogueRoutes, ...cartRoutes, ...checkoutRoutes, ...pickupRoutes, ...orderRoutes, ...stockRoutes, ...userRoutes]
 
 export const apiDocument = () => openApiDocument(shopRoutes, { title: '100am shop: cart, checkout, orders, pickup', version: '1.0.0' })
 

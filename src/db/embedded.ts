@@ -193,7 +193,17 @@ async function initialise(bin: Binaries, dataDir: string, user: { uid: number; g
   const pwfile = path.join(os.tmpdir(), `shop-pg-pw-${process.pid}-${Date.now()}`)
   fs.writeFileSync(pwfile, `${PASSWORD}\n`, { mode: 0o644 })
   try {
-    await run(bin.initdb, [`--pgdata=${dataDir}`, '--auth=password', `--username=${USER}`, `--pwfile=${pwfile}`, '--encoding=UTF8', '--locale=C'], user)
+    const args = [`--pgdata=${dataDir}`, '--auth=password', `--username=${USER}`, `--pwfile=${pwfile}`, '--encoding=UTF8', '--locale=C']
+    // Character classes and case in Unicode (C.UTF-8), sorting by code point (C): Russian words are lower-
+    // cased, stemmed and split into trigrams (catalogue search); with LC_CTYPE=C they are not. Where the
+    // system has no C.UTF-8 locale, plain C: search then works for Latin letters only.
+    await run(bin.initdb, [...args, '--lc-ctype=C.UTF-8'], user).catch(async (err: Error) => {
+      if (!/locale/i.test(err.message)) throw err
+      fs.rmSync(dataDir, { recursive: true, force: true })
+      fs.mkdirSync(dataDir, { recursive: true })
+      if (user) fs.chownSync(dataDir, user.uid, user.gid)
+      await run(bin.initdb, args, user)
+    })
   } finally {
     fs.rmSync(pwfile, { force: true })
   }

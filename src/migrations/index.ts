@@ -14,6 +14,7 @@ import * as migration_20261130_000559_accounts from './20261130_000559_accounts'
 import * as migration_20261130_000602_payload_lockout_off from './20261130_000602_payload_lockout_off';
 import * as migration_20261130_001316_account_deletion from './20261130_001316_account_deletion';
 import * as migration_20261202_032154_account_security from './20261202_032154_account_security';
+import * as migration_20261202_070000_catalogue_search from './20261202_070000_catalogue_search';
 
 export const migrations = [
   {
@@ -95,5 +96,10 @@ export const migrations = [
     up: migration_20261202_032154_account_security.up,
     down: migration_20261202_032154_account_security.down,
     name: '20261202_032154_account_security'
+  },
+  {
+    up: migration_20261202_070000_catalogue_search.up,
+    down: migration_20261202_070000_catalogue_search.down,
+    name: '20261202_070000_catalogue_search'
   },
 ];

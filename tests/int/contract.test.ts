@@ -121,6 +121,13 @@ async function overThePerAddressLimit(op: string, path: string, body: Record<str
 }
 
 const scenarios: Record<string, () => Promise<void>> = {
+  'get /catalogue': async () => {
+    const found = await expectStatus(call('get /catalogue', `/catalogue?q=${encodeURIComponent('молока')}&store=${catalogue.stores.main}`), 200)
+    expect((found.body as { docs: Array<{ sku: string }> }).docs.map((d) => d.sku)).toEqual(['MILK'])
+    await expectStatus(call('get /catalogue', '/catalogue?sort=price&limit=2&page=2'), 200)
+    await expectStatus(call('get /catalogue', '/catalogue?limit=1000'), 400)
+    await expectStatus(call('get /catalogue', `/catalogue?store=${catalogue.stores.closed}`), 404)
+  },
   'get /cart': async () => {
     const buyer = await buyerWithCart()
     await expectStatus(call('get /cart', '/cart', { token: buyer.token }), 200)

@@ -31,12 +31,14 @@ const layerZones = LAYERS.flatMap((layer, i) => [
 // The panel and the Express front read the shop through the domain, never through Payload config; the
 // panel, the collections and the routes run no SQL of their own (they call an operation or query of src/shop).
 const domainOnlyZones = [
+  // The typed client stands alone (storefronts import it): nothing of the server.
+  { target: ['src/client'], from: ['src'], except: ['./client'], message: 'the client imports nothing of the server' },
   { target: ['src/admin', 'src/http'], from: ['src/collections'], message: 'read the domain (src/shop), not collection config' },
   { target: ['src/admin', 'src/collections', 'src/api'], from: ['src/db/sql.ts'], message: 'SQL lives in src/shop: call an operation or a query there' },
 ]
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.next/', 'dist/', 'coverage/', 'test-artifacts/', 'media/', '.data/', 'src/app/(payload)/**', 'src/payload-types.ts', 'next-env.d.ts'] },
+  { ignores: ['node_modules/', '.next/', 'dist/', 'coverage/', 'test-artifacts/', 'media/', '.data/', 'src/app/(payload)/**', 'src/payload-types.ts', 'src/client/schema.ts', 'next-env.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -13,14 +13,22 @@ export async function seedStores(pool: pg.Pool) {
   return rows.map((r) => r.id)
 }
 
-/** Products up to `total` (P-000001…), each with plenty of stock in every shop. */
+/** Words of the generated product names: 20 kinds (a kind is 5 % of the catalogue), 25 qualities, 40 makers. */
+export const KINDS = ['Молоко', 'Кефир', 'Сыр', 'Творог', 'Йогурт', 'Хлеб', 'Батон', 'Яблоки', 'Груши', 'Бананы', 'Томаты', 'Огурцы', 'Картофель', 'Морковь', 'Гречка', 'Рис', 'Макароны', 'Чай', 'Кофе', 'Конфеты']
+const QUALITIES = ['фермерский', 'домашний', 'отборный', 'свежий', 'деревенский', 'классический', 'органический', 'сладкий', 'нежный', 'лёгкий', 'цельный', 'зерновой', 'молодой', 'сезонный', 'южный', 'северный', 'горный', 'луговой', 'вкусный', 'особый', 'премиальный', 'детский', 'столичный', 'любимый', 'праздничный']
+const MAKERS = ['Вологодский', 'Простоквашино', 'Красная', 'Белая', 'Золотая', 'Сибирский', 'Уральский', 'Тверской', 'Алтайский', 'Кубанский', 'Рязанский', 'Мещерский', 'Волжский', 'Донской', 'Карельский', 'Псковский', 'Ярославский', 'Костромской', 'Калужский', 'Тульский', 'Орловский', 'Курский', 'Смоленский', 'Брянский', 'Липецкий', 'Тамбовский', 'Пензенский', 'Самарский', 'Казанский', 'Пермский', 'Вятский', 'Омский', 'Томский', 'Крымский', 'Ставропольский', 'Астраханский', 'Северный', 'Заречный', 'Луговой', 'Садовый']
+const nameSql = `(ARRAY[${KINDS.map((w) => `'${w}'`).join(',')}])[1 + g % ${KINDS.length}] || ' ' ||
+  (ARRAY[${QUALITIES.map((w) => `'${w}'`).join(',')}])[1 + (g / ${KINDS.length}) % ${QUALITIES.length}] || ' ' ||
+  (ARRAY[${MAKERS.map((w) => `'${w}'`).join(',')}])[1 + (g / ${KINDS.length * QUALITIES.length}) % ${MAKERS.length}] || ' ' || g`
+
+/** Products up to `total` (P-000001…, with Russian names like "Молоко фермерский Вологодский 20"), each with plenty of stock in every shop. */
 export async function growCatalogue(pool: pg.Pool, total: number) {
   const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM products')
   const from = rows[0]!.n + 1
   if (from > total) return
   await pool.query(
     `INSERT INTO products (id, name, price, unit, quantity_step, active)
-     SELECT 'P-' || lpad(g::text, 6, '0'), 'Product ' || g, 1000 + (g * 7919) % 49000,
+     SELECT 'P-' || lpad(g::text, 6, '0'), ${nameSql}, 1000 + (g * 7919) % 49000,
             (CASE WHEN g % 3 = 0 THEN 'kg' ELSE 'pcs' END)::enum_products_unit,
             CASE WHEN g % 3 = 0 THEN 0.1 ELSE 1 END, true
      FROM generate_series($1::int, $2::int) g`,
@@ -36,7 +44,7 @@ export async function growCatalogue(pool: pg.Pool, total: number) {
      SELECT id, product_id, store_id, 'initial', on_hand, 0 FROM s`,
     [from, total],
   )
-  await pool.query('ANALYZE products; ANALYZE stock; ANALYZE stock_movements')
+  await pool.query('ANALYZE products; ANALYZE stock; ANALYZE stock_movements; ANALYZE catalogue_words')
 }
 
 /** `count` buyers (bench-<n>@bench.local) sharing the template buyer's password. */

@@ -1,5 +1,6 @@
-// npm run bench [-- --quick]: the production server on a fresh database, driven over HTTP by autocannon,
-// each figure beside the same work done in raw SQL (the floor). Writes BENCHMARKS.md.
+// npm run bench [-- --quick | --search]: the production server on a fresh database, driven over HTTP by
+// autocannon, each figure beside the same work done in raw SQL (the floor). Writes BENCHMARKS.md.
+// --search: only the catalogue search rows (1k and 100k products), into their own section.
 import fs from 'node:fs'
 import os from 'node:os'
 
@@ -9,10 +10,13 @@ import pg from 'pg'
 import { buyerEmail, buyerIds, cloneBuyers, fillCarts, growCatalogue, logIn, seedStores, sku } from './data'
 import { cartUpsert, cartView, cataloguePage, checkoutTransaction, type Measured, measureSql, pageOnly, productById } from './floor'
 import { verifyStock } from '../src/shop/stock'
+import { measureSearch, type SearchRow } from './search'
 import { ensureProductionBuild, startBenchShop } from './server'
 import { startNginx } from '../tests/helpers/nginx'
 
 const quick = process.argv.includes('--quick')
+const searchOnly = process.argv.includes('--search')
+const SEARCH_SCALES = [1_000, 100_000]
 const SECONDS = quick ? 2 : 5
 const LEVELS = [1, 8, 32]
 const PASSWORD = 'bench password 123'
@@ -185,6 +189,7 @@ async function main() {
 
     // Scaling with the catalogue size (10k buyers in the database throughout).
     const scaling: Array<{ products: number; page: Measured; uncached: Measured; checkout: Measured }> = []
+    const searches: SearchRow[] = []
     for (const n of SCALES) {
       await growCatalogue(db, n)
       const page = await http(shop.url, 32, { path: '/api/products?limit=24' })
@@ -195,6 +200,7 @@ async function main() {
       await fillCarts(db, buyers.ids, far)
       const checkout = await checkouts(shop.url, 8, buyers.tokens, store!)
       scaling.push({ products: n, page, uncached, checkout })
+      if (SEARCH_SCALES.includes(n)) searches.push(...(await measureSearch(shop.url, (path) => http(shop.url, 32, { path }), shop.databaseUrl, SECONDS, n, store!)))
       log(`  measured scaling at ${n} products`)
     }
 
@@ -237,6 +243,7 @@ async function main() {
 
     const { rows: version } = await db.query<{ version: string }>('SELECT current_setting(\'server_version\') AS version')
     report({ rssAfterCheckout, flashOk, scaling, via, fronts, secondRss, pgVersion: version[0]!.version })
+    writeSearchSection(searches)
     if (!flashOk) process.exitCode = 1
   } finally {
     await db.end()
@@ -306,7 +313,61 @@ function report({ rssAfterCheckout, flashOk, scaling, via, fronts, secondRss, pg
   }
 }
 
-main().catch((err) => {
+/** The search rows, and how each query's p50 grows from the smallest catalogue to the largest. */
+function searchTable(rows: SearchRow[]): string {
+  const first = (q: string) => rows.find((r) => r.query === q)!
+  const growth = [...new Set(rows.map((r) => r.query))].map((q) => {
+    const last = rows.filter((r) => r.query === q).at(-1)!
+    return `${first(q).what}: p50 ×${fmt(last.http.p50 / Math.max(first(q).http.p50, 0.5), 1)} over ${fmt(last.products / first(q).products)}× the products`
+  })
+  return [
+    `Run: ${new Date().toISOString()}${quick ? ' (--quick)' : ''}; GET /api/catalogue?q=…&store=…&limit=24, 32 clients, anonymous; the floor runs the shop's own statements in raw SQL.`,
+    '',
+    '| products | query | matches | req/s | p50 ms | p99 ms | errors | floor req/s | floor p50 ms | p50 ÷ floor p50 |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map(
+      (r) =>
+        `| ${r.products.toLocaleString('en')} | ${r.what}: \`${r.query}\` | ${r.matches.toLocaleString('en')} | ${fmt(r.http.rps)} | ${fmt(r.http.p50, 1)} | ${fmt(r.http.p99, 1)} | ${r.http.errors} | ${fmt(r.floor.rps)} | ${fmt(r.floor.p50, 1)} | ${fmt(r.http.p50 / Math.max(r.floor.p50, 0.1), 2)} |`,
+    ),
+    '',
+    ...growth.map((line) => `- ${line}`),
+  ].join('\n')
+}
+
+/** Writes the search rows between their markers in BENCHMARKS.md (any run but --quick), else into bench-search.md. */
+function writeSearchSection(rows: SearchRow[]) {
+  if (rows.length === 0) return
+  const text = searchTable(rows)
+  console.log(`\n${text}`)
+  const file = 'BENCHMARKS.md'
+  const [start, end] = ['<!-- bench:search:start -->', '<!-- bench:search:end -->']
+  const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : ''
+  if (!quick && current.includes(start) && current.includes(end)) {
+    fs.writeFileSync(file, `${current.slice(0, current.indexOf(start) + start.length)}\n${text}\n${current.slice(current.indexOf(end))}`)
+  } else fs.writeFileSync('bench-search.md', text)
+}
+
+/** --search: a fresh shop, the catalogue grown to each size of SEARCH_SCALES, the search rows at each. */
+async function searchMain() {
+  ensureProductionBuild()
+  const shop = await startBenchShop()
+  const db = new pg.Pool({ connectionString: shop.databaseUrl, max: 4 })
+  try {
+    const [store] = await seedStores(db)
+    const searches: SearchRow[] = []
+    for (const n of SEARCH_SCALES) {
+      await growCatalogue(db, n)
+      searches.push(...(await measureSearch(shop.url, (path) => http(shop.url, 32, { path }), shop.databaseUrl, SECONDS, n, store!)))
+      log(`  measured search at ${n} products`)
+    }
+    writeSearchSection(searches)
+  } finally {
+    await db.end()
+    await shop.stop()
+  }
+}
+
+;(searchOnly ? searchMain() : main()).catch((err) => {
   console.error(err)
   process.exit(1)
 })

@@ -24,44 +24,62 @@ export type CatalogueItem = { sku: string; name: string; price: number; currency
 /** The words of `q` as the catalogue's words are kept (lower case, letters only, 3 characters or more). */
 export const queryWords = (q: string) => [...new Set(q.toLowerCase().split(/[^\p{L}]+/u).filter((w) => w.length >= 3))].slice(0, MAX_CORRECTED_WORDS)
 
-/** Each word of `q` replaced by the catalogue's most similar word (trigram similarity ≥ 0.3), when one is. */
+/** SQL: each of `words` with the catalogue's most similar word (trigram similarity ≥ 0.3), or null. */
+export const correctionStatement = (words: string[]) =>
+  sql`SELECT w.input, (SELECT c.word FROM catalogue_words c WHERE c.word % w.input ORDER BY similarity(c.word, w.input) DESC, c.word LIMIT 1) AS word
+      FROM unnest(ARRAY[${sqlList(words)}]::varchar[]) AS w (input)`
+
+/** Each word of `q` replaced by the catalogue's most similar word, when one is; null when nothing changes. */
 async function corrected(req: PayloadRequest, q: string): Promise<string | null> {
   const words = queryWords(q)
   if (words.length === 0) return null
-  const { rows } = await execute<{ input: string; word: string | null }>(
-    req,
-    sql`SELECT w.input, (SELECT c.word FROM catalogue_words c WHERE c.word % w.input ORDER BY similarity(c.word, w.input) DESC, c.word LIMIT 1) AS word
-        FROM unnest(ARRAY[${sqlList(words)}]::varchar[]) AS w (input)`,
-  )
+  const { rows } = await execute<{ input: string; word: string | null }>(req, correctionStatement(words))
   const fixed = rows.map((r) => r.word ?? r.input)
   return fixed.join(' ') === words.join(' ') ? null : fixed.join(' ')
 }
 
 const tsQuery = (q: string) => sql`(websearch_to_tsquery('russian', ${q}) || websearch_to_tsquery('english', ${q}))`
 
-const ORDER: Record<Exclude<CatalogueSort, 'relevance'>, ReturnType<typeof sql>> = {
-  name: sql`p.name, p.id`,
-  '-name': sql`p.name DESC, p.id`,
-  price: sql`p.price, p.name, p.id`,
-  '-price': sql`p.price DESC, p.name, p.id`,
+type Sql = ReturnType<typeof sql>
+/** Each order over the columns of table `t` (the products, then the page cut from them, sorted again). */
+const ORDER: Record<CatalogueSort, (t: Sql) => Sql> = {
+  relevance: (t) => sql`${t}.rank DESC, ${t}.name, ${t}.id`,
+  name: (t) => sql`${t}.name, ${t}.id`,
+  '-name': (t) => sql`${t}.name DESC, ${t}.id`,
+  price: (t) => sql`${t}.price, ${t}.name, ${t}.id`,
+  '-price': (t) => sql`${t}.price DESC, ${t}.name, ${t}.id`,
 }
 
-/** One page of active products matching `text` (all of them without one), with the store's availability. */
-async function findPage(req: PayloadRequest, text: string | undefined, query: CatalogueQuery): Promise<Row[]> {
+/**
+ * SQL: one page of active products matching `text` (all of them without one), with the store's availability.
+ * The page is cut first and only its rows are joined to stock: joining every match would read the store's
+ * whole stock for a broad query. `inStock` is an indexed lookup per match instead.
+ */
+export function pageStatement(text: string | undefined, query: CatalogueQuery) {
+  const store = query.store ?? null
   const matches = text ? sql` AND p.search_document @@ ${tsQuery(text)}` : sql``
-  const inStock = query.inStock ? sql` AND s.on_hand - s.reserved > 0` : sql``
-  const order = query.sort && query.sort !== 'relevance' ? ORDER[query.sort] : text ? sql`ts_rank_cd(p.search_document, ${tsQuery(text)}) DESC, p.name, p.id` : ORDER.name
-  const { rows } = await execute<Row>(
-    req,
-    sql`SELECT p.id, p.name, p.price::text AS price, p.unit::text AS unit, p.quantity_step::text AS step, p.photo_id AS photo,
-               CASE WHEN ${query.store ?? null}::int IS NULL THEN NULL ELSE GREATEST(coalesce(s.on_hand - s.reserved, 0), 0)::text END AS available,
-               count(*) OVER ()::text AS total
-        FROM products p LEFT JOIN stock s ON s.product_id = p.id AND s.store_id = ${query.store ?? null}::int
-        WHERE p.active${matches}${inStock}
-        ORDER BY ${order}
-        LIMIT ${query.limit} OFFSET ${(query.page - 1) * query.limit}`,
-  )
-  return rows
+  const inStock = query.inStock
+    ? sql` AND EXISTS (SELECT 1 FROM stock s WHERE s.product_id = p.id AND s.store_id = ${store}::int AND s.on_hand - s.reserved > 0)`
+    : sql``
+  const rank = text ? sql`ts_rank(p.search_document, ${tsQuery(text)})` : sql`0`
+  const sort = query.sort ?? (text ? 'relevance' : 'name')
+  // Inside, the rank is an expression of the row (not yet a column); outside, the page's column.
+  const inner = sort === 'relevance' ? sql`${rank} DESC, p.name, p.id` : ORDER[sort](sql.raw('p'))
+  return sql`WITH page AS (
+          SELECT p.id, p.name, p.price, p.unit, p.quantity_step, p.photo_id, ${rank} AS rank, count(*) OVER () AS total
+          FROM products p
+          WHERE p.active${matches}${inStock}
+          ORDER BY ${inner}
+          LIMIT ${query.limit} OFFSET ${(query.page - 1) * query.limit})
+        SELECT page.id, page.name, page.price::text AS price, page.unit::text AS unit, page.quantity_step::text AS step, page.photo_id AS photo,
+               CASE WHEN ${store}::int IS NULL THEN NULL ELSE GREATEST(coalesce(s.on_hand - s.reserved, 0), 0)::text END AS available,
+               page.total::text AS total, page.rank
+        FROM page LEFT JOIN stock s ON s.product_id = page.id AND s.store_id = ${store}::int
+        ORDER BY ${ORDER[sort](sql.raw('page'))}`
+}
+
+async function findPage(req: PayloadRequest, text: string | undefined, query: CatalogueQuery): Promise<Row[]> {
+  return (await execute<Row>(req, pageStatement(text, query))).rows
 }
 
 /** The photos of a page, as Payload serves them (URLs in every size it makes), read with the caller's access. */

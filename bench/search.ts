@@ -1,0 +1,54 @@
+// Catalogue search under load: GET /api/catalogue over HTTP beside the raw-SQL floor of the same
+// statements (the shop's own, from src/shop/catalogue.ts, rendered to SQL text once), at one catalogue size.
+import { PgDialect } from 'drizzle-orm/pg-core'
+import type pg from 'pg'
+
+import { type CatalogueQuery, correctionStatement, pageStatement, queryWords } from '../src/shop/catalogue'
+import { type Measured, measureSql } from './floor'
+
+export type SearchRow = { products: number; query: string; what: string; matches: number; http: Measured; floor: Measured }
+
+/** A specific query (a few products), a broad one-word query (a kind: 5 % of the catalogue), and a typo of it. */
+export const SEARCHES = [
+  { what: 'specific (kind, quality, maker)', q: 'молоко фермерский простоквашино' },
+  { what: 'broad (one word, 5 % of the catalogue)', q: 'кефир' },
+  { what: 'typo, corrected ("кифир" → "кефир")', q: 'кифир' },
+]
+
+const dialect = new PgDialect()
+const render = (statement: Parameters<PgDialect['sqlToQuery']>[0]) => dialect.sqlToQuery(statement)
+
+/** The statements one search runs in the shop: the page, and for a word that matches nothing, the correction and the page again. */
+function floorOf(q: string, query: CatalogueQuery, corrected: string | null) {
+  const page = render(pageStatement(q, query))
+  if (!corrected) return async (c: pg.PoolClient) => void (await c.query(page.sql, page.params))
+  const correction = render(correctionStatement(queryWords(q)))
+  const again = render(pageStatement(corrected, query))
+  return async (c: pg.PoolClient) => {
+    await c.query(page.sql, page.params)
+    await c.query(correction.sql, correction.params)
+    await c.query(again.sql, again.params)
+  }
+}
+
+export async function measureSearch(
+  url: string,
+  http: (path: string) => Promise<Measured>,
+  databaseUrl: string,
+  seconds: number,
+  products: number,
+  store: number,
+): Promise<SearchRow[]> {
+  const rows: SearchRow[] = []
+  for (const { what, q } of SEARCHES) {
+    const path = `/api/catalogue?q=${encodeURIComponent(q)}&store=${store}&limit=24`
+    const response = await fetch(`${url}${path}`)
+    if (response.status !== 200) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`)
+    const answer = (await response.json()) as { totalDocs: number; correctedQuery: string | null }
+    const measured = await http(path)
+    const query: CatalogueQuery = { q, store, page: 1, limit: 24 }
+    const floor = await measureSql(databaseUrl, 32, seconds, floorOf(q, query, answer.correctedQuery))
+    rows.push({ products, query: q, what, matches: answer.totalDocs, http: measured, floor })
+  }
+  return rows
+}

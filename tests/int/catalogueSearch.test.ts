@@ -2,6 +2,7 @@
 // sale; availability and inStock per pickup point; sorting, paging; hostile queries answered with a 4xx or
 // an empty page, never a 5xx.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import sharp from 'sharp'
 
 import { createAdmin, sqlRows, startTestShop, type Account, type TestShop } from '../helpers/shop'
 
@@ -104,6 +105,40 @@ describe('catalogue search', () => {
     expect(page.body.docs.map((d: { sku: string }) => d.sku)).toEqual(['MILK', 'APPLE'])
     expect((await search('sort=price&limit=2&page=9')).body).toMatchObject({ docs: [], totalDocs: 0 })
     expect(page.body.docs[1]).toEqual({ sku: 'APPLE', name: 'Apple Gala', price: 19990, currency: expect.any(String), unit: 'kg', step: 0.1, photo: null })
+  })
+
+  it('follows a product as it changes: its new name is found, its old one no longer, typos of the new one too', async () => {
+    const post = await shop.api.post('/api/products', { id: 'RENAMED', name: 'Ряженка 4%', price: 6990, unit: 'pcs', quantityStep: 1 }, { token: admin.token })
+    expect(post.status).toBe(201)
+    expect(await skus(`q=${encodeURIComponent('ряженки')}`)).toEqual(['RENAMED'])
+    expect((await shop.api.patch('/api/products/RENAMED', { name: 'Варенец 2,5%' }, { token: admin.token })).status).toBe(200)
+    expect(await skus(`q=${encodeURIComponent('ряженки')}`)).toEqual([])
+    expect(await skus(`q=${encodeURIComponent('варенца')}`)).toEqual(['RENAMED'])
+    expect(await skus(`q=${encodeURIComponent('варениц')}`)).toEqual(['RENAMED'])
+    expect((await shop.api.patch('/api/products/RENAMED', { active: false }, { token: admin.token })).status).toBe(200)
+    expect(await skus(`q=${encodeURIComponent('варенца')}`)).toEqual([])
+  })
+
+  it('gives photo URLs in the sizes Payload makes', async () => {
+    const form = new FormData()
+    const image = await sharp({ create: { width: 1000, height: 800, channels: 3, background: '#f2d43d' } }).png().toBuffer()
+    form.append('file', new Blob([new Uint8Array(image)], { type: 'image/png' }), 'bread.png')
+    form.append('_payload', JSON.stringify({ alt: 'Хлеб' }))
+    const media = await shop.api.request('POST', '/api/media', { raw: form, token: admin.token })
+    expect(media.status).toBe(201)
+    expect((await shop.api.patch('/api/products/BREAD', { photo: media.body.doc.id }, { token: admin.token })).status).toBe(200)
+    const [bread] = (await search(`q=${encodeURIComponent('хлеб')}`)).body.docs
+    expect(bread.photo).toEqual({
+      url: media.body.doc.url,
+      alt: 'Хлеб',
+      width: 1000,
+      height: 800,
+      sizes: {
+        thumbnail: { url: media.body.doc.sizes.thumbnail.url, width: 300, height: 300 },
+        card: { url: media.body.doc.sizes.card.url, width: 768, height: 614 },
+      },
+    })
+    expect(bread.photo.sizes.card.url).toMatch(/^\/api\/media\/file\//)
   })
 
   it('answers hostile input with a 4xx or an empty page, never a 5xx', async () => {

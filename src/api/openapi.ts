@@ -96,7 +96,7 @@ const whoText = (who: Route['who']) =>
  * The OpenAPI 3.1 document for `routes`. `serverUrl` is the site origin (like Payload's serverURL); the
  * server entry is that origin plus '/api', or just '/api' (same origin) without it.
  */
-export function openApiDocument(routes: Route[], info: { title: string; version: string; serverUrl?: string }): Record<string, unknown> {
+export function openApiDocument(routes: Array<Omit<Route, 'handler'>>, info: { title: string; version: string; serverUrl?: string }): Record<string, unknown> {
   const schemas: Json = { Error: errorSchema }
   const paths: Record<string, Json> = {}
   const tags: string[] = []

@@ -3,6 +3,7 @@
 // collection's (Payload matches a collection's slug before root endpoints): see withCollectionRoutes.
 import type { CollectionConfig, Endpoint } from 'payload'
 
+import { builtInRoutes } from './builtIn'
 import { cartRoutes } from './cart/routes'
 import { catalogueRoutes } from './catalogue/routes'
 import { checkoutRoutes } from './checkout/routes'
@@ -15,7 +16,7 @@ import { userRoutes } from './users/routes'
 
 export const shopRoutes: Route[] = [...catalogueRoutes, ...cartRoutes, ...checkoutRoutes, ...pickupRoutes, ...orderRoutes, ...stockRoutes, ...userRoutes]
 
-export const apiDocument = () => openApiDocument(shopRoutes, { title: '100am shop: cart, checkout, orders, pickup', version: '1.0.0' })
+export const apiDocument = () => openApiDocument([...shopRoutes, ...builtInRoutes], { title: '100am shop: cart, checkout, orders, pickup', version: '1.0.0' })
 
 /** The config's own endpoints: the root routes and the documentation. */
 export const rootEndpoints = (): Endpoint[] => [...shopRoutes.filter((r) => !r.collection).map(toEndpoint), ...docsEndpoints(apiDocument)]

@@ -110,6 +110,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/media/file/{filename}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A product photo (any size Payload made of it) */
+        get: operations["getMediaFileFilename"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The buyer’s own orders */
+        get: operations["getOrders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orders/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of the buyer’s orders */
+        get: operations["getOrdersId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/orders/{id}/cancel": {
         parameters: {
             query?: never;
@@ -212,6 +263,40 @@ export interface paths {
          *     Requires the capability `orders.handOver`.
          */
         post: operations["postPickupLookup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Products on sale (Payload’s list; GET /catalogue searches) */
+        get: operations["getProducts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/products/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One product on sale, by SKU */
+        get: operations["getProductsId"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -324,6 +409,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/stores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The open pickup points */
+        get: operations["getStores"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register a buyer account
+         * @description A password of 12 to 256 characters, not a common one, not containing the email or username. Counts against the per-IP AUTH_RATE_LIMIT.
+         */
+        post: operations["postUsers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/users/first-register": {
         parameters: {
             query?: never;
@@ -381,7 +503,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/users/me": {
+    "/users/logout": {
         parameters: {
             query?: never;
             header?: never;
@@ -389,6 +511,24 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
+        put?: never;
+        /** Log out: the session ends, the cookie is cleared */
+        post: operations["postUsersLogout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The logged-in account (null when not logged in) */
+        get: operations["getUsersMe"];
         put?: never;
         post?: never;
         /**
@@ -1063,6 +1203,163 @@ export interface operations {
             };
         };
     };
+    getMediaFileFilename: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                filename: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The image */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": string;
+                };
+            };
+            /** @description No such file */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getOrders: {
+        parameters: {
+            query?: {
+                /** @description How deep relations are populated (default 2) */
+                depth?: number;
+                /** @description Page size (Payload’s default 10) */
+                limit?: number;
+                page?: number;
+                /** @description A field name, `-` first for descending */
+                sort?: string;
+                /** @description Payload’s query syntax, e.g. where[name][like]=молоко */
+                where?: {
+                    [key: string]: unknown;
+                };
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the caller’s orders (staff: their pickup points’, without the buyer’s data) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        docs: ({
+                            currency: string;
+                            id: number;
+                            number: string;
+                            pickupPoint: number | ({
+                                address: string;
+                                id: number;
+                                name: string;
+                            } & {
+                                [key: string]: unknown;
+                            });
+                            /** @enum {string} */
+                            status: "awaiting_payment" | "paid" | "ready" | "collected" | "cancelled";
+                            total: number;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        hasNextPage: boolean;
+                        hasPrevPage: boolean;
+                        limit: number;
+                        nextPage?: number | null;
+                        page?: number;
+                        pagingCounter: number;
+                        prevPage?: number | null;
+                        totalDocs: number;
+                        totalPages: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Not logged in */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getOrdersId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        currency: string;
+                        id: number;
+                        number: string;
+                        pickupPoint: number | ({
+                            address: string;
+                            id: number;
+                            name: string;
+                        } & {
+                            [key: string]: unknown;
+                        });
+                        /** @enum {string} */
+                        status: "awaiting_payment" | "paid" | "ready" | "collected" | "cancelled";
+                        total: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Not logged in */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such order of the caller’s */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     postOrdersIdCancel: {
         parameters: {
             query?: never;
@@ -1605,6 +1902,129 @@ export interface operations {
             };
         };
     };
+    getProducts: {
+        parameters: {
+            query?: {
+                /** @description How deep relations are populated (default 2) */
+                depth?: number;
+                /** @description Page size (Payload’s default 10) */
+                limit?: number;
+                page?: number;
+                /** @description A field name, `-` first for descending */
+                sort?: string;
+                /** @description Payload’s query syntax, e.g. where[name][like]=молоко */
+                where?: {
+                    [key: string]: unknown;
+                };
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of products */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        docs: ({
+                            currency?: string;
+                            /** @description Rich text (Lexical JSON) */
+                            description?: unknown;
+                            /** @description The SKU */
+                            id: string;
+                            name: string;
+                            photo?: (number | ({
+                                alt?: string | null;
+                                id: number;
+                                sizes?: {
+                                    [key: string]: unknown;
+                                };
+                                url?: string | null;
+                            } & {
+                                [key: string]: unknown;
+                            })) | null;
+                            /** @description Per unit, in minor units */
+                            price: number;
+                            quantityStep: number;
+                            unit: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        hasNextPage: boolean;
+                        hasPrevPage: boolean;
+                        limit: number;
+                        nextPage?: number | null;
+                        page?: number;
+                        pagingCounter: number;
+                        prevPage?: number | null;
+                        totalDocs: number;
+                        totalPages: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    getProductsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The SKU */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The product */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        currency?: string;
+                        /** @description Rich text (Lexical JSON) */
+                        description?: unknown;
+                        /** @description The SKU */
+                        id: string;
+                        name: string;
+                        photo?: (number | ({
+                            alt?: string | null;
+                            id: number;
+                            sizes?: {
+                                [key: string]: unknown;
+                            };
+                            url?: string | null;
+                        } & {
+                            [key: string]: unknown;
+                        })) | null;
+                        /** @description Per unit, in minor units */
+                        price: number;
+                        quantityStep: number;
+                        unit: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such product on sale */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     patchStockId: {
         parameters: {
             query?: never;
@@ -2022,6 +2442,120 @@ export interface operations {
             };
         };
     };
+    getStores: {
+        parameters: {
+            query?: {
+                /** @description How deep relations are populated (default 2) */
+                depth?: number;
+                /** @description Page size (Payload’s default 10) */
+                limit?: number;
+                page?: number;
+                /** @description A field name, `-` first for descending */
+                sort?: string;
+                /** @description Payload’s query syntax, e.g. where[name][like]=молоко */
+                where?: {
+                    [key: string]: unknown;
+                };
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of pickup points */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        docs: ({
+                            address: string;
+                            id: number;
+                            name: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        hasNextPage: boolean;
+                        hasPrevPage: boolean;
+                        limit: number;
+                        nextPage?: number | null;
+                        page?: number;
+                        pagingCounter: number;
+                        prevPage?: number | null;
+                        totalDocs: number;
+                        totalPages: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    postUsers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    email: string;
+                    firstName?: string;
+                    lastName?: string;
+                    /** @enum {string} */
+                    locale?: "ru" | "en";
+                    password: string;
+                    phone?: string;
+                    username?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Registered (log in next) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        doc: {
+                            email?: string;
+                            id: number;
+                            role?: string;
+                            username?: string | null;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        message: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Invalid email, weak password, an email or username already taken */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts from this address; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     postUsersFirstRegister: {
         parameters: {
             query?: never;
@@ -2162,6 +2696,70 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postUsersLogout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Logged out */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Not logged in */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getUsersMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account as its owner reads it, or null */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        user: ({
+                            email?: string;
+                            id: number;
+                            role?: string;
+                            username?: string | null;
+                        } & {
+                            [key: string]: unknown;
+                        }) | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };

@@ -4,6 +4,7 @@
 // a documented operation or response that no call below produces.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { Ajv2020 } from 'ajv/dist/2020.js'
+import sharp from 'sharp'
 
 import { pickupCodeFor } from '../../src/shop/pickupCode'
 import { settingsOf } from '../../src/settings'
@@ -22,7 +23,7 @@ beforeAll(async () => {
   shop = await startTestShop()
   http = await serve(shop.payload)
   admin = await createAdmin(shop)
-  catalogue = await seedCatalogue(shop, admin)
+  catalogue = await seedCatalogue(shop, admin, { APPLES: 10, MILK: 10, BREAD: 20 })
   const res = await fetch(`${http.base}/api/openapi.json`)
   doc = await res.json()
   ajv.addSchema(doc, 'openapi')
@@ -121,6 +122,57 @@ async function overThePerAddressLimit(op: string, path: string, body: Record<str
 }
 
 const scenarios: Record<string, () => Promise<void>> = {
+  // Payload's own routes a storefront calls (src/api/builtIn.ts documents them).
+  'get /products': async () => {
+    await expectStatus(call('get /products', '/products?limit=2&sort=name'), 200)
+    await expectStatus(call('get /products', '/products?depth=0&where[name][like]=%D0%BC%D0%BE%D0%BB'), 200)
+  },
+  'get /products/{id}': async () => {
+    await expectStatus(call('get /products/{id}', '/products/MILK'), 200)
+    await expectStatus(call('get /products/{id}', '/products/NO-SUCH-SKU'), 404)
+  },
+  'get /stores': async () => {
+    await expectStatus(call('get /stores', '/stores'), 200)
+  },
+  'get /orders': async () => {
+    const { buyer } = await paidOrder()
+    const mine = await expectStatus(call('get /orders', '/orders', { token: buyer.token }), 200)
+    expect((mine.body as { totalDocs: number }).totalDocs).toBe(1)
+    await expectStatus(call('get /orders', '/orders'), 403)
+  },
+  'get /orders/{id}': async () => {
+    const { buyer, order } = await paidOrder()
+    const other = await registerBuyer(shop)
+    await expectStatus(call('get /orders/{id}', `/orders/${order.id}`, { token: buyer.token }), 200)
+    await expectStatus(call('get /orders/{id}', `/orders/${order.id}`, { token: other.token }), 404)
+    await expectStatus(call('get /orders/{id}', `/orders/${order.id}`), 403)
+  },
+  'post /users': async () => {
+    const email = `contract-${Date.now()}@example.com`
+    await expectStatus(call('post /users', '/users', { body: { email, password: 'a long enough passphrase 42' } }), 201)
+    await expectStatus(call('post /users', '/users', { body: { email, password: 'short' } }), 400)
+    await overThePerAddressLimit('post /users', '/users', { email: `limit-${Date.now()}@example.com`, password: 'a long enough passphrase 42' })
+  },
+  'post /users/logout': async () => {
+    const buyer = await registerBuyer(shop)
+    await expectStatus(call('post /users/logout', '/users/logout', { token: buyer.token }), 200)
+    await expectStatus(call('post /users/logout', '/users/logout'), 400)
+  },
+  'get /users/me': async () => {
+    const buyer = await registerBuyer(shop)
+    const me = await expectStatus(call('get /users/me', '/users/me', { token: buyer.token }), 200)
+    expect((me.body as { user: { id: number } }).user.id).toBe(buyer.id)
+    await expectStatus(call('get /users/me', '/users/me'), 200)
+  },
+  'get /media/file/{filename}': async () => {
+    const form = new FormData()
+    const image = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#4f9a3c' } }).png().toBuffer()
+    form.append('file', new Blob([new Uint8Array(image)], { type: 'image/png' }), 'contract.png')
+    const media = await shop.api.request('POST', '/api/media', { raw: form, token: admin.token })
+    expect(media.status).toBe(201)
+    await expectStatus(call('get /media/file/{filename}', `/media/file/${encodeURIComponent(media.body.doc.filename)}`), 200)
+    await expectStatus(call('get /media/file/{filename}', '/media/file/no-such-file.png'), 404)
+  },
   'get /catalogue': async () => {
     const found = await expectStatus(call('get /catalogue', `/catalogue?q=${encodeURIComponent('молока')}&store=${catalogue.stores.main}`), 200)
     expect((found.body as { docs: Array<{ sku: string }> }).docs.map((d) => d.sku)).toEqual(['MILK'])

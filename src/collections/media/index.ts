@@ -1,9 +1,9 @@
-import type { CollectionBeforeOperationHook, CollectionConfig } from 'payload'
+import type { CollectionBeforeOperationHook, CollectionConfig, PayloadRequest } from 'payload'
 
 import { anyone, can } from '../../access'
 import { env } from '../../env'
 import { label, labels } from '../../i18n/labels'
-import { BadRequest } from '../../shop/errors'
+import { BadRequest, NotFound } from '../../shop/errors'
 
 /**
  * `pasteURL: false` only closes Payload's paste-URL endpoint: a create with `{url, filename}` and no file
@@ -15,6 +15,16 @@ const refuseFetchByUrl: CollectionBeforeOperationHook = ({ args, operation, req 
     throw new BadRequest('Upload the photo itself; files are not fetched from URLs.', { field: 'url' })
   }
   return args
+}
+
+/**
+ * GET /api/media/file/<name> for a name no photo has: 404. Payload would look on the disk (its read access
+ * here is `anyone`, so it checks no document) and answer a 500 for the missing file.
+ */
+const unknownFileIs404 = async (req: PayloadRequest, { params }: { params: { filename: string } }): Promise<void> => {
+  const names = [{ filename: { equals: params.filename } }, ...['thumbnail', 'card'].map((size) => ({ [`sizes.${size}.filename`]: { equals: params.filename } }))]
+  const photo = await req.payload.db.findOne({ collection: 'media', req, where: { or: names } })
+  if (!photo) throw new NotFound('No such file')
 }
 
 export const Media: CollectionConfig = {
@@ -38,6 +48,7 @@ export const Media: CollectionConfig = {
       { name: 'card', width: 768, height: undefined },
     ],
     adminThumbnail: 'thumbnail',
+    handlers: [unknownFileIs404],
   },
   fields: [{ name: 'alt', type: 'text', label: label('Alternative text', 'Альтернативный текст') }],
 }

@@ -1,13 +1,14 @@
-// A short-lived cache of the public catalogue (product and pickup-point lists and product pages, as
-// anonymous visitors get them). Payload answers every list with a COUNT(*) plus the page; a storefront
-// asks for the same few pages over and over. Entries live CATALOGUE_TTL_MS; a write to the catalogue in
-// this process clears them at once, other processes see it within the TTL.
+// A short-lived cache of the public catalogue (product and pickup-point lists, product pages and catalogue
+// searches, as anonymous visitors get them). Payload answers every list with a COUNT(*) plus the page, a
+// broad search ranks thousands of rows; a storefront asks for the same few pages over and over. Entries
+// live CATALOGUE_TTL_MS; a write to the catalogue in this process clears them at once, other processes see
+// it within the TTL. A search's `available` may so lag a checkout by that long: checkout checks the stock.
 export const CATALOGUE_TTL_MS = 2000
 const MAX_ENTRIES = 1000
 
 export type CachedResponse = { status: number; headers: Array<[string, string]>; body: Buffer }
 
-const CATALOGUE = /^\/api\/(products|stores)(\/[^/?]+)?(\?|$)/
+const CATALOGUE = /^\/api\/(products|stores|catalogue)(\/[^/?]+)?(\?|$)/
 const CATALOGUE_WRITES = /^\/api\/(products|stores|media|stock)(\/|\?|$)/
 
 /** The cache key of a request that may be answered from the cache, or null. */

@@ -10,6 +10,8 @@ describe('catalogue cache', () => {
     expect(catalogueKey('GET', '/api/products?limit=24', {})).toBe('/api/products?limit=24')
     expect(catalogueKey('GET', '/api/products/APPLES', {})).toBe('/api/products/APPLES')
     expect(catalogueKey('GET', '/api/stores', {})).toBe('/api/stores')
+    expect(catalogueKey('GET', '/api/catalogue?q=milk&store=1', {})).toBe('/api/catalogue?q=milk&store=1')
+    expect(catalogueKey('GET', '/api/catalogue?q=milk', { authorization: 'Bearer x' })).toBeNull()
     expect(catalogueKey('GET', '/api/products?limit=24', { authorization: 'Bearer x' })).toBeNull()
     expect(catalogueKey('GET', '/api/products', { cookie: 'a=1; payload-token=x' })).toBeNull()
     expect(catalogueKey('POST', '/api/products', {})).toBeNull()

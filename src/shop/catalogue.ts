@@ -82,6 +82,14 @@ async function findPage(req: PayloadRequest, text: string | undefined, query: Ca
   return (await execute<Row>(req, pageStatement(text, query))).rows
 }
 
+/** A page and how many match in all; a page past the end is empty but still says how many there are. */
+async function pageWithTotal(req: PayloadRequest, text: string | undefined, query: CatalogueQuery) {
+  const rows = await findPage(req, text, query)
+  if (rows.length > 0 || query.page === 1) return { rows, totalDocs: Number(rows[0]?.total ?? 0) }
+  const [first] = await findPage(req, text, { ...query, page: 1, limit: 1 })
+  return { rows, totalDocs: Number(first?.total ?? 0) }
+}
+
 /** The photos of a page, as Payload serves them (URLs in every size it makes), read with the caller's access. */
 async function photosOf(req: PayloadRequest, ids: number[]): Promise<Map<number, Photo>> {
   if (ids.length === 0) return new Map()
@@ -109,14 +117,14 @@ async function assertOpenStore(req: PayloadRequest, store: number) {
 export async function searchCatalogue(req: PayloadRequest, query: CatalogueQuery) {
   if (query.store !== undefined) await assertOpenStore(req, query.store)
   const text = query.q?.trim() || undefined
-  let rows = await findPage(req, text, query)
+  let found = await pageWithTotal(req, text, query)
   let correctedTo: string | null = null
-  if (text && rows.length === 0) {
+  if (text && found.totalDocs === 0) {
     correctedTo = await corrected(req, text)
-    if (correctedTo) rows = await findPage(req, correctedTo, query)
+    if (correctedTo) found = await pageWithTotal(req, correctedTo, query)
   }
+  const { rows, totalDocs } = found
   const photos = await photosOf(req, [...new Set(rows.flatMap((r) => (r.photo ? [r.photo] : [])))])
-  const totalDocs = Number(rows[0]?.total ?? 0)
   const totalPages = Math.max(1, Math.ceil(totalDocs / query.limit))
   const docs: CatalogueItem[] = rows.map((r) => ({
     sku: r.id,

@@ -21,8 +21,14 @@ const refuseFetchByUrl: CollectionBeforeOperationHook = ({ args, operation, req 
  * GET /api/media/file/<name> for a name no photo has: 404. Payload would look on the disk (its read access
  * here is `anyone`, so it checks no document) and answer a 500 for the missing file.
  */
+/** The sizes Payload makes of each photo (their files are served under their own names too). */
+const IMAGE_SIZES = [
+  { name: 'thumbnail', width: 300, height: 300, position: 'centre' as const },
+  { name: 'card', width: 768, height: undefined },
+]
+
 const unknownFileIs404 = async (req: PayloadRequest, { params }: { params: { filename: string } }): Promise<void> => {
-  const names = [{ filename: { equals: params.filename } }, ...['thumbnail', 'card'].map((size) => ({ [`sizes.${size}.filename`]: { equals: params.filename } }))]
+  const names = [{ filename: { equals: params.filename } }, ...IMAGE_SIZES.map(({ name }) => ({ [`sizes.${name}.filename`]: { equals: params.filename } }))]
   const photo = await req.payload.db.findOne({ collection: 'media', req, where: { or: names } })
   if (!photo) throw new NotFound('No such file')
 }
@@ -43,10 +49,7 @@ export const Media: CollectionConfig = {
     mimeTypes: ['image/jpeg', 'image/png', 'image/webp'],
     // No fetching of files by URL: the server must not be made to call private addresses.
     pasteURL: false,
-    imageSizes: [
-      { name: 'thumbnail', width: 300, height: 300, position: 'centre' },
-      { name: 'card', width: 768, height: undefined },
-    ],
+    imageSizes: IMAGE_SIZES,
     adminThumbnail: 'thumbnail',
     handlers: [unknownFileIs404],
   },

@@ -38,7 +38,7 @@ const domainOnlyZones = [
 ]
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.next/', 'dist/', 'coverage/', 'test-artifacts/', 'media/', '.data/', 'src/app/(payload)/**', 'src/payload-types.ts', 'src/client/schema.ts', 'next-env.d.ts'] },
+  { ignores: ['node_modules/', '.scratch/', '.next/', 'dist/', 'coverage/', 'test-artifacts/', 'media/', '.data/', 'src/app/(payload)/**', 'src/payload-types.ts', 'src/client/schema.ts', 'next-env.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

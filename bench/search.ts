@@ -5,8 +5,9 @@ import type pg from 'pg'
 
 import { type CatalogueQuery, correctionStatement, pageStatement, queryWords } from '../src/shop/catalogue'
 import { type Measured, measureSql } from './floor'
+import type { BenchShop } from './server'
 
-export type SearchRow = { products: number; query: string; what: string; matches: number; cached: Measured; http: Measured; floor: Measured }
+export type SearchRow = { products: number; query: string; what: string; matches: number; anonymous: Measured; loggedIn: Measured; uncached: Measured; floor: Measured }
 
 /** A specific query (a few products), a broad one-word query (a kind: 5 % of the catalogue), and a typo of it. */
 export const SEARCHES = [
@@ -32,29 +33,35 @@ function floorOf(q: string, query: CatalogueQuery, corrected: string | null) {
 }
 
 /**
- * Each query anonymous (answered from the 2-second catalogue cache after the first request) and logged in
- * (every request reaches the database), beside the floor.
+ * Each query anonymous and logged in (both answered from the catalogue cache after the first request: the
+ * search is the same for everyone), and uncached on a second process with CATALOGUE_CACHE=0 (every request
+ * to the database), beside the floor.
  */
 export async function measureSearch(
-  url: string,
-  http: (path: string, token?: string) => Promise<Measured>,
+  shop: BenchShop,
+  http: (url: string, path: string, token?: string) => Promise<Measured>,
   token: string,
-  databaseUrl: string,
   seconds: number,
   products: number,
   store: number,
 ): Promise<SearchRow[]> {
   const rows: SearchRow[] = []
-  for (const { what, q } of SEARCHES) {
-    const path = `/api/catalogue?q=${encodeURIComponent(q)}&store=${store}&limit=24`
-    const response = await fetch(`${url}${path}`)
-    if (response.status !== 200) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`)
-    const answer = (await response.json()) as { totalDocs: number; correctedQuery: string | null }
-    const cached = await http(path)
-    const measured = await http(path, token)
-    const query: CatalogueQuery = { q, store, page: 1, limit: 24 }
-    const floor = await measureSql(databaseUrl, 32, seconds, floorOf(q, query, answer.correctedQuery))
-    rows.push({ products, query: q, what, matches: answer.totalDocs, cached, http: measured, floor })
+  const direct = await shop.startWeb({ CATALOGUE_CACHE: '0', SHOP_ADMIN: 'off', SHOP_JOBS: 'off' })
+  try {
+    for (const { what, q } of SEARCHES) {
+      const path = `/api/catalogue?q=${encodeURIComponent(q)}&store=${store}&limit=24`
+      const response = await fetch(`${shop.url}${path}`)
+      if (response.status !== 200) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`)
+      const answer = (await response.json()) as { totalDocs: number; correctedQuery: string | null }
+      const anonymous = await http(shop.url, path)
+      const loggedIn = await http(shop.url, path, token)
+      const uncached = await http(direct.url, path)
+      const query: CatalogueQuery = { q, store, page: 1, limit: 24 }
+      const floor = await measureSql(shop.databaseUrl, 32, seconds, floorOf(q, query, answer.correctedQuery))
+      rows.push({ products, query: q, what, matches: answer.totalDocs, anonymous, loggedIn, uncached, floor })
+    }
+  } finally {
+    await direct.stop()
   }
   return rows
 }

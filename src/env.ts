@@ -104,6 +104,8 @@ const schema = z.object({
   // Login and registration attempts per client IP per minute, counted in PostgreSQL (so across processes);
   // 0 switches the limit off.
   AUTH_RATE_LIMIT: intFromEnv(20),
+  // How long the public catalogue (product and pickup-point lists, searches) is answered from memory; 0: never.
+  CATALOGUE_CACHE: durationFromEnv(2000),
   // Who answers /api: Payload's handler straight from Express (default), or Next's route (for comparison).
   API_VIA: z.enum(['express', 'next']).default('express'),
   // Whether a web process also runs the scheduled work (on: one process does everything; off: leave it to
@@ -351,6 +353,7 @@ function load() {
     weightToleranceBp: e.WEIGHT_TOLERANCE,
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, dir: path.resolve(e.MAIL_DIR) },
     authRateLimit: e.AUTH_RATE_LIMIT,
+    catalogueCacheMs: e.CATALOGUE_CACHE,
     apiVia: e.API_VIA,
     trustProxy: e.TRUST_PROXY,
     /** Whether this web process runs the scheduled work too (SHOP_JOBS). */

@@ -15,41 +15,117 @@ const listQuery = z.object({
   depth: z.coerce.number().int().min(0).max(10).optional().describe('How deep relations are populated (default 2)'),
   where: z.record(z.string(), z.unknown()).optional().describe('Payload’s query syntax, e.g. where[name][like]=молоко'),
 })
+/** A page of a Payload list, exactly as Payload answers it. */
 const pageOf = (doc: z.ZodType) =>
-  z.looseObject({
+  z.strictObject({
     docs: z.array(doc),
     totalDocs: z.number().int(),
     limit: z.number().int(),
-    page: z.number().int().optional(),
+    page: z.number().int(),
     totalPages: z.number().int(),
     pagingCounter: z.number().int(),
     hasPrevPage: z.boolean(),
     hasNextPage: z.boolean(),
-    prevPage: z.number().int().nullable().optional(),
-    nextPage: z.number().int().nullable().optional(),
+    prevPage: z.number().int().nullable(),
+    nextPage: z.number().int().nullable(),
   })
 
-const media = z.looseObject({ id: z.number().int(), url: z.string().nullable().optional(), alt: z.string().nullable().optional(), sizes: z.record(z.string(), z.unknown()).optional() })
-const store = z.looseObject({ id: z.number().int(), name: z.string(), address: z.string() })
-const product = z.looseObject({
+// Every field of each document as Payload returns it to the caller (strict: an undocumented field fails the
+// contract test). Relations are an id or, with `depth` ≥ 1, the document: both are described.
+const text = z.string().nullable().optional()
+const whole = z.number().int().nullable().optional()
+const stamps = { updatedAt: z.string(), createdAt: z.string() }
+const photoSize = z.strictObject({ url: text, width: whole, height: whole, mimeType: text, filesize: whole, filename: text })
+const media = z.strictObject({
+  id: z.number().int(),
+  alt: text,
+  url: text,
+  thumbnailURL: text,
+  filename: text,
+  mimeType: text,
+  filesize: whole,
+  width: whole,
+  height: whole,
+  focalX: z.number().nullable().optional(),
+  focalY: z.number().nullable().optional(),
+  sizes: z.record(z.string(), photoSize).optional().describe('Each size Payload makes of the photo (thumbnail 300×300, card 768 wide)'),
+  prefix: text.describe('The storage plugin’s folder of the file (S3 storage)'),
+  _objectKey: text.describe('The storage plugin’s key of the file'),
+  ...stamps,
+})
+const store = z.strictObject({ id: z.number().int(), name: z.string(), address: z.string(), openingHours: text, active: z.boolean().nullable().optional(), ...stamps })
+const product = z.strictObject({
   id: z.string().describe('The SKU'),
   name: z.string(),
   price: z.number().int().describe('Per unit, in minor units'),
-  unit: z.string(),
-  quantityStep: z.number(),
-  currency: z.string().optional(),
+  unit: z.enum(['pcs', 'kg', 'g', 'l', 'm']),
+  quantityStep: z.number().describe('Quantities are whole multiples of it'),
+  currency: z.string(),
   photo: z.union([z.number().int(), media]).nullable().optional(),
-  description: z.unknown().optional().describe('Rich text (Lexical JSON)'),
+  description: z.record(z.string(), z.unknown()).nullable().optional().describe('Rich text (Lexical JSON)'),
+  active: z.boolean().nullable().optional(),
+  ...stamps,
 })
-const buyerOrder = z.looseObject({
+const orderLine = z.strictObject({
+  id: z.number().int(),
+  order: z.number().int(),
+  product: z.union([z.string(), product]),
+  name: z.string(),
+  unit: z.string(),
+  quantity: z.number().describe('As ordered, in the unit'),
+  pickedQuantity: z.number().nullable().optional().describe('As weighed or counted at assembly'),
+  unitPrice: z.number().int(),
+  lineTotal: z.number().int(),
+  ...stamps,
+})
+const orderStatus = z.enum(ORDER_STATUSES)
+/** An order as the caller may read it: the buyer sees their contact and pickup code; staff never do. */
+const order = z.strictObject({
   id: z.number().int(),
   number: z.string(),
-  status: z.enum(ORDER_STATUSES),
-  total: z.number().int(),
-  currency: z.string(),
+  buyer: z.union([z.number().int(), z.record(z.string(), z.unknown())]).nullable().optional().describe('The buyer’s own account (only the buyer reads it)'),
+  status: orderStatus,
   pickupPoint: z.union([z.number().int(), store]),
+  total: z.number().int().describe('What is charged (after assembly: as weighed)'),
+  authorized: z.number().int().describe('Held on the card at checkout'),
+  captured: whole,
+  refunded: z.number().int(),
+  currency: z.string(),
+  contact: z.strictObject({ firstName: text, lastName: text, phone: text }).optional().describe('Only the buyer reads it'),
+  pickupCode: text.describe('Only the buyer reads it: what the QR code says'),
+  payment: z.strictObject({ state: z.string(), key: z.string(), authorizationId: text, declineReason: text }),
+  expiresAt: z.string(),
+  paidAt: text,
+  readyAt: text,
+  collectedAt: text,
+  cancelledAt: text,
+  cancelReason: text,
+  lines: z.strictObject({ docs: z.array(z.union([z.number().int(), orderLine])), hasNextPage: z.boolean(), totalDocs: z.number().int().optional() }).optional(),
+  ...stamps,
 })
-const account = z.looseObject({ id: z.number().int(), email: z.string().optional(), username: z.string().nullable().optional(), role: z.string().optional() })
+/** The account as its owner reads it (never the password hash, salt, reset token or sessions). */
+const account = z.strictObject({
+  id: z.number().int(),
+  role: z.enum(['buyer', 'staff', 'admin']),
+  stores: z.array(z.union([z.number().int(), store])).nullable().optional(),
+  active: z.boolean().nullable().optional(),
+  locale: z.enum(['ru', 'en']).nullable().optional(),
+  firstName: text,
+  lastName: text,
+  phone: text,
+  email: z.string(),
+  username: text,
+  collection: z.literal('users').optional(),
+  sessions: z
+    .array(z.strictObject({ id: z.string(), createdAt: text, expiresAt: z.string() }))
+    .nullable()
+    .optional()
+    .describe('The account’s own logins that are still valid'),
+  _strategy: z.string().optional().describe('How this request was authenticated'),
+  ...stamps,
+})
+/** A new account as the registration answers it: made by an anonymous caller, who reads only some of it. */
+const registered = account.partial({ role: true, email: true })
 
 const read = (path: string, tag: string, summary: string, responses: Route['responses'], extra: Partial<DocumentedRoute> = {}): DocumentedRoute => ({
   method: 'get',
@@ -68,10 +144,10 @@ export const builtInRoutes: DocumentedRoute[] = [
   }),
   read('/stores', 'Catalogue', 'The open pickup points', { 200: { description: 'A page of pickup points', schema: pageOf(store) } }, { query: listQuery }),
   read('/orders', 'Orders', 'The buyer’s own orders', {
-    200: { description: 'A page of the caller’s orders (staff: their pickup points’, without the buyer’s data)', schema: pageOf(buyerOrder) },
+    200: { description: 'A page of the caller’s orders (staff: their pickup points’, without the buyer’s data)', schema: pageOf(order) },
     403: { description: 'Not logged in' },
   }, { query: listQuery }),
-  read('/orders/:id', 'Orders', 'One of the buyer’s orders', { 200: { description: 'The order', schema: buyerOrder }, 403: { description: 'Not logged in' }, 404: { description: 'No such order of the caller’s' } }, {
+  read('/orders/:id', 'Orders', 'One of the buyer’s orders', { 200: { description: 'The order', schema: order }, 403: { description: 'Not logged in' }, 404: { description: 'No such order of the caller’s' } }, {
     params: z.object({ id }),
   }),
   {
@@ -83,14 +159,14 @@ export const builtInRoutes: DocumentedRoute[] = [
     description: 'A password of 12 to 256 characters, not a common one, not containing the email or username. Counts against the per-IP AUTH_RATE_LIMIT.',
     body: z.object({ email: z.string(), password: z.string(), username: z.string().optional(), firstName: z.string().optional(), lastName: z.string().optional(), phone: z.string().optional(), locale: z.enum(['ru', 'en']).optional() }),
     responses: {
-      201: { description: 'Registered (log in next)', schema: z.looseObject({ message: z.string(), doc: account }) },
+      201: { description: 'Registered (log in next)', schema: z.strictObject({ message: z.string(), doc: registered }) },
       400: { description: 'Invalid email, weak password, an email or username already taken' },
       429: { description: 'Too many attempts from this address; see Retry-After' },
     },
   },
-  { method: 'post', path: '/users/logout', tag: 'Accounts', who: 'public', summary: 'Log out: the session ends, the cookie is cleared', responses: { 200: { description: 'Logged out', schema: z.looseObject({ message: z.string() }) }, 400: { description: 'Not logged in' } } },
+  { method: 'post', path: '/users/logout', tag: 'Accounts', who: 'public', summary: 'Log out: the session ends, the cookie is cleared', responses: { 200: { description: 'Logged out', schema: z.strictObject({ message: z.string() }) }, 400: { description: 'Not logged in' } } },
   read('/users/me', 'Accounts', 'The logged-in account (null when not logged in)', {
-    200: { description: 'The account as its owner reads it, or null', schema: z.looseObject({ user: account.nullable() }) },
+    200: { description: 'The account as its owner reads it, or null', schema: z.strictObject({ user: account.nullable(), exp: z.number().int().optional(), token: z.string().optional(), collection: z.string().optional(), strategy: z.string().optional(), message: z.string().optional() }) },
   }),
   read('/media/file/:filename', 'Catalogue', 'A product photo (any size Payload made of it)', {
     200: { description: 'The image', contentType: 'image/png' },

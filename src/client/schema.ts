@@ -1262,34 +1262,130 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        docs: ({
+                        docs: {
+                            /** @description Held on the card at checkout */
+                            authorized: number;
+                            /** @description The buyer’s own account (only the buyer reads it) */
+                            buyer?: (number | {
+                                [key: string]: unknown;
+                            }) | null;
+                            cancelledAt?: string | null;
+                            cancelReason?: string | null;
+                            captured?: number | null;
+                            collectedAt?: string | null;
+                            /** @description Only the buyer reads it */
+                            contact?: {
+                                firstName?: string | null;
+                                lastName?: string | null;
+                                phone?: string | null;
+                            };
+                            createdAt: string;
                             currency: string;
+                            expiresAt: string;
                             id: number;
+                            lines?: {
+                                docs: (number | {
+                                    createdAt: string;
+                                    id: number;
+                                    lineTotal: number;
+                                    name: string;
+                                    order: number;
+                                    /** @description As weighed or counted at assembly */
+                                    pickedQuantity?: number | null;
+                                    product: string | {
+                                        active?: boolean | null;
+                                        createdAt: string;
+                                        currency: string;
+                                        /** @description Rich text (Lexical JSON) */
+                                        description?: {
+                                            [key: string]: unknown;
+                                        } | null;
+                                        /** @description The SKU */
+                                        id: string;
+                                        name: string;
+                                        photo?: (number | {
+                                            /** @description The storage plugin’s key of the file */
+                                            _objectKey?: string | null;
+                                            alt?: string | null;
+                                            createdAt: string;
+                                            filename?: string | null;
+                                            filesize?: number | null;
+                                            focalX?: number | null;
+                                            focalY?: number | null;
+                                            height?: number | null;
+                                            id: number;
+                                            mimeType?: string | null;
+                                            /** @description The storage plugin’s folder of the file (S3 storage) */
+                                            prefix?: string | null;
+                                            /** @description Each size Payload makes of the photo (thumbnail 300×300, card 768 wide) */
+                                            sizes?: {
+                                                [key: string]: {
+                                                    filename?: string | null;
+                                                    filesize?: number | null;
+                                                    height?: number | null;
+                                                    mimeType?: string | null;
+                                                    url?: string | null;
+                                                    width?: number | null;
+                                                };
+                                            };
+                                            thumbnailURL?: string | null;
+                                            updatedAt: string;
+                                            url?: string | null;
+                                            width?: number | null;
+                                        }) | null;
+                                        /** @description Per unit, in minor units */
+                                        price: number;
+                                        /** @description Quantities are whole multiples of it */
+                                        quantityStep: number;
+                                        /** @enum {string} */
+                                        unit: "pcs" | "kg" | "g" | "l" | "m";
+                                        updatedAt: string;
+                                    };
+                                    /** @description As ordered, in the unit */
+                                    quantity: number;
+                                    unit: string;
+                                    unitPrice: number;
+                                    updatedAt: string;
+                                })[];
+                                hasNextPage: boolean;
+                                totalDocs?: number;
+                            };
                             number: string;
-                            pickupPoint: number | ({
+                            paidAt?: string | null;
+                            payment: {
+                                authorizationId?: string | null;
+                                declineReason?: string | null;
+                                key: string;
+                                state: string;
+                            };
+                            /** @description Only the buyer reads it: what the QR code says */
+                            pickupCode?: string | null;
+                            pickupPoint: number | {
+                                active?: boolean | null;
                                 address: string;
+                                createdAt: string;
                                 id: number;
                                 name: string;
-                            } & {
-                                [key: string]: unknown;
-                            });
+                                openingHours?: string | null;
+                                updatedAt: string;
+                            };
+                            readyAt?: string | null;
+                            refunded: number;
                             /** @enum {string} */
                             status: "awaiting_payment" | "paid" | "ready" | "collected" | "cancelled";
+                            /** @description What is charged (after assembly: as weighed) */
                             total: number;
-                        } & {
-                            [key: string]: unknown;
-                        })[];
+                            updatedAt: string;
+                        }[];
                         hasNextPage: boolean;
                         hasPrevPage: boolean;
                         limit: number;
-                        nextPage?: number | null;
-                        page?: number;
+                        nextPage: number | null;
+                        page: number;
                         pagingCounter: number;
-                        prevPage?: number | null;
+                        prevPage: number | null;
                         totalDocs: number;
                         totalPages: number;
-                    } & {
-                        [key: string]: unknown;
                     };
                 };
             };
@@ -1322,21 +1418,119 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description Held on the card at checkout */
+                        authorized: number;
+                        /** @description The buyer’s own account (only the buyer reads it) */
+                        buyer?: (number | {
+                            [key: string]: unknown;
+                        }) | null;
+                        cancelledAt?: string | null;
+                        cancelReason?: string | null;
+                        captured?: number | null;
+                        collectedAt?: string | null;
+                        /** @description Only the buyer reads it */
+                        contact?: {
+                            firstName?: string | null;
+                            lastName?: string | null;
+                            phone?: string | null;
+                        };
+                        createdAt: string;
                         currency: string;
+                        expiresAt: string;
                         id: number;
+                        lines?: {
+                            docs: (number | {
+                                createdAt: string;
+                                id: number;
+                                lineTotal: number;
+                                name: string;
+                                order: number;
+                                /** @description As weighed or counted at assembly */
+                                pickedQuantity?: number | null;
+                                product: string | {
+                                    active?: boolean | null;
+                                    createdAt: string;
+                                    currency: string;
+                                    /** @description Rich text (Lexical JSON) */
+                                    description?: {
+                                        [key: string]: unknown;
+                                    } | null;
+                                    /** @description The SKU */
+                                    id: string;
+                                    name: string;
+                                    photo?: (number | {
+                                        /** @description The storage plugin’s key of the file */
+                                        _objectKey?: string | null;
+                                        alt?: string | null;
+                                        createdAt: string;
+                                        filename?: string | null;
+                                        filesize?: number | null;
+                                        focalX?: number | null;
+                                        focalY?: number | null;
+                                        height?: number | null;
+                                        id: number;
+                                        mimeType?: string | null;
+                                        /** @description The storage plugin’s folder of the file (S3 storage) */
+                                        prefix?: string | null;
+                                        /** @description Each size Payload makes of the photo (thumbnail 300×300, card 768 wide) */
+                                        sizes?: {
+                                            [key: string]: {
+                                                filename?: string | null;
+                                                filesize?: number | null;
+                                                height?: number | null;
+                                                mimeType?: string | null;
+                                                url?: string | null;
+                                                width?: number | null;
+                                            };
+                                        };
+                                        thumbnailURL?: string | null;
+                                        updatedAt: string;
+                                        url?: string | null;
+                                        width?: number | null;
+                                    }) | null;
+                                    /** @description Per unit, in minor units */
+                                    price: number;
+                                    /** @description Quantities are whole multiples of it */
+                                    quantityStep: number;
+                                    /** @enum {string} */
+                                    unit: "pcs" | "kg" | "g" | "l" | "m";
+                                    updatedAt: string;
+                                };
+                                /** @description As ordered, in the unit */
+                                quantity: number;
+                                unit: string;
+                                unitPrice: number;
+                                updatedAt: string;
+                            })[];
+                            hasNextPage: boolean;
+                            totalDocs?: number;
+                        };
                         number: string;
-                        pickupPoint: number | ({
+                        paidAt?: string | null;
+                        payment: {
+                            authorizationId?: string | null;
+                            declineReason?: string | null;
+                            key: string;
+                            state: string;
+                        };
+                        /** @description Only the buyer reads it: what the QR code says */
+                        pickupCode?: string | null;
+                        pickupPoint: number | {
+                            active?: boolean | null;
                             address: string;
+                            createdAt: string;
                             id: number;
                             name: string;
-                        } & {
-                            [key: string]: unknown;
-                        });
+                            openingHours?: string | null;
+                            updatedAt: string;
+                        };
+                        readyAt?: string | null;
+                        refunded: number;
                         /** @enum {string} */
                         status: "awaiting_payment" | "paid" | "ready" | "collected" | "cancelled";
+                        /** @description What is charged (after assembly: as weighed) */
                         total: number;
-                    } & {
-                        [key: string]: unknown;
+                        updatedAt: string;
                     };
                 };
             };
@@ -1930,41 +2124,64 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        docs: ({
-                            currency?: string;
+                        docs: {
+                            active?: boolean | null;
+                            createdAt: string;
+                            currency: string;
                             /** @description Rich text (Lexical JSON) */
-                            description?: unknown;
+                            description?: {
+                                [key: string]: unknown;
+                            } | null;
                             /** @description The SKU */
                             id: string;
                             name: string;
-                            photo?: (number | ({
+                            photo?: (number | {
+                                /** @description The storage plugin’s key of the file */
+                                _objectKey?: string | null;
                                 alt?: string | null;
+                                createdAt: string;
+                                filename?: string | null;
+                                filesize?: number | null;
+                                focalX?: number | null;
+                                focalY?: number | null;
+                                height?: number | null;
                                 id: number;
+                                mimeType?: string | null;
+                                /** @description The storage plugin’s folder of the file (S3 storage) */
+                                prefix?: string | null;
+                                /** @description Each size Payload makes of the photo (thumbnail 300×300, card 768 wide) */
                                 sizes?: {
-                                    [key: string]: unknown;
+                                    [key: string]: {
+                                        filename?: string | null;
+                                        filesize?: number | null;
+                                        height?: number | null;
+                                        mimeType?: string | null;
+                                        url?: string | null;
+                                        width?: number | null;
+                                    };
                                 };
+                                thumbnailURL?: string | null;
+                                updatedAt: string;
                                 url?: string | null;
-                            } & {
-                                [key: string]: unknown;
-                            })) | null;
+                                width?: number | null;
+                            }) | null;
                             /** @description Per unit, in minor units */
                             price: number;
+                            /** @description Quantities are whole multiples of it */
                             quantityStep: number;
-                            unit: string;
-                        } & {
-                            [key: string]: unknown;
-                        })[];
+                            /** @enum {string} */
+                            unit: "pcs" | "kg" | "g" | "l" | "m";
+                            updatedAt: string;
+                        }[];
                         hasNextPage: boolean;
                         hasPrevPage: boolean;
                         limit: number;
-                        nextPage?: number | null;
-                        page?: number;
+                        nextPage: number | null;
+                        page: number;
                         pagingCounter: number;
-                        prevPage?: number | null;
+                        prevPage: number | null;
                         totalDocs: number;
                         totalPages: number;
-                    } & {
-                        [key: string]: unknown;
                     };
                 };
             };
@@ -1989,28 +2206,53 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        currency?: string;
+                        active?: boolean | null;
+                        createdAt: string;
+                        currency: string;
                         /** @description Rich text (Lexical JSON) */
-                        description?: unknown;
+                        description?: {
+                            [key: string]: unknown;
+                        } | null;
                         /** @description The SKU */
                         id: string;
                         name: string;
-                        photo?: (number | ({
+                        photo?: (number | {
+                            /** @description The storage plugin’s key of the file */
+                            _objectKey?: string | null;
                             alt?: string | null;
+                            createdAt: string;
+                            filename?: string | null;
+                            filesize?: number | null;
+                            focalX?: number | null;
+                            focalY?: number | null;
+                            height?: number | null;
                             id: number;
+                            mimeType?: string | null;
+                            /** @description The storage plugin’s folder of the file (S3 storage) */
+                            prefix?: string | null;
+                            /** @description Each size Payload makes of the photo (thumbnail 300×300, card 768 wide) */
                             sizes?: {
-                                [key: string]: unknown;
+                                [key: string]: {
+                                    filename?: string | null;
+                                    filesize?: number | null;
+                                    height?: number | null;
+                                    mimeType?: string | null;
+                                    url?: string | null;
+                                    width?: number | null;
+                                };
                             };
+                            thumbnailURL?: string | null;
+                            updatedAt: string;
                             url?: string | null;
-                        } & {
-                            [key: string]: unknown;
-                        })) | null;
+                            width?: number | null;
+                        }) | null;
                         /** @description Per unit, in minor units */
                         price: number;
+                        /** @description Quantities are whole multiples of it */
                         quantityStep: number;
-                        unit: string;
-                    } & {
-                        [key: string]: unknown;
+                        /** @enum {string} */
+                        unit: "pcs" | "kg" | "g" | "l" | "m";
+                        updatedAt: string;
                     };
                 };
             };
@@ -2470,24 +2712,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        docs: ({
+                        docs: {
+                            active?: boolean | null;
                             address: string;
+                            createdAt: string;
                             id: number;
                             name: string;
-                        } & {
-                            [key: string]: unknown;
-                        })[];
+                            openingHours?: string | null;
+                            updatedAt: string;
+                        }[];
                         hasNextPage: boolean;
                         hasPrevPage: boolean;
                         limit: number;
-                        nextPage?: number | null;
-                        page?: number;
+                        nextPage: number | null;
+                        page: number;
                         pagingCounter: number;
-                        prevPage?: number | null;
+                        prevPage: number | null;
                         totalDocs: number;
                         totalPages: number;
-                    } & {
-                        [key: string]: unknown;
                     };
                 };
             };
@@ -2523,16 +2765,39 @@ export interface operations {
                 content: {
                     "application/json": {
                         doc: {
+                            /** @description How this request was authenticated */
+                            _strategy?: string;
+                            active?: boolean | null;
+                            /** @constant */
+                            collection?: "users";
+                            createdAt: string;
                             email?: string;
+                            firstName?: string | null;
                             id: number;
-                            role?: string;
+                            lastName?: string | null;
+                            locale?: ("ru" | "en") | null;
+                            phone?: string | null;
+                            /** @enum {string} */
+                            role?: "buyer" | "staff" | "admin";
+                            /** @description The account’s own logins that are still valid */
+                            sessions?: {
+                                createdAt?: string | null;
+                                expiresAt: string;
+                                id: string;
+                            }[] | null;
+                            stores?: (number | {
+                                active?: boolean | null;
+                                address: string;
+                                createdAt: string;
+                                id: number;
+                                name: string;
+                                openingHours?: string | null;
+                                updatedAt: string;
+                            })[] | null;
+                            updatedAt: string;
                             username?: string | null;
-                        } & {
-                            [key: string]: unknown;
                         };
                         message: string;
-                    } & {
-                        [key: string]: unknown;
                     };
                 };
             };
@@ -2717,8 +2982,6 @@ export interface operations {
                 content: {
                     "application/json": {
                         message: string;
-                    } & {
-                        [key: string]: unknown;
                     };
                 };
             };
@@ -2749,16 +3012,44 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        user: ({
-                            email?: string;
+                        collection?: string;
+                        exp?: number;
+                        message?: string;
+                        strategy?: string;
+                        token?: string;
+                        user: {
+                            /** @description How this request was authenticated */
+                            _strategy?: string;
+                            active?: boolean | null;
+                            /** @constant */
+                            collection?: "users";
+                            createdAt: string;
+                            email: string;
+                            firstName?: string | null;
                             id: number;
-                            role?: string;
+                            lastName?: string | null;
+                            locale?: ("ru" | "en") | null;
+                            phone?: string | null;
+                            /** @enum {string} */
+                            role: "buyer" | "staff" | "admin";
+                            /** @description The account’s own logins that are still valid */
+                            sessions?: {
+                                createdAt?: string | null;
+                                expiresAt: string;
+                                id: string;
+                            }[] | null;
+                            stores?: (number | {
+                                active?: boolean | null;
+                                address: string;
+                                createdAt: string;
+                                id: number;
+                                name: string;
+                                openingHours?: string | null;
+                                updatedAt: string;
+                            })[] | null;
+                            updatedAt: string;
                             username?: string | null;
-                        } & {
-                            [key: string]: unknown;
-                        }) | null;
-                    } & {
-                        [key: string]: unknown;
+                        } | null;
                     };
                 };
             };

@@ -124,8 +124,8 @@ async function api(payload: Payload, req: ExpressRequest, res: ExpressResponse, 
   // The public catalogue from a short-lived cache (see catalogueCache.ts); writes to it clear the cache.
   const cacheKey = catalogueKey(req.method, req.originalUrl, req.headers)
   if (cacheKey) {
-    const cached = await catalogue.get(cacheKey, async () => {
-      const response = await payloadResponse(payload, req, undefined)
+    const cached = await catalogue.get(cacheKey.key, async () => {
+      const response = await payloadResponse(payload, req, undefined, { anonymous: cacheKey.anonymous })
       return { status: response.status, headers: [...response.headers], body: Buffer.from(await response.arrayBuffer()) }
     })
     return send(res, cached.status, cached.headers, [], cached.body)
@@ -154,9 +154,11 @@ async function api(payload: Payload, req: ExpressRequest, res: ExpressResponse, 
 }
 
 /** Hands the request to Payload's REST handler, as a Web Request. */
-function payloadResponse(payload: Payload, req: ExpressRequest, body: Buffer | undefined): Promise<Response> {
+function payloadResponse(payload: Payload, req: ExpressRequest, body: Buffer | undefined, { anonymous = false } = {}): Promise<Response> {
   const headers = new Headers()
   for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!)
+  // An answer the same for everyone is made as for anonymous (and served to everyone from the cache).
+  if (anonymous) for (const name of ['authorization', 'cookie']) headers.delete(name)
   // The address the auth rate limit counts by (see clientAddress). `set` replaces whatever the client
   // itself sent under this name.
   headers.set(CLIENT_IP_HEADER, clientAddress(req))
@@ -236,7 +238,7 @@ export function createApp(payload: Payload, { api: serveApi = true }: { api?: bo
   })
 
   // Without it (API_VIA=next), /api falls through to Next's route: for the benchmark's comparison.
-  const catalogue = new CatalogueCache()
+  const catalogue = new CatalogueCache(env.catalogueCacheMs)
   // Answers under way, each until its handler has finished (a checkout whose client went away still
   // finishes its steps) and its response is handed to the OS: a graceful stop waits for them.
   const inFlight = new Set<Promise<unknown>>()

@@ -1,22 +1,29 @@
 // A short-lived cache of the public catalogue (product and pickup-point lists, product pages and catalogue
-// searches, as anonymous visitors get them). Payload answers every list with a COUNT(*) plus the page, a
-// broad search ranks thousands of rows; a storefront asks for the same few pages over and over. Entries
-// live CATALOGUE_TTL_MS; a write to the catalogue in this process clears them at once, other processes see
-// it within the TTL. A search's `available` may so lag a checkout by that long: checkout checks the stock.
-export const CATALOGUE_TTL_MS = 2000
+// searches). Payload answers every list with a COUNT(*) plus the page, a broad search ranks thousands of
+// rows; a storefront asks for the same few pages over and over. Entries live CATALOGUE_CACHE (2 s); a write
+// to the catalogue in this process clears them at once, other processes see it within that time. A
+// search's `available` may so lag a checkout by that long: checkout checks the stock.
 const MAX_ENTRIES = 1000
 
 export type CachedResponse = { status: number; headers: Array<[string, string]>; body: Buffer }
 
-const CATALOGUE = /^\/api\/(products|stores|catalogue)(\/[^/?]+)?(\?|$)/
+const CATALOGUE = /^\/api\/((products|stores)(\/[^/?]+)?|catalogue)(\?|$)/
+/** Routes whose answer is the same whoever asks (the search shows only what is on sale, to anyone). */
+const SAME_FOR_EVERYONE = /^\/api\/catalogue(\?|$)/
 const CATALOGUE_WRITES = /^\/api\/(products|stores|media|stock)(\/|\?|$)/
 
-/** The cache key of a request that may be answered from the cache, or null. */
-export function catalogueKey(method: string, url: string, headers: { authorization?: string; cookie?: string }): string | null {
+export type CacheKey = { key: string; anonymous: boolean }
+
+/**
+ * The cache key of a request that may be answered from the cache, or null; `anonymous`: the answer is to
+ * be made without the caller's credentials (it is the same for everyone, so it is served to everyone).
+ */
+export function catalogueKey(method: string, url: string, headers: { authorization?: string; cookie?: string }): CacheKey | null {
   if (method !== 'GET' || !CATALOGUE.test(url)) return null
-  // Only what anyone may see: logged-in users (admins see inactive products) go to the database.
+  if (SAME_FOR_EVERYONE.test(url)) return { key: url, anonymous: true }
+  // Lists and pages as anyone may see them: logged-in users (admins see inactive products) go to the database.
   if (headers.authorization || /(^|;\s*)payload-token=/.test(headers.cookie ?? '')) return null
-  return url
+  return { key: url, anonymous: false }
 }
 
 export const writesCatalogue = (method: string, url: string) => method !== 'GET' && method !== 'HEAD' && CATALOGUE_WRITES.test(url)
@@ -26,10 +33,11 @@ export class CatalogueCache {
   private readonly inFlight = new Map<string, Promise<CachedResponse>>()
   private generation = 0
 
-  constructor(private readonly ttlMs = CATALOGUE_TTL_MS) {}
+  constructor(private readonly ttlMs: number) {}
 
   /** The cached answer, or `load()`'s; concurrent misses of one key share one load. */
   async get(key: string, load: () => Promise<CachedResponse>): Promise<CachedResponse> {
+    if (this.ttlMs <= 0) return load()
     const hit = this.entries.get(key)
     if (hit && hit.expires > Date.now()) return hit.response
     const pending = this.inFlight.get(key)

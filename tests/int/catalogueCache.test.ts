@@ -1,5 +1,6 @@
 // The catalogue cache in the Express app: anonymous catalogue reads are cached briefly; a change made
-// through this process shows at once; logged-in users always read the database.
+// through this process shows at once; logged-in users always read the database, except for the search, which
+// is the same for everyone and so made as anonymous and served to everyone from the cache.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 
 import { createAdmin, sqlRows, startTestShop, type Account, type TestShop } from '../helpers/shop'
@@ -44,6 +45,19 @@ describe('catalogue cache', () => {
     expect(await rest('PATCH', '/api/products/CACHED', { active: false }, admin.token)).toBe(200)
     expect((await get('/api/products/CACHED')).status).toBe(404)
     expect((await get('/api/products?limit=24')).body.docs.map((p: { id: string }) => p.id)).not.toContain('CACHED')
+  })
+
+  it('serves a search to anyone from the cache, made as anonymous (not even an admin sees an inactive product)', async () => {
+    await sqlRows(shop, "UPDATE products SET active = false, name = 'Cached search' WHERE id = 'CACHED'")
+    const path = '/api/catalogue?q=cached&limit=100'
+    expect((await get(path, admin.token)).body.docs).toEqual([])
+    await sqlRows(shop, "UPDATE products SET active = true WHERE id = 'CACHED'") // behind Payload's back
+    for (const token of [undefined, admin.token, 'not-a-token']) {
+      const answer = await get(path, token)
+      expect(answer.status).toBe(200)
+      expect(answer.body.docs).toEqual([]) // the cached anonymous answer, whoever asks
+    }
+    await sqlRows(shop, "UPDATE products SET active = false WHERE id = 'CACHED'")
   })
 
   it('never serves a logged-in answer to anonymous visitors (inactive products stay hidden)', async () => {

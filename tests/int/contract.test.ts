@@ -141,7 +141,9 @@ const scenarios: Record<string, () => Promise<void>> = {
     // Staff: their pickup point's orders, without who placed them.
     const clerk = await createStaff(shop, admin, [catalogue.stores.main])
     const theirs = await expectStatus(call('get /orders', '/orders', { token: clerk.token }), 200)
-    for (const order of (theirs.body as { docs: Array<Record<string, unknown>> }).docs) expect(order).not.toHaveProperty('contact')
+    for (const order of (theirs.body as { docs: Array<Record<string, unknown>> }).docs) {
+      for (const mine of ['contact', 'pickupCode', 'buyer']) expect(order).not.toHaveProperty(mine)
+    }
     await expectStatus(call('get /orders', '/orders'), 403)
   },
   'get /orders/{id}': async () => {
@@ -166,6 +168,9 @@ const scenarios: Record<string, () => Promise<void>> = {
     const buyer = await registerBuyer(shop)
     const me = await expectStatus(call('get /users/me', '/users/me', { token: buyer.token }), 200)
     expect((me.body as { user: { id: number } }).user.id).toBe(buyer.id)
+    const clerk = await createStaff(shop, admin, [catalogue.stores.main])
+    const staff = await expectStatus(call('get /users/me', '/users/me', { token: clerk.token }), 200)
+    expect((staff.body as { user: { stores: Array<{ id: number }> } }).user.stores.map((s) => s.id)).toEqual([catalogue.stores.main])
     await expectStatus(call('get /users/me', '/users/me'), 200)
   },
   'get /media/file/{filename}': async () => {
@@ -176,6 +181,10 @@ const scenarios: Record<string, () => Promise<void>> = {
     expect(media.status).toBe(201)
     await expectStatus(call('get /media/file/{filename}', `/media/file/${encodeURIComponent(media.body.doc.filename)}`), 200)
     await expectStatus(call('get /media/file/{filename}', '/media/file/no-such-file.png'), 404)
+    // A product with its photo populated (every size described).
+    expect((await shop.api.patch('/api/products/MILK', { photo: media.body.doc.id }, { token: admin.token })).status).toBe(200)
+    const milk = await expectStatus(call('get /products/{id}', '/products/MILK'), 200)
+    expect(Object.keys((milk.body as { photo: { sizes: object } }).photo.sizes)).toEqual(['thumbnail', 'card'])
   },
   'get /catalogue': async () => {
     const found = await expectStatus(call('get /catalogue', `/catalogue?q=${encodeURIComponent('молока')}&store=${catalogue.stores.main}`), 200)

@@ -6,16 +6,19 @@ import { CatalogueCache, catalogueKey, writesCatalogue } from '../../src/http/ca
 const ok = (text: string) => ({ status: 200, headers: [['content-type', 'application/json']] as Array<[string, string]>, body: Buffer.from(text) })
 
 describe('catalogue cache', () => {
-  it('caches only anonymous GETs of the catalogue', () => {
-    expect(catalogueKey('GET', '/api/products?limit=24', {})).toBe('/api/products?limit=24')
-    expect(catalogueKey('GET', '/api/products/APPLES', {})).toBe('/api/products/APPLES')
-    expect(catalogueKey('GET', '/api/stores', {})).toBe('/api/stores')
-    expect(catalogueKey('GET', '/api/catalogue?q=milk&store=1', {})).toBe('/api/catalogue?q=milk&store=1')
-    expect(catalogueKey('GET', '/api/catalogue?q=milk', { authorization: 'Bearer x' })).toBeNull()
+  it('caches anonymous GETs of the catalogue, and searches whoever asks (made as anonymous)', () => {
+    const anyone = (key: string) => ({ key, anonymous: false })
+    expect(catalogueKey('GET', '/api/products?limit=24', {})).toEqual(anyone('/api/products?limit=24'))
+    expect(catalogueKey('GET', '/api/products/APPLES', {})).toEqual(anyone('/api/products/APPLES'))
+    expect(catalogueKey('GET', '/api/stores', {})).toEqual(anyone('/api/stores'))
+    const search = { key: '/api/catalogue?q=milk&store=1', anonymous: true }
+    expect(catalogueKey('GET', '/api/catalogue?q=milk&store=1', {})).toEqual(search)
+    expect(catalogueKey('GET', '/api/catalogue?q=milk&store=1', { authorization: 'Bearer x' })).toEqual(search)
+    expect(catalogueKey('GET', '/api/catalogue?q=milk&store=1', { cookie: 'payload-token=x' })).toEqual(search)
     expect(catalogueKey('GET', '/api/products?limit=24', { authorization: 'Bearer x' })).toBeNull()
     expect(catalogueKey('GET', '/api/products', { cookie: 'a=1; payload-token=x' })).toBeNull()
     expect(catalogueKey('POST', '/api/products', {})).toBeNull()
-    for (const url of ['/api/cart', '/api/orders', '/api/users', '/api/stock', '/api/products-x', '/api/products/A/B']) {
+    for (const url of ['/api/catalogue/x', '/api/catalogues', '/api/cart', '/api/orders', '/api/users', '/api/stock', '/api/products-x', '/api/products/A/B']) {
       expect(catalogueKey('GET', url, {})).toBeNull()
     }
   })
@@ -39,6 +42,13 @@ describe('catalogue cache', () => {
     expect((await cache.get('k', load)).body.toString()).toBe('v1')
     cache.clear()
     expect((await cache.get('k', load)).body.toString()).toBe('v2')
+  })
+
+  it('with a time of 0 it loads every time', async () => {
+    const cache = new CatalogueCache(0)
+    let n = 0
+    await cache.get('k', async () => ok(`v${++n}`))
+    expect((await cache.get('k', async () => ok(`v${++n}`))).body.toString()).toBe('v2')
   })
 
   it('expires entries, and never keeps errors or answers a write overtook', async () => {

@@ -15,9 +15,12 @@ export const cartSchema = z.object({
       unitPrice: z.number().int().describe('Minor units (kopecks)'),
       lineTotal: z.number().int().describe('unitPrice × quantity, rounded half up; 0 when unavailable'),
       available: z.boolean().describe('false when the product was taken off sale'),
+      weighed: z.boolean().describe('Sold by weight or measure: the quantity is approximate, the final price is set when the order is weighed'),
+      availableAtStore: z.number().optional().describe('With `store`: what that pickup point has of it now'),
     }),
   ),
   total: z.number().int(),
+  hold: z.number().int().describe('What checkout holds on the card for this cart: the total plus WEIGHT_TOLERANCE of the weighed lines'),
   currency: z.string(),
 })
 

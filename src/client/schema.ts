@@ -625,7 +625,10 @@ export type $defs = Record<string, never>;
 export interface operations {
     getCart: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description A pickup point: each line then says what it has */
+                store?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -640,9 +643,13 @@ export interface operations {
                 content: {
                     "application/json": {
                         currency: string;
+                        /** @description What checkout holds on the card for this cart: the total plus WEIGHT_TOLERANCE of the weighed lines */
+                        hold: number;
                         items: {
                             /** @description false when the product was taken off sale */
                             available: boolean;
+                            /** @description With `store`: what that pickup point has of it now */
+                            availableAtStore?: number;
                             /** @description unitPrice × quantity, rounded half up; 0 when unavailable */
                             lineTotal: number;
                             name: string;
@@ -652,13 +659,33 @@ export interface operations {
                             unit: string;
                             /** @description Minor units (kopecks) */
                             unitPrice: number;
+                            /** @description Sold by weight or measure: the quantity is approximate, the final price is set when the order is weighed */
+                            weighed: boolean;
                         }[];
                         total: number;
                     };
                 };
             };
+            /** @description A bad store id or an unknown parameter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Not logged in, or the token is invalid or expired */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such open pickup point */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -685,9 +712,13 @@ export interface operations {
                 content: {
                     "application/json": {
                         currency: string;
+                        /** @description What checkout holds on the card for this cart: the total plus WEIGHT_TOLERANCE of the weighed lines */
+                        hold: number;
                         items: {
                             /** @description false when the product was taken off sale */
                             available: boolean;
+                            /** @description With `store`: what that pickup point has of it now */
+                            availableAtStore?: number;
                             /** @description unitPrice × quantity, rounded half up; 0 when unavailable */
                             lineTotal: number;
                             name: string;
@@ -697,6 +728,8 @@ export interface operations {
                             unit: string;
                             /** @description Minor units (kopecks) */
                             unitPrice: number;
+                            /** @description Sold by weight or measure: the quantity is approximate, the final price is set when the order is weighed */
+                            weighed: boolean;
                         }[];
                         total: number;
                     };
@@ -739,9 +772,13 @@ export interface operations {
                 content: {
                     "application/json": {
                         currency: string;
+                        /** @description What checkout holds on the card for this cart: the total plus WEIGHT_TOLERANCE of the weighed lines */
+                        hold: number;
                         items: {
                             /** @description false when the product was taken off sale */
                             available: boolean;
+                            /** @description With `store`: what that pickup point has of it now */
+                            availableAtStore?: number;
                             /** @description unitPrice × quantity, rounded half up; 0 when unavailable */
                             lineTotal: number;
                             name: string;
@@ -751,6 +788,8 @@ export interface operations {
                             unit: string;
                             /** @description Minor units (kopecks) */
                             unitPrice: number;
+                            /** @description Sold by weight or measure: the quantity is approximate, the final price is set when the order is weighed */
+                            weighed: boolean;
                         }[];
                         total: number;
                     };
@@ -814,9 +853,13 @@ export interface operations {
                 content: {
                     "application/json": {
                         currency: string;
+                        /** @description What checkout holds on the card for this cart: the total plus WEIGHT_TOLERANCE of the weighed lines */
+                        hold: number;
                         items: {
                             /** @description false when the product was taken off sale */
                             available: boolean;
+                            /** @description With `store`: what that pickup point has of it now */
+                            availableAtStore?: number;
                             /** @description unitPrice × quantity, rounded half up; 0 when unavailable */
                             lineTotal: number;
                             name: string;
@@ -826,6 +869,8 @@ export interface operations {
                             unit: string;
                             /** @description Minor units (kopecks) */
                             unitPrice: number;
+                            /** @description Sold by weight or measure: the quantity is approximate, the final price is set when the order is weighed */
+                            weighed: boolean;
                         }[];
                         total: number;
                     };
@@ -878,9 +923,13 @@ export interface operations {
                 content: {
                     "application/json": {
                         currency: string;
+                        /** @description What checkout holds on the card for this cart: the total plus WEIGHT_TOLERANCE of the weighed lines */
+                        hold: number;
                         items: {
                             /** @description false when the product was taken off sale */
                             available: boolean;
+                            /** @description With `store`: what that pickup point has of it now */
+                            availableAtStore?: number;
                             /** @description unitPrice × quantity, rounded half up; 0 when unavailable */
                             lineTotal: number;
                             name: string;
@@ -890,6 +939,8 @@ export interface operations {
                             unit: string;
                             /** @description Minor units (kopecks) */
                             unitPrice: number;
+                            /** @description Sold by weight or measure: the quantity is approximate, the final price is set when the order is weighed */
+                            weighed: boolean;
                         }[];
                         total: number;
                     };

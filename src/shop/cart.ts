@@ -5,9 +5,11 @@ import type { PayloadRequest } from 'payload'
 
 import { execute, sql } from '../db/sql'
 import { env } from '../env'
-import { lineTotal, sumMinor } from '../lib/money'
+import { holdFor, lineTotal, sumMinor } from '../lib/money'
 import { formatMilli, isMultipleOfStep, milliToNumber, toMilli } from '../lib/quantity'
-import { SKU_PATTERN } from './rules'
+import { settingsOf } from '../settings'
+import { assertOpenStore } from './catalogue'
+import { isWeighed, SKU_PATTERN } from './rules'
 import { BadRequest, NotFound } from './errors'
 
 /** The most of one product a cart line may hold, in the product's unit. */
@@ -23,8 +25,11 @@ export type CartLine = {
   unitPrice: number
   lineTotal: number
   available: boolean
+  weighed: boolean
+  /** With a pickup point: what it has of the product now (on hand less reserved). */
+  availableAtStore?: number
 }
-export type CartView = { items: CartLine[]; total: number; currency: string }
+export type CartView = { items: CartLine[]; total: number; hold: number; currency: string }
 
 type Buyer = { id: number | string }
 
@@ -60,10 +65,10 @@ function checkQuantity(product: SellableProduct, quantity: number, { allowZero =
   return milli
 }
 
-type CartRow = { sku: string; name: string; unit: string; step: string; quantity: string; price: string; active: boolean }
+type CartRow = { sku: string; name: string; unit: string; step: string; quantity: string; price: string; active: boolean; at_store?: string | null }
 
-/** Prices the lines from the products as they are now. */
-function pricedCart(rows: CartRow[]): CartView {
+/** Prices the lines from the products as they are now, and what checkout would hold on the card for them. */
+function pricedCart(req: PayloadRequest, rows: CartRow[]): CartView {
   const items = rows.map((row): CartLine => {
     const quantity = toMilli(row.quantity)!
     const unitPrice = Number(row.price)
@@ -77,23 +82,31 @@ function pricedCart(rows: CartRow[]): CartView {
       // A product taken off sale stays visible but counts nothing.
       lineTotal: row.active ? lineTotal(unitPrice, quantity) : 0,
       available: row.active,
+      weighed: isWeighed(row.unit),
+      ...(row.at_store === undefined ? {} : { availableAtStore: milliToNumber(toMilli(row.at_store ?? '0')!) }),
     }
   })
-  return { items, total: sumMinor(items.map((i) => i.lineTotal)), currency: env.currency }
+  const total = sumMinor(items.map((i) => i.lineTotal))
+  const weighed = sumMinor(items.filter((i) => i.weighed).map((i) => i.lineTotal))
+  return { items, total, hold: holdFor(total, weighed, settingsOf(req.payload).weightToleranceBp), currency: env.currency }
 }
 
-export async function viewCart(req: PayloadRequest, buyer: Buyer): Promise<CartView> {
+/** The cart; with `store`, each line says what that pickup point has of it (404 for a closed or unknown one). */
+export async function viewCart(req: PayloadRequest, buyer: Buyer, store?: number): Promise<CartView> {
+  if (store !== undefined) await assertOpenStore(req, store)
+  const atStore = store === undefined ? sql`` : sql`, GREATEST(coalesce(s.on_hand - s.reserved, 0), 0)::text AS at_store`
+  const stock = store === undefined ? sql`` : sql` LEFT JOIN stock s ON s.product_id = l.product_id AND s.store_id = ${store}`
   const { rows } = await execute<CartRow>(
     req,
     sql`SELECT l.product_id AS sku, p.name, p.unit, p.quantity_step::text AS step, l.quantity::text AS quantity,
-               p.price::text AS price, p.active
+               p.price::text AS price, p.active${atStore}
         FROM carts c
         JOIN cart_lines l ON l.cart_id = c.id
-        JOIN products p ON p.id = l.product_id
+        JOIN products p ON p.id = l.product_id${stock}
         WHERE c.buyer_id = ${buyer.id}
         ORDER BY l.created_at, l.id`,
   )
-  return pricedCart(rows)
+  return pricedCart(req, rows)
 }
 
 /**
@@ -132,7 +145,7 @@ export async function addToCart(req: PayloadRequest, buyer: Buyer, sku: string, 
   if (!rows.some((row) => row.added)) {
     throw new BadRequest(`A cart line may hold at most ${MAX_LINE_QUANTITY} ${product.unit}`, { field: 'quantity' })
   }
-  return pricedCart(rows)
+  return pricedCart(req, rows)
 }
 
 /** Sets the line's quantity; 0 removes it. */

@@ -109,7 +109,7 @@ async function photosOf(req: PayloadRequest, ids: number[]): Promise<Map<number,
 }
 
 /** Refuses a pickup point that does not exist or is closed (404): its availability would be made up. */
-async function assertOpenStore(req: PayloadRequest, store: number) {
+export async function assertOpenStore(req: PayloadRequest, store: number) {
   const { rows } = await execute(req, sql`SELECT 1 FROM stores WHERE id = ${store} AND active`)
   if (rows.length === 0) throw new NotFound('No such pickup point', { store })
 }

@@ -16,6 +16,7 @@ import { formatMilli, milliToNumber, toMilli } from '../lib/quantity'
 import { type AuthorizeOutcome, callGateway, paymentGateway } from '../payments'
 import { removeOrderedFromCart } from './cart'
 import { reserveLines } from './stock'
+import { isWeighed } from './rules'
 import {
   BadRequest,
   CheckoutTooSlow,
@@ -181,7 +182,7 @@ export function priceCart(lines: CartAtStore['lines'], weightToleranceBp = env.w
     .map((l) => ({ ...l, lineTotal: lineTotal(l.price, l.milli) }))
   const total = sumMinor(priced.map((l) => l.lineTotal))
   // Weighed goods may weigh a little more than ordered: the hold covers that much more of them.
-  const weighed = sumMinor(priced.filter((l) => l.unit !== 'pcs').map((l) => l.lineTotal))
+  const weighed = sumMinor(priced.filter((l) => isWeighed(l.unit)).map((l) => l.lineTotal))
   return { lines: priced, total, authorized: holdFor(total, weighed, weightToleranceBp) }
 }
 

@@ -319,8 +319,9 @@ describe('cart quantities and prices', () => {
     const res = await shop.api.post('/api/cart/items', { sku: 'MILK', quantity: 2 }, { token: buyer.token })
     expect(res.status).toBe(200)
     expect(res.body).toEqual({
-      items: [{ sku: 'MILK', name: 'Молоко 3,2%', unit: 'pcs', quantityStep: 1, quantity: 2, unitPrice: 8990, lineTotal: 17980, available: true }],
+      items: [{ sku: 'MILK', name: 'Молоко 3,2%', unit: 'pcs', quantityStep: 1, quantity: 2, unitPrice: 8990, lineTotal: 17980, available: true, weighed: false }],
       total: 17980,
+      hold: 17980,
       currency: 'RUB',
     })
     expect(await sqlRows(shop, 'SELECT price FROM products WHERE id = $1', ['MILK'])).toEqual([{ price: '8990' }])

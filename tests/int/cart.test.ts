@@ -43,13 +43,13 @@ describe('cart', () => {
   it('adds, sets and removes lines, with exact totals (0.3 kg × 199.90 = 59.97)', async () => {
     const buyer = await registerBuyer(shop)
     const empty = await shop.api.get('/api/cart', { token: buyer.token })
-    expect(empty.body).toEqual({ items: [], total: 0, currency: 'RUB' })
+    expect(empty.body).toEqual({ items: [], total: 0, hold: 0, currency: 'RUB' })
 
     const first = await shop.api.post('/api/cart/items', { sku: 'APPLES', quantity: 0.1 }, { token: buyer.token })
     expect(first.status).toBe(200)
     const second = await shop.api.post('/api/cart/items', { sku: 'APPLES', quantity: 0.2 }, { token: buyer.token })
     expect(second.body.items).toEqual([
-      { sku: 'APPLES', name: 'Яблоки', unit: 'kg', quantityStep: 0.1, quantity: 0.3, unitPrice: 19990, lineTotal: 5997, available: true },
+      { sku: 'APPLES', name: 'Яблоки', unit: 'kg', quantityStep: 0.1, quantity: 0.3, unitPrice: 19990, lineTotal: 5997, available: true, weighed: true },
     ])
     expect(second.body.total).toBe(5997)
     expect(await linesOf(buyer)).toEqual([{ sku: 'APPLES', quantity: '0.3' }])
@@ -57,10 +57,13 @@ describe('cart', () => {
     await shop.api.post('/api/cart/items', { sku: 'MILK', quantity: 2 }, { token: buyer.token })
     const set = await shop.api.patch('/api/cart/items/MILK', { quantity: 3 }, { token: buyer.token })
     expect(set.body.total).toBe(5997 + 3 * 8990)
+    // The hold checkout would place: the total plus 10 % of the weighed lines (599.7 rounded up to 600).
+    expect(set.body.hold).toBe(5997 + 3 * 8990 + 600)
+    expect(set.body.items.map((i: { weighed: boolean }) => i.weighed)).toEqual([true, false])
     const removed = await shop.api.patch('/api/cart/items/MILK', { quantity: 0 }, { token: buyer.token })
     expect(removed.body.items.map((i: { sku: string }) => i.sku)).toEqual(['APPLES'])
     const deleted = await shop.api.delete('/api/cart/items/APPLES', { token: buyer.token })
-    expect(deleted.body).toEqual({ items: [], total: 0, currency: 'RUB' })
+    expect(deleted.body).toEqual({ items: [], total: 0, hold: 0, currency: 'RUB' })
     expect(await linesOf(buyer)).toEqual([])
   })
 
@@ -169,12 +172,27 @@ describe('cart', () => {
     expect(await linesOf(buyer)).toEqual([{ sku: 'MILK', quantity: '20' }])
   })
 
+  it('says what a pickup point has of each line; an unknown or closed one is a 404, a bad id a 400', async () => {
+    const buyer = await registerBuyer(shop)
+    await shop.api.post('/api/cart/items', { sku: 'APPLES', quantity: 1.5 }, { token: buyer.token })
+    await shop.api.post('/api/cart/items', { sku: 'MILK', quantity: 2 }, { token: buyer.token })
+    const store = await shop.api.post('/api/stores', { name: 'Point', address: 'Street 1' }, { token: admin.token })
+    const closed = await shop.api.post('/api/stores', { name: 'Closed', address: 'Street 2', active: false }, { token: admin.token })
+    await sqlRows(shop, "INSERT INTO stock (product_id, store_id, on_hand, reserved) VALUES ('APPLES', $1, 1.2, 0.2)", [store.body.doc.id])
+    const cart = await shop.api.get(`/api/cart?store=${store.body.doc.id}`, { token: buyer.token })
+    expect(cart.body.items.map((i: { sku: string; availableAtStore: number }) => [i.sku, i.availableAtStore])).toEqual([['APPLES', 1], ['MILK', 0]])
+    expect((await shop.api.get('/api/cart', { token: buyer.token })).body.items[0]).not.toHaveProperty('availableAtStore')
+    expect((await shop.api.get(`/api/cart?store=${closed.body.doc.id}`, { token: buyer.token })).status).toBe(404)
+    expect((await shop.api.get('/api/cart?store=-1', { token: buyer.token })).status).toBe(400)
+    expect(await linesOf(buyer)).toEqual([{ sku: 'APPLES', quantity: '1.5' }, { sku: 'MILK', quantity: '2' }])
+  })
+
   it('empties the cart', async () => {
     const buyer = await registerBuyer(shop)
     await shop.api.post('/api/cart/items', { sku: 'MILK', quantity: 1 }, { token: buyer.token })
     await shop.api.post('/api/cart/items', { sku: 'APPLES', quantity: 1 }, { token: buyer.token })
     const res = await shop.api.delete('/api/cart', { token: buyer.token })
-    expect(res.body).toEqual({ items: [], total: 0, currency: 'RUB' })
+    expect(res.body).toEqual({ items: [], total: 0, hold: 0, currency: 'RUB' })
     expect(await linesOf(buyer)).toEqual([])
   })
 })

@@ -196,6 +196,9 @@ const scenarios: Record<string, () => Promise<void>> = {
   'get /cart': async () => {
     const buyer = await buyerWithCart()
     await expectStatus(call('get /cart', '/cart', { token: buyer.token }), 200)
+    await expectStatus(call('get /cart', `/cart?store=${catalogue.stores.main}`, { token: buyer.token }), 200)
+    await expectStatus(call('get /cart', '/cart?store=x', { token: buyer.token }), 400)
+    await expectStatus(call('get /cart', '/cart?store=999999', { token: buyer.token }), 404)
     await expectStatus(call('get /cart', '/cart'), 401)
   },
   'delete /cart': async () => {

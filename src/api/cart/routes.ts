@@ -32,8 +32,9 @@ export const cartRoutes = [
     tag: 'Cart',
     who: 'signedIn',
     summary: 'The cart',
-    responses: cartResponses(),
-    handler: async ({ req, user }) => json(await viewCart(req, user)),
+    query: z.object({ store: z.coerce.number().int().positive().max(2_147_483_647).optional().describe('A pickup point: each line then says what it has') }).strict(),
+    responses: cartResponses({ 400: { description: 'A bad store id or an unknown parameter' }, 404: { description: 'No such open pickup point' } }),
+    handler: async ({ req, user, query }) => json(await viewCart(req, user, query.store)),
   }),
   defineRoute({
     method: 'delete',

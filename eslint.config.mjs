@@ -33,6 +33,13 @@ const layerZones = LAYERS.flatMap((layer, i) => [
 const domainOnlyZones = [
   // The typed client stands alone (storefronts import it): nothing of the server.
   { target: ['src/client'], from: ['src'], except: ['./client'], message: 'the client imports nothing of the server' },
+  // The storefront talks to the shop as an outside storefront would: over HTTP through the typed client.
+  {
+    target: ['src/app/(storefront)'],
+    from: ['src'],
+    except: ['./client', './lib', './i18n', './env.ts', './app/(storefront)'],
+    message: 'the storefront reads the shop only through the typed client (src/client), never the domain or the database',
+  },
   { target: ['src/admin', 'src/http'], from: ['src/collections'], message: 'read the domain (src/shop), not collection config' },
   { target: ['src/admin', 'src/collections', 'src/api'], from: ['src/db/sql.ts'], message: 'SQL lives in src/shop: call an operation or a query there' },
 ]

@@ -115,6 +115,10 @@ const schema = z.object({
   WEB_CONCURRENCY: intFromEnv(1, 1, 64),
   // off: an API-only web process (no admin panel, Next not loaded).
   SHOP_ADMIN: z.enum(['on', 'off']).default('on'),
+  // off: no storefront at / (the admin panel and the API unaffected).
+  SHOP_STOREFRONT: z.enum(['on', 'off']).default('on'),
+  // Where the storefront's server calls the API (default: this process, on loopback).
+  STOREFRONT_API_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
   WORKER_PORT: intFromEnv(3001, 1, 65_535),
   // /metrics: with this bearer token on the web and worker ports; without a token on METRICS_PORT only.
   METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional().or(z.literal('').transform(() => undefined)),
@@ -360,6 +364,9 @@ function load() {
     webRunsJobs: e.SHOP_JOBS === 'on',
     /** Whether this web process serves the admin panel (SHOP_ADMIN). */
     adminPanel: e.SHOP_ADMIN === 'on',
+    /** The storefront at / (SHOP_STOREFRONT; served by Next, so not by an API-only process) and where it calls the API. */
+    storefrontPages: e.SHOP_STOREFRONT === 'on' && e.SHOP_ADMIN === 'on',
+    storefrontApi: (e.STOREFRONT_API_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, ''),
     webConcurrency: e.WEB_CONCURRENCY,
     workerPort: e.WORKER_PORT,
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT || undefined },

@@ -25,7 +25,12 @@ if (env.adminPanel) {
   const loaded = next({ dev: !env.isProduction, dir: projectRoot })
   await loaded.prepare()
   const nextHandler = loaded.getRequestHandler()
-  app.all('/{*rest}', (req, res) => nextHandler(req, res))
+  // SHOP_STOREFRONT=off: Next serves the panel (and its assets) only.
+  const panelOnly = /^\/(admin|_next)(\/|$)/
+  app.all('/{*rest}', (req, res) => {
+    if (!env.storefrontPages && !panelOnly.test(req.path)) return void res.status(404).json({ errors: [{ message: 'Not found' }] })
+    return nextHandler(req, res)
+  })
   nextApp = loaded
 } else {
   app.all('/{*rest}', (_req, res) => {

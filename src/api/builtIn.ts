@@ -164,6 +164,22 @@ export const builtInRoutes: DocumentedRoute[] = [
       429: { description: 'Too many attempts from this address; see Retry-After' },
     },
   },
+  {
+    method: 'patch',
+    path: '/users/:id',
+    tag: 'Accounts',
+    who: 'signedIn',
+    summary: 'Change your profile: name, phone, language',
+    description: 'A buyer changes only their own account. Changing the email, username or password needs `currentPassword` too.',
+    params: z.object({ id }),
+    body: z.object({ firstName: z.string().optional(), lastName: z.string().optional(), phone: z.string().optional(), locale: z.enum(['ru', 'en']).optional() }),
+    responses: {
+      200: { description: 'Saved: the account as its owner reads it', schema: z.strictObject({ message: z.string(), doc: account }) },
+      400: { description: 'An invalid value (e.g. a phone number that is not one)' },
+      403: { description: 'Not logged in, or not your account' },
+      404: { description: 'No such account' },
+    },
+  },
   { method: 'post', path: '/users/logout', tag: 'Accounts', who: 'public', summary: 'Log out: the session ends, the cookie is cleared', responses: { 200: { description: 'Logged out', schema: z.strictObject({ message: z.string() }) }, 400: { description: 'Not logged in' } } },
   read('/users/me', 'Accounts', 'The logged-in account (null when not logged in)', {
     200: { description: 'The account as its owner reads it, or null', schema: z.strictObject({ user: account.nullable(), exp: z.number().int().optional(), token: z.string().optional(), collection: z.string().optional(), strategy: z.string().optional(), message: z.string().optional() }) },

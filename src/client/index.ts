@@ -15,12 +15,14 @@ export type ShopClientOptions = {
   token?: string
   /** Another fetch (tests, server-side rendering with caching). */
   fetch?: typeof globalThis.fetch
+  /** Headers for every call (e.g. a server-side storefront's Accept-Language). */
+  headers?: Record<string, string>
 }
 
-export function createShopClient({ baseUrl, token, fetch }: ShopClientOptions): ShopClient {
+export function createShopClient({ baseUrl, token, fetch, headers }: ShopClientOptions): ShopClient {
   return createClient<paths>({
     baseUrl: `${baseUrl.replace(/\/+$/, '')}/api`,
-    headers: token ? { Authorization: `Bearer ${token}` } : {},
+    headers: { ...headers, ...(token && { Authorization: `Bearer ${token}` }) },
     ...(fetch && { fetch }),
   })
 }

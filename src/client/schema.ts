@@ -446,6 +446,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change your profile: name, phone, language
+         * @description A buyer changes only their own account. Changing the email, username or password needs `currentPassword` too.
+         *
+         *     Requires a signed-in user.
+         */
+        patch: operations["patchUsersId"];
+        trace?: never;
+    };
     "/users/first-register": {
         parameters: {
             query?: never;
@@ -2863,6 +2885,109 @@ export interface operations {
             };
             /** @description Too many attempts from this address; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchUsersId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    firstName?: string;
+                    lastName?: string;
+                    /** @enum {string} */
+                    locale?: "ru" | "en";
+                    phone?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Saved: the account as its owner reads it */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        doc: {
+                            /** @description How this request was authenticated */
+                            _strategy?: string;
+                            active?: boolean | null;
+                            /** @constant */
+                            collection?: "users";
+                            createdAt: string;
+                            email: string;
+                            firstName?: string | null;
+                            id: number;
+                            lastName?: string | null;
+                            locale?: ("ru" | "en") | null;
+                            phone?: string | null;
+                            /** @enum {string} */
+                            role: "buyer" | "staff" | "admin";
+                            /** @description The account’s own logins that are still valid */
+                            sessions?: {
+                                createdAt?: string | null;
+                                expiresAt: string;
+                                id: string;
+                            }[] | null;
+                            stores?: (number | {
+                                active?: boolean | null;
+                                address: string;
+                                createdAt: string;
+                                id: number;
+                                name: string;
+                                openingHours?: string | null;
+                                updatedAt: string;
+                            })[] | null;
+                            updatedAt: string;
+                            username?: string | null;
+                        };
+                        message: string;
+                    };
+                };
+            };
+            /** @description An invalid value (e.g. a phone number that is not one) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not logged in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not logged in, or not your account */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such account */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

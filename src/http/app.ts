@@ -12,6 +12,7 @@ import { MEDIA_MAX_BYTES } from '../shop/rules'
 import { CLIENT_IP_HEADER } from '../shop/auth/clientAddress'
 import { isConnectionError, isSyntaxError } from '../db/errors'
 import { env } from '../env'
+import { FORWARDED_FOR_HEADER, FORWARDED_KEY_HEADER, forwardedClient } from '../lib/forwardedClient'
 import { CatalogueCache, catalogueKey, writesCatalogue } from './catalogueCache'
 import { crossSiteRefusal } from './crossOrigin'
 import { shopHealth } from './health'
@@ -159,6 +160,7 @@ function payloadResponse(payload: Payload, req: ExpressRequest, body: Buffer | u
   for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!)
   // An answer the same for everyone is made as for anonymous (and served to everyone from the cache).
   if (anonymous) for (const name of ['authorization', 'cookie']) headers.delete(name)
+  for (const name of [FORWARDED_FOR_HEADER, FORWARDED_KEY_HEADER]) headers.delete(name)
   // The address the auth rate limit counts by (see clientAddress). `set` replaces whatever the client
   // itself sent under this name.
   headers.set(CLIENT_IP_HEADER, clientAddress(req))
@@ -176,9 +178,15 @@ function payloadResponse(payload: Payload, req: ExpressRequest, body: Buffer | u
 /**
  * The client's address: the socket's peer, or with TRUST_PROXY what the trusted proxies say in
  * X-Forwarded-For (Express's `req.ip`: the rightmost address that is not a trusted proxy, so a client that
- * writes its own X-Forwarded-For only adds addresses on the left, which are never read).
+ * writes its own X-Forwarded-For only adds addresses on the left, which are never read); for a call the
+ * storefront's server makes for a buyer, the buyer's (src/lib/forwardedClient.ts).
  */
-const clientAddress = (req: ExpressRequest) => req.ip ?? req.socket.remoteAddress ?? ''
+const clientAddress = (req: ExpressRequest) =>
+  forwardedClient(header(req, FORWARDED_FOR_HEADER), header(req, FORWARDED_KEY_HEADER), env.secret) ?? req.ip ?? req.socket.remoteAddress ?? ''
+const header = (req: ExpressRequest, name: string) => {
+  const value = req.headers[name]
+  return Array.isArray(value) ? undefined : value
+}
 
 export const REQUEST_ID_HEADER = 'x-request-id'
 const REQUEST_ID = /^[\w.:-]{1,128}$/
@@ -194,7 +202,8 @@ function requestId(req: ExpressRequest): string {
   return fromProxy && typeof given === 'string' && REQUEST_ID.test(given) ? given : crypto.randomUUID()
 }
 
-export function createApp(payload: Payload, { api: serveApi = true }: { api?: boolean } = {}): Express {
+/** `storefront`: whether Next serves the storefront behind this app (then / and /reset-password are its). */
+export function createApp(payload: Payload, { api: serveApi = true, storefront = env.storefrontPages }: { api?: boolean; storefront?: boolean } = {}): Express {
   const app = express()
   app.disable('x-powered-by')
   app.set('trust proxy', env.trustProxy)
@@ -255,11 +264,14 @@ export function createApp(payload: Payload, { api: serveApi = true }: { api?: bo
   })
   app.locals.apiInFlight = inFlight
 
-  if (!env.isProduction) serveResetPage(app)
-
-  app.get('/', (_req, res) => {
-    res.json({ shop: '100am shop', api: '/api', admin: '/admin', health: '/healthz' })
-  })
+  // Without the storefront (SHOP_STOREFRONT=off), / says where things are, and in development the reset
+  // links of the emails land on a small page of the shop's own; with it, the storefront has both.
+  if (!storefront) {
+    if (!env.isProduction) serveResetPage(app)
+    app.get('/', (_req, res) => {
+      res.json({ shop: '100am shop', api: '/api', admin: '/admin', health: '/healthz' })
+    })
+  }
 
   return app
 }

@@ -5,7 +5,7 @@ import { env } from '../../src/env'
 import { closeGracefully, createApp } from '../../src/http/app'
 
 const shop = await bootShop({ withJobs: false, seedDemo: false })
-const app = createApp(shop.payload)
+const app = createApp(shop.payload, { storefront: false })
 const server = app.listen(env.port, '127.0.0.1', () => console.log(`READY ${env.port}`))
 // The same graceful stop as src/server.ts.
 process.on('SIGTERM', async () => {

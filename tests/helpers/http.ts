@@ -1,4 +1,4 @@
-// Serves the real Express app (without Next) on a free loopback port.
+// Serves the real Express app (without Next, so without the storefront) on a free loopback port.
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 
@@ -7,7 +7,7 @@ import type { Payload } from 'payload'
 import { createApp } from '../../src/http/app'
 
 export async function serve(payload: Payload) {
-  const server = createApp(payload).listen(0, '127.0.0.1')
+  const server = createApp(payload, { storefront: false }).listen(0, '127.0.0.1')
   await new Promise<void>((resolve) => server.once('listening', () => resolve()))
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   return {

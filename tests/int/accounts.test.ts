@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { createLocalReq } from 'payload'
 
 import { env } from '../../src/env'
+import { FORWARDED_FOR_HEADER, FORWARDED_KEY_HEADER, forwardingKey } from '../../src/lib/forwardedClient'
 import { sendDueNotifications } from '../../src/shop/emails'
 import { settingsOf } from '../../src/settings'
 import { contact, fillCart, seedCatalogue, stockDisagreements, type Catalogue } from '../helpers/fixtures'
@@ -171,6 +172,26 @@ describe('login throttling per account and address', () => {
     const from = '127.0.0.9'
     for (let i = 0; i < 20; i++) expect((await logIn(from, `nobody-${i}@example.com`, 'wrong password 123')).status).toBe(401)
     expect((await logIn(from, `nobody-x@example.com`, 'wrong password 123')).status).toBe(429)
+  })
+
+  it('counts a call the storefront makes for a buyer under the buyer’s address, only with the key from the secret', async () => {
+    settingsOf(shop.payload).authRateLimit = 2
+    await roomInClockWindow(shop, 15)
+    const storefront = '127.0.0.10'
+    const forBuyer = (buyer: string, key = forwardingKey(env.secret)) => ({ [FORWARDED_FOR_HEADER]: buyer, [FORWARDED_KEY_HEADER]: key })
+    const attempt = (headers: Record<string, string>) => call(front.base, 'POST', '/api/users/login', { from: storefront, headers, body: { email: 'nobody@example.com', password: 'wrong password 123' } })
+    // Two buyers behind the one storefront address: each has a budget of their own.
+    for (const buyer of ['203.0.113.1', '203.0.113.2']) {
+      for (let i = 0; i < 2; i++) expect((await attempt(forBuyer(buyer))).status).toBe(401)
+      expect((await attempt(forBuyer(buyer))).status).toBe(429)
+    }
+    // A made-up key names no address: the storefront's own budget (2) is what counts.
+    for (let i = 0; i < 2; i++) expect((await attempt(forBuyer('203.0.113.3', 'x'.repeat(43)))).status).toBe(401)
+    expect((await attempt(forBuyer('203.0.113.4', 'x'.repeat(43)))).status).toBe(429)
+    expect((await sqlRows<{ key: string }>(shop, 'SELECT DISTINCT ip AS key FROM auth_attempts ORDER BY 1')).map((r) => r.key)).toEqual(
+      expect.arrayContaining(['203.0.113.1', '203.0.113.2', storefront]),
+    )
+    settingsOf(shop.payload).authRateLimit = 0
   })
 })
 

@@ -159,6 +159,19 @@ const scenarios: Record<string, () => Promise<void>> = {
     await expectStatus(call('post /users', '/users', { body: { email, password: 'short' } }), 400)
     await overThePerAddressLimit('post /users', '/users', { email: `limit-${Date.now()}@example.com`, password: 'a long enough passphrase 42' })
   },
+  'patch /users/{id}': async () => {
+    const buyer = await registerBuyer(shop)
+    const other = await registerBuyer(shop)
+    const op = 'patch /users/{id}'
+    const saved = await expectStatus(call(op, `/users/${buyer.id}`, { token: buyer.token, body: { firstName: 'Анна', phone: '8 916 123-45-67', locale: 'en' } }), 200)
+    expect((saved.body as { doc: { firstName: string; locale: string } }).doc).toMatchObject({ firstName: 'Анна', locale: 'en' })
+    await expectStatus(call(op, `/users/${buyer.id}`, { token: buyer.token, body: { phone: 'not a phone' } }), 400)
+    const before = await sqlRows(shop, 'SELECT first_name, phone, locale FROM users WHERE id = $1', [other.id])
+    await expectStatus(call(op, `/users/${other.id}`, { token: buyer.token, body: { firstName: 'Чужой' } }), 403)
+    await expectStatus(call(op, `/users/${other.id}`, { body: { firstName: 'Чужой' } }), 403)
+    expect(await sqlRows(shop, 'SELECT first_name, phone, locale FROM users WHERE id = $1', [other.id])).toEqual(before)
+    await expectStatus(call(op, '/users/999999', { token: admin.token, body: { firstName: 'Никто' } }), 404)
+  },
   'post /users/logout': async () => {
     const buyer = await registerBuyer(shop)
     await expectStatus(call('post /users/logout', '/users/logout', { token: buyer.token }), 200)

@@ -3,12 +3,14 @@ import net from 'node:net'
 
 import type { PayloadRequest } from 'payload'
 
+import { CLIENT_IP_HEADER } from '../../lib/forwardedClient'
+
 /**
  * The client's address, as the Express front saw it on the socket (src/http/app.ts sets it and overwrites
  * whatever a client sent under this name). Requests that arrive without it (the in-process handler used by
  * tests, anything that bypasses Express) all share the key `unknown`, so the limit still applies to them.
  */
-export const CLIENT_IP_HEADER = 'x-shop-client-ip'
+export { CLIENT_IP_HEADER } from '../../lib/forwardedClient'
 export const UNKNOWN_CLIENT = 'unknown'
 
 /**

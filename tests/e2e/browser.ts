@@ -75,6 +75,25 @@ export async function loginAtAdmin(page: Page, base: string, login: string, pass
   return answer
 }
 
+/** A context logged in to the panel as `login` (on an English desktop page), in the language and screen asked for. */
+export async function panelContext(
+  browser: Browser,
+  base: string,
+  login: { email: string; password: string },
+  locale: 'en-US' | 'ru-RU',
+  screen: keyof typeof SCREENS,
+  record: { responses: Promise<{ url: string; text: string }>[]; external: string[] },
+) {
+  const english = await shopContext(browser, base, { locale: 'en-US', screen: 'desktop' }, record)
+  const page = await english.newPage()
+  const answer = await loginAtAdmin(page, base, login.email, login.password)
+  if (answer.status() !== 200) throw new Error(`The panel login of ${login.email} answered ${answer.status()}`)
+  await page.waitForURL((url) => url.pathname === '/admin')
+  const storageState = await english.storageState()
+  await english.close()
+  return shopContext(browser, base, { locale, screen, storageState }, record)
+}
+
 /** Runs a step and screenshots the page as `<name>.png`; on failure `<name>-failed.png`, then rethrows. */
 export function stepper(dir: string) {
   return async function step(page: Page, name: string, fn: () => Promise<void>) {

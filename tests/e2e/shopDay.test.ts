@@ -11,7 +11,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
 
-import { artifactsFor, findSecrets, loginAtAdmin, pageContent, qrCodeVideo, shopContext, stepper } from './browser'
+import { artifactsFor, findSecrets, pageContent, panelContext, qrCodeVideo, shopContext, stepper } from './browser'
 import { CHROMIUM, type E2EShop, type Rest, type RunningServer, startE2EShop } from './harness'
 
 const HOOK_TIMEOUT = 240_000
@@ -65,17 +65,8 @@ const orderAsAdmin = (id: number) => rest.expect(200, 'GET', `/api/orders/${id}?
 const stockOf = async (sku: string, at: number) =>
   (await rest.expect(200, 'GET', `/api/stock?where[product][equals]=${sku}&where[store][equals]=${at}&depth=0`, { token: adminToken })).docs[0]
 
-async function clerkContext(login: { email: string; password: string }, locale: 'en-US' | 'ru-RU', screen: 'desktop' | 'phone', b = browser!) {
-  // Logs in on an English desktop page, then carries the session into the context asked for.
-  const english = await shopContext(b, server.base, { locale: 'en-US', screen: 'desktop' }, record)
-  const page = await english.newPage()
-  const answer = await loginAtAdmin(page, server.base, login.email, login.password)
-  expect(answer.status()).toBe(200)
-  await page.waitForURL((url) => url.pathname === '/admin')
-  const storageState = await english.storageState()
-  await english.close()
-  return shopContext(b, server.base, { locale, screen, storageState }, record)
-}
+const clerkContext = (login: { email: string; password: string }, locale: 'en-US' | 'ru-RU', screen: 'desktop' | 'phone', b = browser!) =>
+  panelContext(b, server.base, login, locale, screen, record)
 
 async function openPage(context: BrowserContext, url: string): Promise<Page> {
   const page = await context.newPage()

@@ -7,7 +7,7 @@ import cluster from 'node:cluster'
 
 import { bootShop } from './boot'
 import { env, projectRoot } from './env'
-import { closeGracefully, createApp } from './http/app'
+import { closeGracefully, createApp, nextServes } from './http/app'
 import { serveMetricsPort } from './http/metrics'
 import { watchPoolMetrics } from './metrics'
 
@@ -26,9 +26,8 @@ if (env.adminPanel) {
   await loaded.prepare()
   const nextHandler = loaded.getRequestHandler()
   // SHOP_STOREFRONT=off: Next serves the panel (and its assets) only.
-  const panelOnly = /^\/(admin|_next)(\/|$)/
   app.all('/{*rest}', (req, res) => {
-    if (!env.storefrontPages && !panelOnly.test(req.path)) return void res.status(404).json({ errors: [{ message: 'Not found' }] })
+    if (!nextServes(req.path, env.storefrontPages)) return void res.status(404).json({ errors: [{ message: 'Not found' }] })
     return nextHandler(req, res)
   })
   nextApp = loaded

@@ -202,6 +202,9 @@ function requestId(req: ExpressRequest): string {
   return fromProxy && typeof given === 'string' && REQUEST_ID.test(given) ? given : crypto.randomUUID()
 }
 
+/** What Next answers besides the API: the panel and its assets, and with the storefront everything else. */
+export const nextServes = (path: string, storefront: boolean) => storefront || /^\/(admin|_next)(\/|$)/.test(path)
+
 /** `storefront`: whether Next serves the storefront behind this app (then / and /reset-password are its). */
 export function createApp(payload: Payload, { api: serveApi = true, storefront = env.storefrontPages }: { api?: boolean; storefront?: boolean } = {}): Express {
   const app = express()

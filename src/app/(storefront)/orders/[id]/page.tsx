@@ -60,6 +60,7 @@ export default async function OrderPage({ params, searchParams }: { params: Prom
           <p className="code">{order.pickupCode}</p>
         </div>
       ) : null}
+      <div className="table-wrap">
       <table>
         <thead>
           <tr>
@@ -80,6 +81,7 @@ export default async function OrderPage({ params, searchParams }: { params: Prom
           ))}
         </tbody>
       </table>
+      </div>
       <dl className="totals-list">
         <dt>{assembled ? t.total : t.approxTotal}</dt>
         <dd data-total>{money(order.total)}</dd>

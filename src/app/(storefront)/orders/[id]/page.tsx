@@ -60,7 +60,7 @@ export default async function OrderPage({ params, searchParams }: { params: Prom
           <p className="code">{order.pickupCode}</p>
         </div>
       ) : null}
-      <div className="table-wrap">
+      <div className="table-wrap" role="region" aria-label={t.lines} tabIndex={0}>
       <table>
         <thead>
           <tr>

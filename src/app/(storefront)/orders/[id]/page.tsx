@@ -64,7 +64,7 @@ export default async function OrderPage({ params, searchParams }: { params: Prom
       <table>
         <thead>
           <tr>
-            <th scope="col">{t.catalogue}</th>
+            <th scope="col">{t.product}</th>
             <th scope="col" className="num">{t.ordered}</th>
             <th scope="col" className="num">{t.weighed}</th>
             <th scope="col" className="num">{t.total}</th>

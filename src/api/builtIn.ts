@@ -168,7 +168,8 @@ export const builtInRoutes: DocumentedRoute[] = [
     method: 'patch',
     path: '/users/:id',
     tag: 'Accounts',
-    who: 'signedIn',
+    // Payload's own route: it answers a caller without a login with 403 (documented below), not 401.
+    who: 'public',
     summary: 'Change your profile: name, phone, language',
     description: 'A buyer changes only their own account. Changing the email, username or password needs `currentPassword` too.',
     params: z.object({ id }),

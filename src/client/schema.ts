@@ -462,8 +462,6 @@ export interface paths {
         /**
          * Change your profile: name, phone, language
          * @description A buyer changes only their own account. Changing the email, username or password needs `currentPassword` too.
-         *
-         *     Requires a signed-in user.
          */
         patch: operations["patchUsersId"];
         trace?: never;
@@ -2961,15 +2959,6 @@ export interface operations {
             };
             /** @description An invalid value (e.g. a phone number that is not one) */
             400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not logged in, or the token is invalid or expired */
-            401: {
                 headers: {
                     [name: string]: unknown;
                 };

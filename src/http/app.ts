@@ -179,10 +179,10 @@ function payloadResponse(payload: Payload, req: ExpressRequest, body: Buffer | u
  * The client's address: the socket's peer, or with TRUST_PROXY what the trusted proxies say in
  * X-Forwarded-For (Express's `req.ip`: the rightmost address that is not a trusted proxy, so a client that
  * writes its own X-Forwarded-For only adds addresses on the left, which are never read); for a call the
- * storefront's server makes for a buyer, the buyer's (src/lib/forwardedClient.ts).
+ * storefront's server makes for a buyer on this machine, the buyer's (src/lib/forwardedClient.ts).
  */
 const clientAddress = (req: ExpressRequest) =>
-  forwardedClient(header(req, FORWARDED_FOR_HEADER), header(req, FORWARDED_KEY_HEADER), env.secret) ?? req.ip ?? req.socket.remoteAddress ?? ''
+  forwardedClient(req.socket.remoteAddress, header(req, FORWARDED_FOR_HEADER), header(req, FORWARDED_KEY_HEADER), env.secret) ?? req.ip ?? req.socket.remoteAddress ?? ''
 const header = (req: ExpressRequest, name: string) => {
   const value = req.headers[name]
   return Array.isArray(value) ? undefined : value

@@ -18,12 +18,14 @@ export type CacheKey = { key: string; anonymous: boolean }
  * The cache key of a request that may be answered from the cache, or null; `anonymous`: the answer is to
  * be made without the caller's credentials (it is the same for everyone, so it is served to everyone).
  */
-export function catalogueKey(method: string, url: string, headers: { authorization?: string; cookie?: string }): CacheKey | null {
+export function catalogueKey(method: string, url: string, headers: { authorization?: string; cookie?: string; origin?: string }): CacheKey | null {
   if (method !== 'GET' || !CATALOGUE.test(url)) return null
-  if (SAME_FOR_EVERYONE.test(url)) return { key: url, anonymous: true }
+  // The answer's CORS headers depend on the Origin: one entry per origin (a storefront elsewhere, or none).
+  const key = `${headers.origin ?? ''} ${url}`
+  if (SAME_FOR_EVERYONE.test(url)) return { key, anonymous: true }
   // Lists and pages as anyone may see them: logged-in users (admins see inactive products) go to the database.
   if (headers.authorization || /(^|;\s*)payload-token=/.test(headers.cookie ?? '')) return null
-  return { key: url, anonymous: false }
+  return { key, anonymous: false }
 }
 
 export const writesCatalogue = (method: string, url: string) => method !== 'GET' && method !== 'HEAD' && CATALOGUE_WRITES.test(url)

@@ -16,9 +16,15 @@ export const forwardingKey = (secret: string) => crypto.createHmac('sha256', sec
 export const forwardingHeaders = (secret: string, address: string | null | undefined): Record<string, string> =>
   address && net.isIP(address) ? { [FORWARDED_FOR_HEADER]: address, [FORWARDED_KEY_HEADER]: forwardingKey(secret) } : {}
 
-/** The address a call is made for, when it carries the right key and a valid address; else null. */
-export function forwardedClient(forwardedFor: string | undefined, key: string | undefined, secret: string): string | null {
-  if (!forwardedFor || !key || !net.isIP(forwardedFor)) return null
+/** Whether a socket peer is this machine (the storefront calls the API on loopback). */
+export const isLoopback = (peer: string | undefined) => /^(127\.|::1$|::ffff:127\.)/.test(peer ?? '')
+
+/**
+ * The address a call is made for, when it comes from this machine with the right key and a valid address;
+ * else null. Only from loopback: a key that leaked still names no address from anywhere else.
+ */
+export function forwardedClient(peer: string | undefined, forwardedFor: string | undefined, key: string | undefined, secret: string): string | null {
+  if (!isLoopback(peer) || !forwardedFor || !key || !net.isIP(forwardedFor)) return null
   const expected = Buffer.from(forwardingKey(secret))
   const given = Buffer.from(key)
   return given.length === expected.length && crypto.timingSafeEqual(given, expected) ? forwardedFor : null

@@ -71,6 +71,9 @@ const RU = {
   phone: 'Телефон',
   declinedCard: 'Карта, которую банк отклонит',
   goodCard: 'Карта, которая проходит',
+  timeoutCard: 'Банк не отвечает',
+  timeoutNotice: 'Банк не ответил вовремя',
+  awaiting: 'Ждёт оплаты',
   pay: 'Заблокировать 509,64\u00a0₽ и оформить',
   declined: 'Банк отклонил оплату',
   placed: 'Заказ оформлен и оплачен',
@@ -106,6 +109,9 @@ const EN: Words = {
   phone: 'Phone',
   declinedCard: 'A card the bank declines',
   goodCard: 'A card that pays',
+  timeoutCard: 'The bank does not answer',
+  timeoutNotice: 'The bank did not answer in time',
+  awaiting: 'Awaiting payment',
   pay: 'Hold ₽509.64 and order',
   declined: 'The bank declined the payment',
   placed: 'Your order is placed and paid',
@@ -190,8 +196,11 @@ async function fillCartAsNewBuyer(page: Page, w: Words, buyer: Buyer, tag: strin
   })
 }
 
-/** Checks out with a declined card (the cart stays), then a good one; ends on the order page. */
-async function checkOut(page: Page, w: Words, buyer: Buyer, tag: string) {
+/**
+ * Checks out with a declined card (the cart stays), with `bankSilent` a card the bank never answers (the
+ * order waits for its payment), then a good one; ends on the order page.
+ */
+async function checkOut(page: Page, w: Words, buyer: Buyer, tag: string, { bankSilent = false } = {}) {
   await visit(page, `${tag}-08-checkout`, async () => {
     await page.getByRole('link', { name: w.checkout }).click()
     await page.waitForURL((url) => url.pathname === '/checkout')
@@ -218,6 +227,19 @@ async function checkOut(page: Page, w: Words, buyer: Buyer, tag: string) {
   await cart.goto(`${server.base}/cart`)
   await cart.getByText(w.applesLine).waitFor()
   await cart.close()
+  if (bankSilent) {
+    await visit(page, `${tag}-09b-bank-silent`, async () => {
+      await page.getByRole('radio', { name: new RegExp(w.timeoutCard) }).check()
+      await page.getByRole('button', { name: w.pay }).click()
+      await page.waitForURL((url) => url.searchParams.get('timeout') === '1', { timeout: 30_000 })
+      await page.getByText(w.timeoutNotice).waitFor()
+      await waitForStatus(page, w.awaiting)
+    })
+    await page.goto(`${server.base}/checkout`)
+    await page.getByLabel(w.firstName).fill(buyer.firstName)
+    await page.getByLabel(w.lastName).fill(buyer.lastName)
+    await page.getByLabel(w.phone).fill(buyer.phone)
+  }
   await visit(page, `${tag}-10-paid`, async () => {
     await page.getByRole('radio', { name: new RegExp(w.goodCard) }).check()
     await page.getByRole('button', { name: w.pay }).click()
@@ -330,7 +352,7 @@ describe("the buyer's storefront", () => {
     try {
       const page = await context.newPage()
       await fillCartAsNewBuyer(page, EN, buyer, 'en-desktop')
-      const placed = await checkOut(page, EN, buyer, 'en-desktop')
+      const placed = await checkOut(page, EN, buyer, 'en-desktop', { bankSilent: true })
       await rest.expect(200, 'POST', `/api/orders/${placed.id}/ready`, { token: adminToken, body: { lines: [{ sku: APPLES.id, quantity: 1.43 }] } })
       await visit(page, 'en-desktop-11-ready', async () => {
         await waitForStatus(page, EN.ready)
@@ -358,6 +380,31 @@ describe("the buyer's storefront", () => {
       })
     } finally {
       await context.close()
+    }
+  })
+
+  test('hostile addresses and parameters get a page or a 4xx, never a 500', async () => {
+    const paths = [
+      '/p/%E0%A4%A',
+      '/p/NO-SUCH-SKU',
+      `/p/${'x'.repeat(3000)}`,
+      '/orders/abc',
+      '/orders/99999999999999999999',
+      '/orders/-1',
+      `/?q=${encodeURIComponent('"\'%_\\'.repeat(500))}&sort=zzz&page=-5&instock=1`,
+      '/?page=99999999999',
+      '/reset-password?token=%00',
+      '/login?next=https://evil.example/',
+    ]
+    for (const url of paths) {
+      const res = await fetch(`${server.base}${url}`, { redirect: 'manual' })
+      expect({ url, status: res.status < 500 }).toEqual({ url, status: true })
+    }
+    // A stale or forged session cookie is no session: the pages ask to log in, nothing breaks.
+    for (const url of ['/cart', '/checkout', '/orders', '/account']) {
+      const res = await fetch(`${server.base}${url}`, { redirect: 'manual', headers: { Cookie: 'shop-session=forged.token.here; shop-store=abc' } })
+      expect({ url, status: res.status }).toEqual({ url, status: 307 })
+      expect(res.headers.get('location')).toContain('/login')
     }
   })
 

@@ -7,15 +7,17 @@ const ok = (text: string) => ({ status: 200, headers: [['content-type', 'applica
 
 describe('catalogue cache', () => {
   it('caches anonymous GETs of the catalogue, and searches whoever asks (made as anonymous)', () => {
-    const anyone = (key: string) => ({ key, anonymous: false })
+    const anyone = (url: string) => ({ key: ` ${url}`, anonymous: false })
     expect(catalogueKey('GET', '/api/products?limit=24', {})).toEqual(anyone('/api/products?limit=24'))
     expect(catalogueKey('GET', '/api/products/APPLES', {})).toEqual(anyone('/api/products/APPLES'))
     expect(catalogueKey('GET', '/api/stores', {})).toEqual(anyone('/api/stores'))
-    const search = { key: '/api/catalogue?q=milk&store=1', anonymous: true }
+    const search = { key: ' /api/catalogue?q=milk&store=1', anonymous: true }
     expect(catalogueKey('GET', '/api/catalogue?q=milk&store=1', {})).toEqual(search)
     expect(catalogueKey('GET', '/api/catalogue?q=milk&store=1', { authorization: 'Bearer x' })).toEqual(search)
     expect(catalogueKey('GET', '/api/catalogue?q=milk&store=1', { cookie: 'payload-token=x' })).toEqual(search)
     expect(catalogueKey('GET', '/api/products?limit=24', { authorization: 'Bearer x' })).toBeNull()
+    // Per Origin: the answer's CORS headers are the caller's.
+    expect(catalogueKey('GET', '/api/stores', { origin: 'https://front.example' })).toEqual({ key: 'https://front.example /api/stores', anonymous: false })
     expect(catalogueKey('GET', '/api/products', { cookie: 'a=1; payload-token=x' })).toBeNull()
     expect(catalogueKey('POST', '/api/products', {})).toBeNull()
     for (const url of ['/api/catalogue/x', '/api/catalogues', '/api/cart', '/api/orders', '/api/users', '/api/stock', '/api/products-x', '/api/products/A/B']) {

@@ -20,7 +20,7 @@ const CARDS = [
   ['tok_timeout', 'cardTimeout'],
 ] as const
 
-export function CheckoutForm({ lang, cart, points, initial, attemptKey }: { lang: Lang; cart: Cart; points: PointChoice[]; initial: Values; attemptKey: string }) {
+export function CheckoutForm({ lang, cart, points, initial, attemptKey, pricesChanged }: { lang: Lang; cart: Cart; points: PointChoice[]; initial: Values; attemptKey: string; pricesChanged: boolean }) {
   const t = messagesFor(lang)
   const [state, action, pending] = useActionState<CheckoutState, FormData>(placeOrder, { key: attemptKey, values: initial })
   const values = { ...initial, ...state.values } as Values
@@ -31,9 +31,10 @@ export function CheckoutForm({ lang, cart, points, initial, attemptKey }: { lang
     <form action={action} className="form" aria-busy={pending}>
       <input type="hidden" name="key" value={state.key} />
       <input type="hidden" name="total" value={cart.total} />
+      {pricesChanged && !message ? <p className="notice warn" role="alert">{t.pricesChanged}</p> : null}
       {message ? (
         <div className="notice error" role="alert">
-          <p>{state.error === 'totalChanged' && state.total !== undefined ? t.totalChanged(money(state.total)) : typeof message === 'string' ? message : t.somethingWrong}</p>
+          <p>{typeof message === 'string' ? message : t.somethingWrong}</p>
           {state.short ? (
             <ul>
               {state.short.map((l) => {

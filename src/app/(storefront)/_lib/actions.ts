@@ -4,30 +4,20 @@
 import { cookies, headers } from 'next/headers'
 import { redirect } from 'next/navigation'
 
+import { SKU_PATTERN } from '../../../lib/sku'
+import { localPath, refererPath, withParam } from './paths'
 import { LANG_COOKIE, SESSION_COOKIE, sessionCookie, shop, STORE_COOKIE } from './shop'
 
 const YEAR = 365 * 24 * 3600
 const text = (form: FormData, name: string) => String(form.get(name) ?? '').trim()
 
-/** Only a path of this site (never another origin) to come back to. */
-function localPath(value: string | null | undefined, fallback = '/'): string {
-  if (!value) return fallback
-  try {
-    const url = new URL(value, 'http://storefront.local')
-    return url.origin === 'http://storefront.local' ? `${url.pathname}${url.search}` : fallback
-  } catch {
-    return fallback
-  }
+/** Where a form came from: its `back` field, else the Referer when it is this site. */
+async function back(form: FormData) {
+  const given = text(form, 'back')
+  if (given) return localPath(given)
+  const incoming = await headers()
+  return refererPath(incoming.get('referer'), incoming.get('host'))
 }
-const back = async (form: FormData) => localPath(text(form, 'back') || (await headers()).get('referer'))
-/** `path` with `key=value` set in its query. */
-function withParam(path: string, key: string, value: string | null) {
-  const url = new URL(path, 'http://storefront.local')
-  if (value === null) url.searchParams.delete(key)
-  else url.searchParams.set(key, value)
-  return `${url.pathname}${url.search}`
-}
-
 export async function setLanguage(form: FormData) {
   const lang = text(form, 'lang') === 'en' ? 'en' : 'ru'
   ;(await cookies()).set(LANG_COOKIE, lang, { path: '/', maxAge: YEAR, sameSite: 'lax' })
@@ -48,6 +38,7 @@ export async function addToCart(form: FormData) {
   const to = await back(form)
   if (!token) redirect(`/login?next=${encodeURIComponent(to)}`)
   const sku = text(form, 'sku')
+  if (!SKU_PATTERN.test(sku)) redirect(withParam(to, 'error', '400'))
   const { response } = await api.POST('/cart/items', { body: { sku, quantity: Number(text(form, 'quantity').replace(',', '.')) } })
   if (response.status === 401) redirect(`/login?next=${encodeURIComponent(to)}`)
   redirect(withParam(to, response.ok ? 'added' : 'error', response.ok ? sku : String(response.status)))
@@ -57,6 +48,8 @@ export async function addToCart(form: FormData) {
 export async function changeCartLine(form: FormData) {
   const { api } = await shop()
   const sku = text(form, 'sku')
+  // A SKU of dots would make the line's path the cart's own (/cart/items/.. → /cart).
+  if (!SKU_PATTERN.test(sku)) redirect('/cart?error=400')
   const quantity = Number(text(form, 'quantity').replace(',', '.'))
   const { response } =
     form.get('remove') !== null || quantity === 0
@@ -175,11 +168,15 @@ export async function placeOrder(state: CheckoutState, form: FormData): Promise<
   const refused = error as { errors?: Array<{ message?: string; name?: string }>; lines?: CheckoutState['short']; total?: number; order?: { id: number } } | undefined
   if (response.status === 401) redirect('/login?next=/checkout')
   if (response.status === 504 && refused?.order) redirect(`/orders/${refused.order.id}?timeout=1`)
+  // The prices changed: the page again, with the new total to confirm.
+  if (response.status === 409 && refused?.total !== undefined) redirect('/checkout?changed=1')
+  // A new key only after a definite answer (nothing held, nothing left running); any other answer (busy,
+  // still running, an error) may be followed by a retry that must not pay twice: the same key.
   if (response.status === 402) return { error: 'declined', key: fresh, values }
-  if (response.status === 503) return { error: 'busy', key, values }
   if (response.status === 409 && refused?.lines) return { error: 'outOfStock', short: refused.lines, key: fresh, values }
-  if (response.status === 409 && refused?.total !== undefined) return { error: 'totalChanged', total: refused.total, key: fresh, values }
-  return { error: refused?.errors?.[0]?.message ?? 'somethingWrong', key: fresh, values }
+  const definite = [400, 404, 422].includes(response.status)
+  if (response.status === 503) return { error: 'busy', key, values }
+  return { error: refused?.errors?.[0]?.message ?? 'somethingWrong', key: definite ? fresh : key, values }
 }
 
 export async function saveProfile(_state: FormState, form: FormData): Promise<FormState> {

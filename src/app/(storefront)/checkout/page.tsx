@@ -9,7 +9,7 @@ import { shop } from '../_lib/shop'
 
 export const metadata: Metadata = { title: 'Оформление · Checkout' }
 
-export default async function CheckoutPage() {
+export default async function CheckoutPage({ searchParams }: { searchParams: Promise<{ changed?: string }> }) {
   const { api, lang, token, store } = await shop()
   if (!token) redirect('/login?next=/checkout')
   const t = messagesFor(lang)
@@ -46,6 +46,7 @@ export default async function CheckoutPage() {
           card: 'tok_visa',
         }}
         attemptKey={crypto.randomUUID()}
+        pricesChanged={(await searchParams).changed === '1'}
       />
     </>
   )

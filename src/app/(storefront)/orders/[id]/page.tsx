@@ -53,7 +53,7 @@ export default async function OrderPage({ params, searchParams }: { params: Prom
         </ol>
       ) : null}
       {pickup ? <p>{t.pickupPoint}: {pickup.name}, {pickup.address}</p> : null}
-      {qrSrc && order.pickupCode && !settled ? (
+      {qrSrc && order.pickupCode && (order.status === 'paid' || order.status === 'ready') ? (
         <div className="qr">
           <p>{t.showCode}</p>
           <img src={qrSrc} width={240} height={240} alt={`QR: ${order.pickupCode}`} />

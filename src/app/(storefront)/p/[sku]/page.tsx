@@ -2,6 +2,7 @@
 import type { Metadata } from 'next'
 import { notFound } from 'next/navigation'
 
+import { SKU_PATTERN } from '../../../../lib/sku'
 import { formatMoney, formatQuantity, unitLabel } from '../../../../lib/units'
 import { Stepper } from '../../_components/Stepper'
 import { addToCart } from '../../_lib/actions'
@@ -11,19 +12,30 @@ import { RichText } from '../../_components/RichText'
 
 type Params = { sku: string }
 
-async function product(sku: string) {
+/** The SKU from the path; a malformed escape or what no SKU may be ("." would be another path) is a 404. */
+function skuOf(raw: string): string | null {
+  try {
+    const sku = decodeURIComponent(raw)
+    return SKU_PATTERN.test(sku) ? sku : null
+  } catch {
+    return null
+  }
+}
+
+async function product(sku: string | null) {
+  if (!sku) return undefined
   const { api } = await shop()
   const { data } = await api.GET('/products/{id}', { params: { path: { id: sku } } })
   return data
 }
 
 export async function generateMetadata({ params }: { params: Promise<Params> }): Promise<Metadata> {
-  const found = await product(decodeURIComponent((await params).sku))
+  const found = await product(skuOf((await params).sku))
   return { title: found?.name ?? '404' }
 }
 
 export default async function ProductPage({ params, searchParams }: { params: Promise<Params>; searchParams: Promise<{ added?: string; error?: string }> }) {
-  const sku = decodeURIComponent((await params).sku)
+  const sku = skuOf((await params).sku) ?? ''
   const [{ lang, token }, found, state] = await Promise.all([shop(), product(sku), searchParams])
   if (!found) notFound()
   const t = messagesFor(lang)

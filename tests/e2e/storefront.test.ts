@@ -47,6 +47,16 @@ async function visit(page: Page, name: string, fn: () => Promise<void>) {
   await axe(page, name)
 }
 
+/** Opens each page (name, path) and waits for its heading: a screenshot and axe each. */
+async function visitEach(page: Page, pages: Array<[string, string]>) {
+  for (const [name, url] of pages) {
+    await visit(page, name, async () => {
+      await page.goto(`${server.base}${url}`)
+      await page.getByRole('heading', { level: 1 }).waitFor()
+    })
+  }
+}
+
 type Words = typeof RU
 const RU = {
   locale: 'ru-RU' as const,
@@ -332,15 +342,10 @@ describe("the buyer's storefront", () => {
         await page.getByRole('link', { name: RU.account }).click()
         await page.getByText(buyer.email).waitFor()
       })
-      for (const [name, url] of [
+      await visitEach(page, [
         ['ru-phone-17-forgot', '/forgot-password'],
         ['ru-phone-18-reset', '/reset-password?token=x'],
-      ] as const) {
-        await visit(page, name, async () => {
-          await page.goto(`${server.base}${url}`)
-          await page.getByRole('heading', { level: 1 }).waitFor()
-        })
-      }
+      ])
     } finally {
       await context.close()
     }
@@ -363,16 +368,11 @@ describe("the buyer's storefront", () => {
       await visit(page, 'en-desktop-12-collected', async () => {
         await waitForStatus(page, EN.collected)
       })
-      for (const [name, url] of [
+      await visitEach(page, [
         ['en-desktop-13-orders', '/orders'],
         ['en-desktop-14-forgot', '/forgot-password'],
         ['en-desktop-15-reset', '/reset-password?token=x'],
-      ] as const) {
-        await visit(page, name, async () => {
-          await page.goto(`${server.base}${url}`)
-          await page.getByRole('heading', { level: 1 }).waitFor()
-        })
-      }
+      ])
       await visit(page, 'en-desktop-16-account', async () => {
         await page.getByRole('link', { name: EN.account }).click()
         await page.getByRole('button', { name: EN.logout }).click()

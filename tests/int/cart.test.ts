@@ -179,6 +179,8 @@ describe('cart', () => {
     const store = await shop.api.post('/api/stores', { name: 'Point', address: 'Street 1' }, { token: admin.token })
     const closed = await shop.api.post('/api/stores', { name: 'Closed', address: 'Street 2', active: false }, { token: admin.token })
     await sqlRows(shop, "INSERT INTO stock (product_id, store_id, on_hand, reserved) VALUES ('APPLES', $1, 1.2, 0.2)", [store.body.doc.id])
+    // Another point's stock is not this one's.
+    await sqlRows(shop, "INSERT INTO stock (product_id, store_id, on_hand, reserved) VALUES ('APPLES', $1, 50, 0), ('MILK', $1, 7, 0)", [closed.body.doc.id])
     const cart = await shop.api.get(`/api/cart?store=${store.body.doc.id}`, { token: buyer.token })
     expect(cart.body.items.map((i: { sku: string; availableAtStore: number }) => [i.sku, i.availableAtStore])).toEqual([['APPLES', 1], ['MILK', 0]])
     expect((await shop.api.get('/api/cart', { token: buyer.token })).body.items[0]).not.toHaveProperty('availableAtStore')

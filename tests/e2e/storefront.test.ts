@@ -194,6 +194,8 @@ async function fillCartAsNewBuyer(page: Page, w: Words, buyer: Buyer, tag: strin
   })
   await visit(page, `${tag}-06-product-apples`, async () => {
     await page.goto(`${server.base}/p/${APPLES.id}`)
+    // Typed once the page's script runs (its − and + come on then), so hydration cannot undo it.
+    await page.locator('.stepper button:not([disabled])').first().waitFor()
     await page.getByLabel(w.quantity).fill(w.locale === 'ru-RU' ? '1,5' : '1.5')
     await page.getByRole('button', { name: w.addToCart }).click()
     await page.getByRole('status').getByText(w.added).waitFor()

@@ -127,6 +127,9 @@ describe("a shop's day in the panel", () => {
     try {
       await step(page, '01-admin-new-clerk', async () => {
         await page.goto(`${server.base}/admin/collections/users/create`)
+        // The form's first state from the server must be in before a field changes: under load it came
+        // after the role was chosen, and "Works at" never appeared (a CI run on a busy machine).
+        await page.waitForLoadState('networkidle')
         await page.getByLabel('Email').fill(CLERK.email)
         await page.getByLabel('Username').fill(CLERK.username)
         await page.getByLabel('New Password').fill(CLERK.password)

@@ -2,7 +2,7 @@
 // database), so they can be tested on their own. Quantities are bigint thousandths (./quantity.ts).
 import { lineTotal } from './money'
 import { toMilli } from './quantity'
-import { fitsUnit } from './units'
+import { fitsUnit, isWeighed } from './units'
 
 export type OrderedLine = { sku: string; unit: string; quantity: string; unitPrice: number }
 export type PickedLine = { sku: string; orderedMilli: bigint; pickedMilli: bigint; unitPrice: number; lineTotal: number }
@@ -20,7 +20,7 @@ export class PickRefused extends Error {
 
 /** The most of a line that may be picked: pieces as ordered; weighed goods up to the tolerance more. */
 export function maxPick(unit: string, orderedMilli: bigint, toleranceBp: number): bigint {
-  return unit === 'pcs' ? orderedMilli : (orderedMilli * BigInt(10_000 + toleranceBp)) / 10_000n
+  return isWeighed(unit) ? (orderedMilli * BigInt(10_000 + toleranceBp)) / 10_000n : orderedMilli
 }
 
 /**

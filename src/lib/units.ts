@@ -20,6 +20,9 @@ const SHORT: Record<Unit, Record<Lang, string>> = {
  */
 export const fitsUnit = (unit: string, milli: bigint) => unit !== 'pcs' || milli % 1000n === 0n
 
+/** Goods sold by weight or measure (anything but pieces): paid as weighed at assembly, held with a margin. */
+export const isWeighed = (unit: string) => unit !== 'pcs'
+
 export const asLang = (language: string | undefined): Lang => (language === 'ru' ? 'ru' : 'en')
 
 export const unitLabel = (unit: string, lang: Lang) => SHORT[unit as Unit]?.[lang] ?? unit

@@ -8,7 +8,7 @@ import { execute, sql } from '../db/sql'
 import { escapeHtml } from '../lib/html'
 import { env } from '../env'
 import { isSupportedLanguage } from '../i18n/language'
-import { formatMoney, formatQuantity, type Lang } from '../lib/units'
+import { formatMoney, formatQuantity, isWeighed, type Lang } from '../lib/units'
 import type { NotificationKind } from './notifications'
 import { findOrder, orderView, type OrderRow, type OrderView } from './orders'
 import { pickupQrPng } from './pickupCode'
@@ -125,7 +125,7 @@ function compose(kind: NotificationKind, order: OrderRow, view: OrderView, cance
         ...items,
         w.total(money(view.total)),
         '',
-        ...(view.items.some((i) => i.unit !== 'pcs') ? [w.weighed] : []),
+        ...(view.items.some((i) => isWeighed(i.unit)) ? [w.weighed] : []),
         w.pickUpAt(where(view)),
         w.showQr(view.pickupCode),
       ],

@@ -10,8 +10,7 @@ export type WriteOffReason = (typeof WRITE_OFF_REASONS)[number]
 export const HAND_OVER_REFUSALS = ['other_store', 'not_assembled', 'collected', 'cancelled', 'awaiting_payment'] as const
 export type HandOverRefusal = (typeof HAND_OVER_REFUSALS)[number]
 
-/** Goods sold by weight or measure (anything but pieces): paid as weighed at assembly, held with a margin. */
-export const isWeighed = (unit: string) => unit !== 'pcs'
+export { isWeighed } from '../lib/units'
 
 export { SKU_PATTERN } from '../lib/sku'
 export const MAX_PRICE = 100_000_000_00 // 100 million in major units: a typo guard, not a business rule

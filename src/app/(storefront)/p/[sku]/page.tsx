@@ -3,7 +3,7 @@ import type { Metadata } from 'next'
 import { notFound } from 'next/navigation'
 
 import { SKU_PATTERN } from '../../../../lib/sku'
-import { formatMoney, formatQuantity, unitLabel } from '../../../../lib/units'
+import { formatMoney, formatQuantity, isWeighed, unitLabel } from '../../../../lib/units'
 import { Stepper } from '../../_components/Stepper'
 import { addToCart } from '../../_lib/actions'
 import { messagesFor } from '../../_lib/messages'
@@ -42,7 +42,7 @@ export default async function ProductPage({ params, searchParams }: { params: Pr
   const photo = typeof found.photo === 'object' && found.photo ? found.photo : null
   const image = photo?.sizes?.card?.url ? photo.sizes.card : photo
   const unit = unitLabel(found.unit, lang)
-  const weighed = found.unit !== 'pcs'
+  const weighed = isWeighed(found.unit)
   const back = `/p/${encodeURIComponent(sku)}`
   return (
     <article className="product">

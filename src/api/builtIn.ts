@@ -4,6 +4,7 @@ import { z } from 'zod'
 
 import { ORDER_STATUSES } from '../shop/orderStatus'
 import type { Route } from './route'
+import { pageOf } from './schemas'
 
 export type DocumentedRoute = Omit<Route, 'handler'>
 
@@ -15,21 +16,6 @@ const listQuery = z.object({
   depth: z.coerce.number().int().min(0).max(10).optional().describe('How deep relations are populated (default 2)'),
   where: z.record(z.string(), z.unknown()).optional().describe('Payload’s query syntax, e.g. where[name][like]=молоко'),
 })
-/** A page of a Payload list, exactly as Payload answers it. */
-const pageOf = (doc: z.ZodType) =>
-  z.strictObject({
-    docs: z.array(doc),
-    totalDocs: z.number().int(),
-    limit: z.number().int(),
-    page: z.number().int(),
-    totalPages: z.number().int(),
-    pagingCounter: z.number().int(),
-    hasPrevPage: z.boolean(),
-    hasNextPage: z.boolean(),
-    prevPage: z.number().int().nullable(),
-    nextPage: z.number().int().nullable(),
-  })
-
 // Every field of each document as Payload returns it to the caller (strict: an undocumented field fails the
 // contract test). Relations are an id or, with `depth` ≥ 1, the document: both are described.
 const text = z.string().nullable().optional()

@@ -4,6 +4,21 @@ import { z } from 'zod'
 
 import { ORDER_STATUSES } from '../shop/orderStatus'
 
+/** A page of a list, exactly as Payload answers its lists (and the catalogue search answers too). */
+export const pageOf = (doc: z.ZodType) =>
+  z.strictObject({
+    docs: z.array(doc),
+    totalDocs: z.number().int(),
+    limit: z.number().int(),
+    page: z.number().int(),
+    totalPages: z.number().int(),
+    pagingCounter: z.number().int(),
+    hasPrevPage: z.boolean(),
+    hasNextPage: z.boolean(),
+    prevPage: z.number().int().nullable(),
+    nextPage: z.number().int().nullable(),
+  })
+
 export const cartSchema = z.object({
   items: z.array(
     z.object({

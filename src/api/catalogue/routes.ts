@@ -2,6 +2,7 @@
 import { z } from 'zod'
 
 import { defineRoute, json } from '../route'
+import { pageOf } from '../schemas'
 import { CATALOGUE_SORTS, MAX_PAGE_SIZE, searchCatalogue } from '../../shop/catalogue'
 
 const whole = (max: number) => z.coerce.number().int().positive().max(max)
@@ -32,18 +33,8 @@ const item = z
   })
   .strict()
 
-export const catalogueSchema = z
-  .object({
-    docs: z.array(item),
-    totalDocs: z.number().int(),
-    limit: z.number().int(),
-    page: z.number().int(),
-    totalPages: z.number().int(),
-    pagingCounter: z.number().int(),
-    hasPrevPage: z.boolean(),
-    hasNextPage: z.boolean(),
-    prevPage: z.number().int().nullable(),
-    nextPage: z.number().int().nullable(),
+export const catalogueSchema = pageOf(item)
+  .extend({
     correctedQuery: z.string().nullable().describe('The query as corrected when what was typed matched nothing ("малоко" → "молоко")'),
   })
   .strict()

@@ -151,7 +151,21 @@ async function api(payload: Payload, req: ExpressRequest, res: ExpressResponse, 
     payload.logger.error({ err }, 'Unhandled error in /api')
     return jsonError(res, 500, 'Something went wrong.')
   }
-  send(res, response.status, response.headers, response.headers.getSetCookie(), response.body)
+  send(res, response.status, response.headers, response.headers.getSetCookie(), await inOneWrite(response))
+}
+
+/** Up to this size an answer is sent whole: one write to the socket with a Content-Length, not chunks. */
+const ONE_WRITE_MAX = 256 * 1024
+
+/**
+ * The answer's body as one buffer when it is small (JSON, every API answer but photos), else its stream.
+ * A stream piped out is chunked: its data and its last chunk are separate writes, and on these VMs each
+ * write to a socket costs more than the rest of a cart add (BENCHMARKS.md, "The hot path").
+ */
+async function inOneWrite(response: Response): Promise<Buffer | ReadableStream | null> {
+  const length = Number(response.headers.get('content-length') ?? NaN)
+  const small = Number.isFinite(length) ? length <= ONE_WRITE_MAX : /json|text/.test(response.headers.get('content-type') ?? '')
+  return small && response.body ? Buffer.from(await response.arrayBuffer()) : response.body
 }
 
 /** Hands the request to Payload's REST handler, as a Web Request. */

@@ -46,9 +46,9 @@ export async function exportOwnData(req: PayloadRequest, owner: Owner) {
  * Deletes the signed-in buyer's account after checking their password. Refused with 409 while an order is
  * still open (awaiting payment, paid or ready): it names them; collect or cancel them first.
  */
-export async function deleteOwnAccount(req: PayloadRequest, owner: Owner & { email?: string | null }, password: string) {
+export async function deleteOwnAccount(req: PayloadRequest, owner: Owner, password: string) {
   await refuseDeletingShopPeople(req, owner.id)
-  await confirmOwnPassword(req, owner, password)
+  await confirmOwnPassword(req, { id: owner.id }, password)
   await inTransaction(req, async (req) => {
     const { rows: open } = await execute<{ number: string; status: string }>(
       req,

@@ -4,8 +4,10 @@
 import crypto from 'node:crypto'
 
 import type { PayloadRequest } from 'payload'
+import type { SQL } from 'drizzle-orm'
 
 import { postgresCode } from '../db/errors'
+import { run, statement } from '../db/prepared'
 import { execute, sql, sqlList } from '../db/sql'
 import { inTransaction } from '../db/transaction'
 import { claimStaleAfterMs, env } from '../env'
@@ -14,7 +16,7 @@ import { newOrderNumber } from '../lib/orderNumber'
 import { toE164 } from '../lib/phone'
 import { formatMilli, milliToNumber, toMilli } from '../lib/quantity'
 import { type AuthorizeOutcome, callGateway, paymentGateway } from '../payments'
-import { removeOrderedFromCart } from './cart'
+import { orderedOutOfCart } from './cart'
 import { reserveLines } from './stock'
 import { isWeighed } from './rules'
 import {
@@ -57,14 +59,14 @@ const requestHash = (input: CheckoutInput) =>
     .update(JSON.stringify([input.pickupPoint, input.contact.firstName, input.contact.lastName, input.contact.phone, input.paymentToken, input.expectedTotal ?? null]))
     .digest('hex')
 
+const CLAIM = statement<{ id: number }>(
+  'shop_checkout_claim',
+  `INSERT INTO checkout_requests (buyer_id, key, request_hash, state) VALUES ($1, $2, $3, 'running')
+   ON CONFLICT DO NOTHING RETURNING id`,
+)
+
 async function claimCheckout(req: PayloadRequest, buyer: Buyer, key: string | undefined, hash: string): Promise<Claim> {
-  const insert = () =>
-    execute<{ id: number }>(
-      req,
-      sql`INSERT INTO checkout_requests (buyer_id, key, request_hash, state)
-          VALUES (${buyer.id}, ${key ?? null}, ${hash}, 'running')
-          ON CONFLICT DO NOTHING RETURNING id`,
-    )
+  const insert = () => run(req, CLAIM, [buyer.id, key ?? null, hash])
   let { rows } = await insert()
   if (!rows[0]) {
     // A claim left running by a process that died: without an order it is forgotten, with one it is done
@@ -103,15 +105,13 @@ async function claimCheckout(req: PayloadRequest, buyer: Buyer, key: string | un
   throw new Conflict('Another checkout of yours is still running; wait for its answer.')
 }
 
-async function finishClaim(req: PayloadRequest, claim: { id: number; keyed: boolean }) {
-  // Keyed claims are kept for replays (IDEMPOTENCY_RETENTION_HOURS, ./idempotency.ts); others are not needed.
-  await execute(
-    req,
-    claim.keyed
-      ? sql`UPDATE checkout_requests SET state = 'done' WHERE id = ${claim.id}`
-      : sql`DELETE FROM checkout_requests WHERE id = ${claim.id}`,
-  )
-}
+// Keyed claims are kept for replays (IDEMPOTENCY_RETENTION_HOURS, ./idempotency.ts); others are not needed.
+const claimFinished = (claim: { id: number; keyed: boolean }): SQL =>
+  claim.keyed
+    ? sql`UPDATE checkout_requests SET state = 'done' WHERE id = ${claim.id}`
+    : sql`DELETE FROM checkout_requests WHERE id = ${claim.id}`
+
+const finishClaim = (req: PayloadRequest, claim: { id: number; keyed: boolean }) => execute(req, claimFinished(claim))
 
 // ---------------------------------------------------------------------------------------------------
 // Reservation: one transaction of named steps. Read the cart at the pickup point, price it, write the
@@ -131,28 +131,37 @@ type CartAtStore = {
 }
 type PricedLine = { sku: string; name: string; unit: string; milli: bigint; price: number; lineTotal: number }
 
-/** The pickup point and the buyer's cart in one round trip: no row means no such open pickup point. */
-async function readCartAt(req: PayloadRequest, buyer: Buyer, pickupPoint: number): Promise<CartAtStore> {
-  const { rows } = await execute<{
-    store_id: number
-    store_name: string
-    store_address: string | null
-    sku: string | null
-    name: string
-    unit: string
-    quantity: string
-    price: string
-    active: boolean
-  }>(
-    req,
-    sql`SELECT s.id AS store_id, s.name AS store_name, s.address AS store_address,
-               l.product_id AS sku, p.name, p.unit, l.quantity::text AS quantity, p.price::text AS price, p.active
-        FROM stores s
-        LEFT JOIN carts c ON c.buyer_id = ${buyer.id}
-        LEFT JOIN cart_lines l ON l.cart_id = c.id
-        LEFT JOIN products p ON p.id = l.product_id
-        WHERE s.id = ${pickupPoint} AND s.active`,
-  )
+type CartAtStoreRow = {
+  store_id: number
+  store_name: string
+  store_address: string | null
+  sku: string | null
+  name: string
+  unit: string
+  quantity: string
+  price: string
+  active: boolean
+}
+
+/** Also bounds every later statement of the reservation's transaction ($3 ms): set here, no round trip of its own. */
+const CART_AT_STORE = statement<CartAtStoreRow>(
+  'shop_checkout_cart_at_store',
+  `SELECT s.id AS store_id, s.name AS store_name, s.address AS store_address,
+          l.product_id AS sku, p.name, p.unit, l.quantity::text AS quantity, p.price::text AS price, p.active,
+          set_config('statement_timeout', $3, true) AS statement_timeout
+   FROM stores s
+   LEFT JOIN carts c ON c.buyer_id = $1
+   LEFT JOIN cart_lines l ON l.cart_id = c.id
+   LEFT JOIN products p ON p.id = l.product_id
+   WHERE s.id = $2 AND s.active`,
+)
+
+/**
+ * The pickup point and the buyer's cart in one round trip: no row means no such open pickup point. From
+ * here on, no statement of the transaction may wait longer than `boundMs` (a lock held by a stuck one).
+ */
+async function readCartAt(req: PayloadRequest, buyer: Buyer, pickupPoint: number, boundMs: number): Promise<CartAtStore> {
+  const { rows } = await run(req, CART_AT_STORE, [buyer.id, pickupPoint, String(boundMs)])
   const first = rows[0]
   if (!first) throw new NotFound(`No open pickup point with id ${pickupPoint}`, { field: 'pickupPoint' })
   return {
@@ -232,8 +241,7 @@ async function writeOrder(
 async function reserve(req: PayloadRequest, buyer: Buyer, input: CheckoutInput, claimId: number, paymentKey: string): Promise<Reserved> {
   return inTransaction(req, async (req) => {
     // No statement may wait longer than the reservation may take (a lock held by a stuck transaction).
-    await execute(req, sql`SELECT set_config('statement_timeout', ${String(settingsOf(req.payload).checkout.reserveMs)}, true)`)
-    const cart = await readCartAt(req, buyer, input.pickupPoint)
+    const cart = await readCartAt(req, buyer, input.pickupPoint, settingsOf(req.payload).checkout.reserveMs)
     const priced = priceCart(cart.lines, settingsOf(req.payload).weightToleranceBp)
     if (input.expectedTotal !== undefined && input.expectedTotal !== priced.total) {
       throw new TotalChanged(priced.total, input.expectedTotal, env.currency)
@@ -357,8 +365,8 @@ async function markPaid(req: PayloadRequest, buyer: Buyer, claim: { id: number; 
   try {
     await inTransaction(req, async (req) => {
       await transitionOrder(req, reserved.orderId, 'paid', { paymentState: 'authorized', authorizationId, ifPaymentState: ['pending'] })
-      await removeOrderedFromCart(req, buyer.id, reserved.orderId)
-      await finishClaim(req, claim)
+      // Two writes in one round trip.
+      await execute(req, sql`WITH cart AS (${orderedOutOfCart(buyer.id, reserved.orderId)}) ${claimFinished(claim)}`)
     })
     const view: OrderView = { ...reserved.view, status: 'paid' }
     return { order: view, qr: pickupQrDataUrl(view.pickupCode) }

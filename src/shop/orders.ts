@@ -10,7 +10,7 @@ import { execute, sql, sqlList } from '../db/sql'
 import { inTransaction } from '../db/transaction'
 import { milliToNumber, toMilli } from '../lib/quantity'
 import { BadRequest, Conflict, isConflict, NotFound } from './errors'
-import { type NotificationKind, queueNotification } from './notifications'
+import { type NotificationKind, queueNotificationsFor } from './notifications'
 import { settleMoney } from './orderPayments'
 import { assertTransition, type OrderStatus, type PaymentState, statusesLeadingTo } from './orderStatus'
 import { pickupCodeFor, pickupQrDataUrl, verifyPickupCode } from './pickupCode'
@@ -179,9 +179,16 @@ export async function transitionOrder(req: PayloadRequest, orderId: number, to: 
     const paymentGuard = changes.ifPaymentState?.length
       ? sql` AND payment_state::text IN (${sqlList(changes.ifPaymentState)})`
       : sql``
+    // The buyer's notice, in the same statement. A cancellation the buyer did not see happen is told to
+    // them; one declined at checkout they saw.
+    const kind = NOTICES[to]
+    const notice = kind
+      ? sql`, noticed AS (${queueNotificationsFor(sql`moved`, kind, to === 'cancelled' ? sql`was <> 'awaiting_payment'` : sql`true`)})`
+      : sql``
     const { rows } = await execute<{ id: number; was: OrderStatus }>(
       req,
-      sql`UPDATE orders o SET
+      sql`WITH moved AS (
+          UPDATE orders o SET
             status = ${to},
             payment_state = COALESCE(${changes.paymentState ?? null}, o.payment_state::text)::enum_orders_payment_state,
             payment_authorization_id = COALESCE(${changes.authorizationId ?? null}, o.payment_authorization_id),
@@ -195,7 +202,9 @@ export async function transitionOrder(req: PayloadRequest, orderId: number, to: 
             updated_at = now()
           FROM (SELECT id, status::text AS was FROM orders WHERE id = ${orderId} FOR UPDATE) old
           WHERE o.id = old.id AND o.status::text IN (${sqlList(from)})${paymentGuard}
-          RETURNING o.id, old.was`,
+          RETURNING o.id, old.was
+        )${notice}
+        SELECT id, was FROM moved`,
     )
     if (rows.length === 0) {
       const current = await findOrder(req, { id: orderId })
@@ -207,9 +216,6 @@ export async function transitionOrder(req: PayloadRequest, orderId: number, to: 
     // The order's hold on the stock ends with it: released (back to available) or handed over (gone).
     if (to === 'cancelled') await settleOrderStock(req, orderId, 'release', changes.by)
     if (to === 'collected') await settleOrderStock(req, orderId, 'handout', changes.by)
-    // A cancellation the buyer did not see happen (declined at checkout, they saw it) is told to them.
-    const notice = NOTICES[to]
-    if (notice && !(to === 'cancelled' && rows[0]!.was === 'awaiting_payment')) await queueNotification(req, orderId, notice)
   })
 }
 

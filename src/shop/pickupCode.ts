@@ -7,7 +7,12 @@ import { ORDER_NUMBER_PATTERN } from '../lib/orderNumber'
 import { qrPng } from '../lib/qrPng'
 
 // A key of its own, derived from the secret, so a pickup signature is never valid as anything else.
-const key = (secret: string) => crypto.createHmac('sha256', secret).update('100am-shop pickup code v1').digest()
+const keys = new Map<string, Buffer>()
+const key = (secret: string) => {
+  let derived = keys.get(secret)
+  if (!derived) keys.set(secret, (derived = crypto.createHmac('sha256', secret).update('100am-shop pickup code v1').digest()))
+  return derived
+}
 
 const signature = (orderNumber: string, secret: string) =>
   crypto.createHmac('sha256', key(secret)).update(orderNumber).digest('base64url').slice(0, 22)

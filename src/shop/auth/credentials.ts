@@ -1,7 +1,7 @@
 // Changes of email, username and password, and the owner's own password check that guards them.
 import type { PayloadRequest } from 'payload'
 
-import { executeOutside, sql } from '../../db/sql'
+import { execute, executeOutside, sql } from '../../db/sql'
 import { escapeHtml } from '../../lib/html'
 import { BadRequest, Forbidden } from '../errors'
 import { currentUser } from '../roles'
@@ -98,7 +98,9 @@ export function tellOldAddressAfter(req: PayloadRequest, doc: { email?: string }
  */
 export async function confirmOwnPassword(req: PayloadRequest, owner: { id: number | string; email?: string | null }, password: unknown, field = 'password') {
   if (typeof password !== 'string' || password === '') throw new BadRequest(`Give your current password (${field}) to do this.`, { field })
-  const email = (owner.email ?? '').toLowerCase().trim()
+  // `req.user` never carries the email (src/shop/auth/sessionUser.ts): read it when the caller has none.
+  const stored = owner.email ?? (await execute<{ email: string }>(req, sql`SELECT email FROM users WHERE id = ${owner.id}`)).rows[0]?.email
+  const email = (stored ?? '').toLowerCase().trim()
   const attempt = await loginAttempt(req, email, clientOf(req))
   await refuseWhileThrottled(req, attempt)
   let sessionOfTheCheck: string | undefined

@@ -21,7 +21,7 @@ const METRICS_TOKEN = 'soak-metrics-token-0123456789'
 async function heapOf(url: string) {
   const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text()
   const mb = (name: string) => Math.round(Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20)
-  return { heap: mb('nodejs_heap_size_used_bytes'), external: mb('nodejs_external_memory_bytes') }
+  return { heap: mb('nodejs_heap_size_used_bytes'), heapTotal: mb('nodejs_heap_size_total_bytes'), external: mb('nodejs_external_memory_bytes') }
 }
 
 const rssOf = (pid: number) => Math.round(Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024)
@@ -88,8 +88,8 @@ async function main() {
     const samples: number[] = []
     const sampler = setInterval(async () => {
       samples.push(rssOf(shop.server.pid!))
-      const { heap, external } = await heapOf(shop.url)
-      console.log(`${new Date().toISOString()} RSS ${samples.at(-1)} MB, JS heap used ${heap} MB, external ${external} MB`)
+      const { heap, heapTotal, external } = await heapOf(shop.url)
+      console.log(`${new Date().toISOString()} RSS ${samples.at(-1)} MB, JS heap ${heap} MB used of ${heapTotal} MB, external ${external} MB`)
     }, 10_000)
     await Promise.all([...tokens.map(buyer), clerkDay()])
     clearInterval(sampler)

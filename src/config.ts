@@ -33,6 +33,7 @@ import { adminTranslations } from './i18n/adminTranslations'
 import { shopJobs } from './jobs'
 import { mapInfrastructureErrors } from './shop/errorResponses'
 import { databaseAwareAuth } from './shop/auth/databaseAwareAuth'
+import { cacheCatalogueTotals } from './shop/catalogueCount'
 
 // From the project root, not this file's URL: the production server runs bundled, from dist/ and dist/chunks/.
 const srcDir = path.join(projectRoot, 'src')
@@ -109,6 +110,8 @@ export async function buildShopConfig({ databaseUrl, poolMax = env.dbPoolMax, au
     custom: shopSettings(settings),
     email: shopEmailAdapter(),
     hooks: { afterError: [mapInfrastructureErrors] },
+    // A catalogue list's total is kept as long as the catalogue is (src/shop/catalogueCount.ts).
+    onInit: (payload) => cacheCatalogueTotals(payload, env.catalogueCacheMs),
     plugins: [photoStorage()],
   }).then(databaseAwareAuth) // a token that cannot be checked for a lost database: 503, not 401
   // Payload adds its own collections while sanitizing, after the plugins: their access is set here.

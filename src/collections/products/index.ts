@@ -5,6 +5,7 @@ import { env } from '../../env'
 import { label, labels } from '../../i18n/labels'
 import { toMilli } from '../../lib/quantity'
 import { fitsUnit, type Unit } from '../../lib/units'
+import { forgetCatalogueTotals } from '../../shop/catalogueCount'
 import { refuseDeleteWhileReferenced } from '../../shop/references'
 import { MAX_PRICE, SKU_PATTERN } from '../../shop/rules'
 
@@ -39,6 +40,9 @@ export const Products: CollectionConfig = {
         return data
       },
     ],
+    // The catalogue's list totals are kept a moment (src/shop/catalogueCount.ts): a change counts afresh.
+    afterChange: [({ req }) => forgetCatalogueTotals(req.payload)],
+    afterDelete: [({ req }) => forgetCatalogueTotals(req.payload)],
     beforeDelete: [refuseDeleteWhileReferenced('products', [
       { collection: 'stock', field: 'product' },
       { collection: 'order-lines', field: 'product' },

@@ -131,10 +131,12 @@ type AddRow = Partial<CartRow> & { product_unit: string; product_step: string; a
 const ADD_TO_CART = statement<AddRow>(
   'shop_cart_add',
   `WITH product AS (
-     SELECT id, unit, quantity_step FROM products WHERE id = $2 AND active
+     -- A step of more than 3 decimals (only raw SQL could store one) is not a product on sale.
+     SELECT id, unit, quantity_step FROM products
+     WHERE id = $2 AND active AND quantity_step > 0 AND quantity_step = round(quantity_step, 3)
    ), fits AS (
      SELECT id FROM product
-     WHERE quantity_step > 0 AND $3::numeric > 0 AND $3::numeric <= ${MAX_LINE_QUANTITY} AND mod($3::numeric, quantity_step) = 0
+     WHERE $3::numeric > 0 AND $3::numeric <= ${MAX_LINE_QUANTITY} AND mod($3::numeric, quantity_step) = 0
    ), cart AS (
      INSERT INTO carts (buyer_id) SELECT $1::int FROM fits
      ON CONFLICT (buyer_id) DO UPDATE SET updated_at = now()

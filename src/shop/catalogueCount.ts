@@ -8,7 +8,7 @@ import type { Payload } from 'payload'
 
 import { postgresOf } from '../db/adapter'
 
-type CountArgs = { tableName: string; where?: SQL; joins: unknown[]; db: unknown }
+type CountArgs = { tableName: string; where?: SQL; joins: unknown[]; column?: unknown; db: unknown }
 type Counting = {
   countDistinct: (args: CountArgs) => Promise<number>
   drizzle: { dialect: { sqlToQuery: (statement: SQL) => { sql: string; params: unknown[] } } }
@@ -16,6 +16,8 @@ type Counting = {
 
 /** Different lists (filters, access) at most; past it the memory starts over. */
 const MAX_TOTALS = 500
+/** The longest filter (its SQL and values) whose total is kept: at most MAX_TOTALS × this in memory. */
+const MAX_KEY = 2_048
 
 const totals = new WeakMap<Payload, Map<string, { until: number; total: Promise<number> }>>()
 
@@ -26,9 +28,12 @@ export function cacheCatalogueTotals(payload: Payload, keepMs: number) {
   const kept = new Map<string, { until: number; total: Promise<number> }>()
   totals.set(payload, kept)
   adapter.countDistinct = (args) => {
-    if (args.tableName !== 'products' || args.joins.length > 0 || args.db !== adapter.drizzle) return count(args)
+    // Only a list's plain total (not a count of distinct values), read outside any transaction.
+    if (args.tableName !== 'products' || args.joins.length > 0 || args.column || args.db !== adapter.drizzle) return count(args)
     const where = args.where ? adapter.drizzle.dialect.sqlToQuery(args.where) : { sql: '', params: [] }
     const key = `${where.sql}\n${JSON.stringify(where.params)}`
+    // A filter made up to fill the memory (a long `in` list, say) is counted every time instead.
+    if (key.length > MAX_KEY) return count(args)
     const now = Date.now()
     const hit = kept.get(key)
     if (hit && hit.until > now) return hit.total

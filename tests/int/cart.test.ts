@@ -189,6 +189,16 @@ describe('cart', () => {
     expect(await linesOf(buyer)).toEqual([{ sku: 'APPLES', quantity: '1.5' }, { sku: 'MILK', quantity: '2' }])
   })
 
+  it('refuses a product whose step has more than 3 decimals (only raw SQL could store one) and writes nothing', async () => {
+    const buyer = await registerBuyer(shop)
+    await sqlRows(shop, "INSERT INTO products (id, name, price, unit, quantity_step) VALUES ('ODD-STEP', 'Odd', 100, 'kg', 0.0005)")
+    for (const quantity of [1, 0.5, 9999]) {
+      expect((await shop.api.post('/api/cart/items', { sku: 'ODD-STEP', quantity }, { token: buyer.token })).status).toBe(404)
+    }
+    expect(await linesOf(buyer)).toEqual([])
+    expect(await sqlRows(shop, 'SELECT 1 FROM carts WHERE buyer_id = $1', [buyer.id])).toEqual([])
+  })
+
   it('empties the cart', async () => {
     const buyer = await registerBuyer(shop)
     await shop.api.post('/api/cart/items', { sku: 'MILK', quantity: 1 }, { token: buyer.token })

@@ -74,4 +74,12 @@ describe('catalogue totals', () => {
     await new Promise((r) => setTimeout(r, 2_100))
     expect((await page(buyer.token)).total).toBe(4)
   })
+
+  it('a filter too long to keep (made up to fill the memory) is counted every time', async () => {
+    const long = Array.from({ length: 400 }, (_, i) => `X-${i}`).join(',')
+    const counts = await countsDuring(async () => {
+      for (let i = 0; i < 3; i++) expect((await shop.api.get(`/api/products?limit=1&where[id][in]=${long}`)).status).toBe(200)
+    })
+    expect(counts).toBe(3)
+  })
 })

@@ -208,11 +208,14 @@ export async function emptyCart(req: PayloadRequest, buyer: Buyer): Promise<Cart
   return viewCart(req, buyer)
 }
 
-/** After payment: the ordered products leave the cart (anything added while paying stays). As a statement. */
-export const orderedOutOfCart = (buyerId: number | string, orderId: number): SQL =>
+/**
+ * After payment: the ordered products leave the cart (anything added while paying stays). As a statement,
+ * for another's WITH, done only `when` it holds.
+ */
+export const orderedOutOfCart = (buyerId: number | string, orderId: number, when: SQL = sql`true`): SQL =>
   sql`DELETE FROM cart_lines AS l USING carts c
       WHERE l.cart_id = c.id AND c.buyer_id = ${buyerId}
-        AND l.product_id IN (SELECT product_id FROM order_lines WHERE order_id = ${orderId})`
+        AND l.product_id IN (SELECT product_id FROM order_lines WHERE order_id = ${orderId}) AND ${when}`
 
 export async function removeOrderedFromCart(req: PayloadRequest, buyerId: number | string, orderId: number) {
   await execute(req, orderedOutOfCart(buyerId, orderId))

@@ -33,7 +33,7 @@ import {
   TotalChanged,
 } from './errors'
 import { settleMoney } from './orderPayments'
-import { findOrder, type OrderView, orderWithQr, toOrderView, transitionOrder } from './orders'
+import { findOrder, ORDER_MOVED, type OrderView, orderWithQr, toOrderView, transitionOrder } from './orders'
 import { pickupCodeFor, pickupQrDataUrl } from './pickupCode'
 import { settingsOf } from '../settings'
 
@@ -106,10 +106,10 @@ async function claimCheckout(req: PayloadRequest, buyer: Buyer, key: string | un
 }
 
 // Keyed claims are kept for replays (IDEMPOTENCY_RETENTION_HOURS, ./idempotency.ts); others are not needed.
-const claimFinished = (claim: { id: number; keyed: boolean }): SQL =>
+const claimFinished = (claim: { id: number; keyed: boolean }, when: SQL = sql`true`): SQL =>
   claim.keyed
-    ? sql`UPDATE checkout_requests SET state = 'done' WHERE id = ${claim.id}`
-    : sql`DELETE FROM checkout_requests WHERE id = ${claim.id}`
+    ? sql`UPDATE checkout_requests SET state = 'done' WHERE id = ${claim.id} AND ${when}`
+    : sql`DELETE FROM checkout_requests WHERE id = ${claim.id} AND ${when}`
 
 const finishClaim = (req: PayloadRequest, claim: { id: number; keyed: boolean }) => execute(req, claimFinished(claim))
 
@@ -359,14 +359,16 @@ async function reserveOrForgetClaim(req: PayloadRequest, buyer: Buyer, input: Ch
 
 /**
  * Paid (the amount held; the confirmation email due), the ordered products out of the cart, the claim
- * finished: one transaction. Null when the job cancelled the order meanwhile: the late hold is released.
+ * finished: one statement. Null when the job cancelled the order meanwhile: the late hold is released.
  */
 async function markPaid(req: PayloadRequest, buyer: Buyer, claim: { id: number; keyed: boolean }, reserved: Reserved, authorizationId: string) {
   try {
-    await inTransaction(req, async (req) => {
-      await transitionOrder(req, reserved.orderId, 'paid', { paymentState: 'authorized', authorizationId, ifPaymentState: ['pending'] })
-      // Two writes in one round trip.
-      await execute(req, sql`WITH cart AS (${orderedOutOfCart(buyer.id, reserved.orderId)}) ${claimFinished(claim)}`)
+    // One statement: paid (with its notice), the ordered products out of the cart, the claim finished.
+    await transitionOrder(req, reserved.orderId, 'paid', {
+      paymentState: 'authorized',
+      authorizationId,
+      ifPaymentState: ['pending'],
+      alongWith: [orderedOutOfCart(buyer.id, reserved.orderId, ORDER_MOVED), claimFinished(claim, ORDER_MOVED)],
     })
     const view: OrderView = { ...reserved.view, status: 'paid' }
     return { order: view, qr: pickupQrDataUrl(view.pickupCode) }

@@ -3,6 +3,7 @@
 // (released, handed over) and the buyer's notice, in one transaction. What the change owes the gateway
 // (a hold to release, money to give back) is recorded as a payment state and done after the commit
 // (./orderPayments.ts), retried by the settlement job until the gateway has done it.
+import type { SQL } from 'drizzle-orm'
 import type { PayloadRequest } from 'payload'
 
 import { userCanAtStore } from './roles'
@@ -162,7 +163,15 @@ type TransitionChanges = {
   captured?: number
   /** Who made the change (staff, admin); the stock movements name them. */
   by?: Actor
+  /**
+   * Other writes of the same step, made in the same statement and only if the order moved: each a
+   * data-modifying statement whose WHERE includes `ORDER_MOVED`.
+   */
+  alongWith?: SQL[]
 }
+
+/** For `alongWith`: true in the transition's statement when the order moved. */
+export const ORDER_MOVED = sql`EXISTS (SELECT 1 FROM moved)`
 
 /** What the buyer is told when an order moves to a status (queued with the change, sent by a job). */
 const NOTICES: Partial<Record<OrderStatus, NotificationKind>> = { paid: 'confirmation', ready: 'ready', cancelled: 'cancelled' }
@@ -174,7 +183,9 @@ const NOTICES: Partial<Record<OrderStatus, NotificationKind>> = { paid: 'confirm
  * buyer's notice is queued. Throws Conflict (409) when the move is not allowed.
  */
 export async function transitionOrder(req: PayloadRequest, orderId: number, to: OrderStatus, changes: TransitionChanges = {}) {
-  return inTransaction(req, async (req) => {
+  // A move that settles no stock is one statement, atomic by itself: no transaction of its own to open.
+  const settles = to === 'cancelled' || to === 'collected'
+  return (settles ? inTransaction : (req: PayloadRequest, step: (req: PayloadRequest) => Promise<void>) => step(req))(req, async (req) => {
     const from = statusesLeadingTo(to)
     const paymentGuard = changes.ifPaymentState?.length
       ? sql` AND payment_state::text IN (${sqlList(changes.ifPaymentState)})`
@@ -185,6 +196,7 @@ export async function transitionOrder(req: PayloadRequest, orderId: number, to: 
     const notice = kind
       ? sql`, noticed AS (${queueNotificationsFor(sql`moved`, kind, to === 'cancelled' ? sql`was <> 'awaiting_payment'` : sql`true`)})`
       : sql``
+    const along = (changes.alongWith ?? []).map((write, i) => sql`, along_${sql.raw(String(i))} AS (${write})`)
     const { rows } = await execute<{ id: number; was: OrderStatus }>(
       req,
       sql`WITH moved AS (
@@ -203,7 +215,7 @@ export async function transitionOrder(req: PayloadRequest, orderId: number, to: 
           FROM (SELECT id, status::text AS was FROM orders WHERE id = ${orderId} FOR UPDATE) old
           WHERE o.id = old.id AND o.status::text IN (${sqlList(from)})${paymentGuard}
           RETURNING o.id, old.was
-        )${notice}
+        )${notice}${sql.join(along, sql``)}
         SELECT id, was FROM moved`,
     )
     if (rows.length === 0) {

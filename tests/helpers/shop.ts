@@ -152,3 +152,23 @@ export async function sqlRows<T = Record<string, unknown>>(shop: TestShop, text:
   const { rows } = await pool.query(text, params)
   return rows as T[]
 }
+
+/**
+ * The statements sent to the shop's pool (outside transactions) while `work` runs: a prepared statement by
+ * its name, any other by its text.
+ */
+export async function statementsDuring(shop: TestShop, work: () => Promise<unknown>): Promise<string[]> {
+  const pool = (shop.payload.db as unknown as { pool: import('pg').Pool }).pool
+  const seen: string[] = []
+  const query = pool.query.bind(pool)
+  pool.query = ((config: unknown, ...rest: unknown[]) => {
+    seen.push(typeof config === 'string' ? config : ((config as { name?: string; text: string }).name ?? (config as { text: string }).text))
+    return (query as (...args: unknown[]) => unknown)(config, ...rest)
+  }) as typeof pool.query
+  try {
+    await work()
+  } finally {
+    pool.query = query
+  }
+  return seen
+}

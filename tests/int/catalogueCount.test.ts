@@ -1,9 +1,8 @@
 // A catalogue list's total is kept as long as the catalogue is (src/shop/catalogueCount.ts); its documents
 // never are.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import type pg from 'pg'
 
-import { type Account, createAdmin, registerBuyer, sqlRows, startTestShop, type TestShop } from '../helpers/shop'
+import { type Account, createAdmin, registerBuyer, sqlRows, startTestShop, statementsDuring, type TestShop } from '../helpers/shop'
 
 let shop: TestShop
 let admin: Account
@@ -27,22 +26,8 @@ const page = async (token?: string) => {
 }
 
 /** The count statements Payload sends while `work` runs. */
-async function countsDuring(work: () => Promise<unknown>) {
-  const pool = (shop.payload.db as unknown as { pool: pg.Pool }).pool
-  let counts = 0
-  const query = pool.query.bind(pool)
-  pool.query = ((config: unknown, ...rest: unknown[]) => {
-    const text = typeof config === 'string' ? config : (config as { text: string }).text
-    if (/^select count/i.test(text)) counts++
-    return (query as (...args: unknown[]) => unknown)(config, ...rest)
-  }) as typeof pool.query
-  try {
-    await work()
-  } finally {
-    pool.query = query
-  }
-  return counts
-}
+const countsDuring = async (work: () => Promise<unknown>) =>
+  (await statementsDuring(shop, work)).filter((text) => /^select count/i.test(text)).length
 
 describe('catalogue totals', () => {
   it('are counted once for a run of pages, per list and audience', async () => {

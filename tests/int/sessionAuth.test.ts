@@ -2,10 +2,9 @@
 // logging out, a session's expiry, a deleted or deactivated account, a changed role and changed pickup
 // points all take effect on the very next request with the same token.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import type pg from 'pg'
 
 import { type Catalogue, seedCatalogue, snapshot } from '../helpers/fixtures'
-import { type Account, createAdmin, createStaff, registerBuyer, sqlRows, startTestShop, type TestShop } from '../helpers/shop'
+import { type Account, createAdmin, createStaff, registerBuyer, sqlRows, startTestShop, statementsDuring, type TestShop } from '../helpers/shop'
 
 let shop: TestShop
 let admin: Account
@@ -23,29 +22,12 @@ const sidOf = (token: string): string => JSON.parse(Buffer.from(token.split('.')
 const me = async (token: string) => (await shop.api.get('/api/users/me', { token })).body.user as { id: number } | null
 const cartStatus = async (token: string) => (await shop.api.get('/api/cart', { token })).status
 
-/** The statements the shop sends to Payload's pool while `work` runs: their names, or their text's start. */
-async function statementsDuring(work: () => Promise<unknown>) {
-  const pool = (shop.payload.db as unknown as { pool: pg.Pool }).pool
-  const seen: string[] = []
-  const query = pool.query.bind(pool)
-  pool.query = ((config: unknown, ...rest: unknown[]) => {
-    seen.push(typeof config === 'string' ? config.slice(0, 40) : ((config as { name?: string; text: string }).name ?? (config as { text: string }).text.slice(0, 40)))
-    return (query as (...args: unknown[]) => unknown)(config, ...rest)
-  }) as typeof pool.query
-  try {
-    await work()
-  } finally {
-    pool.query = query
-  }
-  return seen
-}
-
 describe('a request is authenticated with one prepared statement', () => {
   it('a cart view and a cart add are each two prepared statements: who is asking, then the cart', async () => {
     const buyer = await registerBuyer(shop)
-    expect(await statementsDuring(async () => expect(await cartStatus(buyer.token)).toBe(200))).toEqual(['shop_session_user', 'shop_cart_view'])
+    expect(await statementsDuring(shop, async () => expect(await cartStatus(buyer.token)).toBe(200))).toEqual(['shop_session_user', 'shop_cart_view'])
     const add = () => shop.api.post('/api/cart/items', { sku: 'MILK', quantity: 1 }, { token: buyer.token })
-    expect(await statementsDuring(async () => expect((await add()).status).toBe(200))).toEqual(['shop_session_user', 'shop_cart_add'])
+    expect(await statementsDuring(shop, async () => expect((await add()).status).toBe(200))).toEqual(['shop_session_user', 'shop_cart_add'])
   })
 
   it('req.user carries what access needs (id, role, pickup points), never the personal data', async () => {
@@ -53,7 +35,7 @@ describe('a request is authenticated with one prepared statement', () => {
     // The panel is handed req.user as it is: what it holds is what the staff's browser sees.
     const res = await shop.api.get('/api/users/me', { token: staff.token })
     expect(res.body.user).toMatchObject({ id: staff.id, role: 'staff' })
-    const [user] = await statementsDuring(() => shop.api.get('/api/stock/low', { token: staff.token }))
+    const [user] = await statementsDuring(shop, () => shop.api.get('/api/stock/low', { token: staff.token }))
     expect(user).toBe('shop_session_user')
   })
 })

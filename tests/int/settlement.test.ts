@@ -145,6 +145,9 @@ describe('settlement job', () => {
       expect(payment).toMatchObject({ status: 'approved', captured: '0', refunded: '0' })
       expect(payment!.voided).toBe(payment!.authorized)
       expect(await stockAt(shop, catalogue.stores.main)).toEqual(stockBefore)
+      // Nothing was bought: the cart is as it was, and the claim is finished (a retry runs afresh).
+      expect((await shop.api.get('/api/cart', { token: buyer.token })).body.items).toMatchObject([{ sku: 'BREAD', quantity: 2 }])
+      expect(await sqlRows(shop, 'SELECT 1 FROM checkout_requests WHERE buyer_id = $1', [buyer.id])).toEqual([])
     } finally {
       Object.assign(settingsOf(shop.payload).payment, { stubLatencyMs: saved.latency, timeoutMs: saved.timeout })
       settingsOf(shop.payload).reservationTtlMs = saved.ttl

@@ -113,6 +113,9 @@ const claimFinished = (claim: { id: number; keyed: boolean }, when: SQL = sql`tr
 
 const finishClaim = (req: PayloadRequest, claim: { id: number; keyed: boolean }) => execute(req, claimFinished(claim))
 
+/** Nothing was charged: the claim goes, so a retry with the same Idempotency-Key runs afresh. */
+const forgetClaim = (req: PayloadRequest, claimId: number) => execute(req, sql`DELETE FROM checkout_requests WHERE id = ${claimId}`)
+
 // ---------------------------------------------------------------------------------------------------
 // Reservation: one transaction of named steps. Read the cart at the pickup point, price it, write the
 // order, then reserve the stock (conditional `reserved += q` in SKU order, ./stock.ts); a short line rolls
@@ -324,7 +327,8 @@ export async function checkout(req: PayloadRequest, buyer: Buyer, input: Checkou
   if (performance.now() - claimedAt > settingsOf(req.payload).checkout.reserveMs) {
     // Too late to ask for the money: a retry may already count this claim as abandoned. Nothing is held.
     await transitionOrder(req, reserved.orderId, 'cancelled', { paymentState: 'none', ifPaymentState: ['pending'], cancelReason: 'checkout too slow' })
-    await finishClaim(req, claim)
+    // Its answer says "try again": a retry with the same key must not replay this cancelled order.
+    await forgetClaim(req, claim.id)
     throw new CheckoutTooSlow()
   }
 
@@ -350,7 +354,7 @@ async function reserveOrForgetClaim(req: PayloadRequest, buyer: Buyer, input: Ch
   try {
     return await reserve(req, buyer, input, claimId, paymentKey)
   } catch (err) {
-    await execute(req, sql`DELETE FROM checkout_requests WHERE id = ${claimId}`)
+    await forgetClaim(req, claimId)
     if (err instanceof ShortOfStock) throw new OutOfStock(await shortLines(req, input.pickupPoint, err.lines))
     if (postgresCode(err) === QUERY_CANCELED) throw new CheckoutTooSlow() // a statement ran past the reservation's bound
     throw err

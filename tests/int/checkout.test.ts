@@ -241,6 +241,28 @@ describe('checkout: Idempotency-Key', () => {
     expect(again.body.order).toEqual(first.body.order)
   })
 
+  it('a retry after "too slow to finish" (503, nothing charged) runs afresh with the same key: one order paid, stock once', async () => {
+    const buyer = await registerBuyer(shop)
+    await fillCart(shop, buyer, { MILK: 2 })
+    const stockBefore = await stockAt(shop, catalogue.stores.main)
+    const reserveMs = settingsOf(shop.payload).checkout.reserveMs
+    settingsOf(shop.payload).checkout.reserveMs = 0 // no time left to charge: the checkout gives up before the gateway
+    let slow
+    try {
+      slow = await order(buyer, {}, 'slow-1')
+    } finally {
+      settingsOf(shop.payload).checkout.reserveMs = reserveMs
+    }
+    expect(slow.status).toBe(503)
+    expect(await stockAt(shop, catalogue.stores.main)).toEqual(stockBefore)
+    const retry = await order(buyer, {}, 'slow-1')
+    expect(retry.status).toBe(201)
+    expect(retry.body.order.status).toBe('paid')
+    const orders = await sqlRows<{ status: string }>(shop, 'SELECT status::text AS status FROM orders WHERE buyer_id = $1 ORDER BY id', [buyer.id])
+    expect(orders.map((o) => o.status)).toEqual(['cancelled', 'paid'])
+    expect(Number((await stockAt(shop, catalogue.stores.main)).MILK)).toBe(Number(stockBefore.MILK) - 2)
+  })
+
   it('the same key with a different body → 422, nothing changed', async () => {
     const buyer = await registerBuyer(shop)
     await fillCart(shop, buyer, { MILK: 1 })

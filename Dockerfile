@@ -21,4 +21,6 @@ RUN mkdir -p /app/media && chown node:node /app/media
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s CMD node -e "fetch('http://127.0.0.1:3000/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
-CMD ["node", "dist/server.mjs"]
+# The V8 heap flags of `npm start` (package.json; see README "Memory"): tests/unit/startCommand.test.ts
+# keeps these, the worker's command in docker-compose.yml and the scripts the same.
+CMD ["node", "--max-semi-space-size=16", "--heap-growing-percent=50", "dist/server.mjs"]

@@ -1,5 +1,5 @@
 // The benchmark's shop: a fresh embedded PostgreSQL (default durability) and the production server in a
-// child process, as `npm start` runs it (dist/server.mjs).
+// child process, as `npm start` runs it (dist/server.mjs, with the start script's Node flags).
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
@@ -7,6 +7,7 @@ import os from 'node:os'
 import path from 'node:path'
 
 import { ensureDatabase, freePort, type RunningDatabase, startEmbeddedPostgres } from '../src/db/embedded'
+import { nodeFlagsOf } from '../tests/helpers/startCommand'
 
 export type BenchShop = {
   url: string
@@ -78,7 +79,7 @@ export async function startBenchShop(): Promise<BenchShop> {
 
   // Spawned directly (as `npm start` runs it), so its RSS is the server's own.
   const launch = async (port: number, extra: Record<string, string>, nodeArgs: string[] = []) => {
-    const child = spawn(process.execPath, [...nodeArgs, 'dist/server.mjs'], {
+    const child = spawn(process.execPath, [...nodeFlagsOf('start'), ...nodeArgs, 'dist/server.mjs'], {
       env: {
         PATH: process.env.PATH ?? '',
         NODE_ENV: 'production',

@@ -8,7 +8,7 @@ import { en } from '@payloadcms/translations/languages/en'
 import { ru } from '@payloadcms/translations/languages/ru'
 import { buildConfig } from 'payload'
 import type { DestinationStream } from 'pino'
-import sharp from 'sharp'
+import { sharp } from './lib/sharp'
 
 import { CartLines } from './collections/cartLines'
 import { Carts } from './collections/carts'

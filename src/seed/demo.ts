@@ -2,7 +2,7 @@
 // stock in every shop, one admin and one buyer. Runs once per database (under a lock, so two processes
 // starting together do not both seed).
 import type { Payload } from 'payload'
-import sharp from 'sharp'
+import { sharp } from '../lib/sharp'
 
 import { GRANT_ADMIN } from '../shop/roleAssignment'
 import { milliToNumber, toMilli } from '../lib/quantity'

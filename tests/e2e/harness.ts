@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url'
 
 import { freePort } from '../../src/db/embedded'
 import { createDatabaseFrom, dropDatabase, SERVER_ENV, TEMPLATE_ENV } from '../helpers/testDatabase'
+import { nodeFlagsOf } from '../helpers/startCommand'
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const CHROMIUM = '/usr/bin/chromium'
@@ -64,7 +65,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let output = ''
   const logStream = fs.createWriteStream(options.logFile, { flags: 'a' })
   logStream.write(`--- start, port ${port} ---\n`)
-  const child = spawn(process.execPath, [SERVER_BUNDLE], {
+  const child = spawn(process.execPath, [...nodeFlagsOf('start', projectRoot), SERVER_BUNDLE], {
     cwd: projectRoot,
     env: childEnv({
       NODE_ENV: 'production',

@@ -1,8 +1,10 @@
 // SHOP_ADMIN=off: a web process that serves the API without the admin panel (Next is never loaded), and
 // with SHOP_JOBS=off no scheduled work either: what the web replicas of a scaled deployment run.
 import type { ChildProcess } from 'node:child_process'
+import fs from 'node:fs'
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import sharp from 'sharp'
 
 import { freePort } from '../../src/db/embedded'
 import { createAdmin, startTestShop, type TestShop } from '../helpers/shop'
@@ -12,10 +14,12 @@ let shop: TestShop
 let child: ChildProcess | undefined
 let output: () => string = () => ''
 let base: string
+let adminToken: string
 
 beforeAll(async () => {
   shop = await startTestShop()
   const admin = await createAdmin(shop)
+  adminToken = admin.token
   await shop.api.post('/api/products', { id: 'API-ONLY', name: 'Served without a panel', price: 100, unit: 'pcs', quantityStep: 1 }, { token: admin.token })
   const port = await freePort()
   base = `http://127.0.0.1:${port}`
@@ -57,5 +61,18 @@ describe('an API-only web process (SHOP_ADMIN=off)', () => {
     }
     expect(output()).toContain('API only')
     expect(output()).not.toMatch(/next\.config/i)
+  })
+
+  it('loads sharp (libvips, ~28 MB resident) only when it first resizes a photo', async () => {
+    const libvipsMapped = () => fs.readFileSync(`/proc/${child!.pid}/maps`, 'utf8').includes('libvips')
+    expect(libvipsMapped()).toBe(false)
+    const form = new FormData()
+    const png = await sharp({ create: { width: 400, height: 400, channels: 3, background: '#2b8ad9' } }).png().toBuffer()
+    form.append('file', new Blob([new Uint8Array(png)], { type: 'image/png' }), 'api-only.png')
+    form.append('_payload', JSON.stringify({ alt: 'api-only' }))
+    const res = await fetch(`${base}/api/media`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}` }, body: form })
+    expect(res.status).toBe(201)
+    expect((await res.json()).doc.sizes.thumbnail).toEqual(expect.objectContaining({ width: 300, height: 300 }))
+    expect(libvipsMapped()).toBe(true)
   })
 })

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import sharp from 'sharp'
 
 import { env } from '../../src/env'
+import { sharpLoaded } from '../../src/lib/sharp'
 import { createAdmin, registerBuyer, sqlRows, startTestShop, type Account, type TestShop } from '../helpers/shop'
 
 let shop: TestShop
@@ -34,8 +35,10 @@ const mediaCount = async () => Number((await sqlRows<{ n: string }>(shop, 'SELEC
 const filesOnDisk = () => (fs.existsSync(env.mediaDir) ? fs.readdirSync(env.mediaDir).length : 0)
 
 describe('photo uploads', () => {
-  it('accepts a PNG from an admin and makes the thumbnail and card sizes', async () => {
+  it('accepts a PNG from an admin and makes the thumbnail and card sizes (sharp is loaded for it, not before)', async () => {
+    expect(sharpLoaded()).toBe(false)
     const res = await upload(await png(1000), 'apple.png', 'image/png', admin.token)
+    expect(sharpLoaded()).toBe(true)
     expect(res.status).toBe(201)
     expect(res.body.doc.mimeType).toBe('image/png')
     expect(res.body.doc.sizes.thumbnail).toEqual(expect.objectContaining({ width: 300, height: 300 }))

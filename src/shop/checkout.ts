@@ -200,8 +200,29 @@ export function priceCart(lines: CartAtStore['lines'], weightToleranceBp = env.w
 
 /**
  * The order, its line snapshots and the claim's link to it, in one statement, under a fresh random number
- * (a clash writes nothing, and another number is drawn).
+ * (a clash writes nothing, and another number is drawn). A named prepared statement: the lines go as
+ * arrays, so its text is the same for any cart.
  */
+const WRITE_ORDER = statement<{ id: number; number: string; created_at: Date }>(
+  'shop_checkout_write_order',
+  `WITH new_order AS (
+     INSERT INTO orders (number, pickup_code, buyer_id, status, pickup_point_id, total, authorized, currency,
+                         contact_first_name, contact_last_name, contact_phone,
+                         payment_state, payment_key, expires_at, updated_at, created_at)
+     VALUES ($1, $2, $3, 'awaiting_payment', $4, $5, $6, $7, $8, $9, $10, 'pending', $11, now() + $12::interval, now(), now())
+     ON CONFLICT (number) DO NOTHING RETURNING id, number, created_at
+   ), new_lines AS (
+     INSERT INTO order_lines (order_id, product_id, name, unit, quantity, unit_price, line_total, updated_at, created_at)
+     SELECT o.id, v.sku, v.name, v.unit, v.quantity, v.unit_price, v.line_total, now(), now()
+     FROM new_order o
+     CROSS JOIN unnest($14::varchar[], $15::varchar[], $16::varchar[], $17::numeric[], $18::numeric[], $19::numeric[])
+       AS v (sku, name, unit, quantity, unit_price, line_total)
+   ), linked AS (
+     UPDATE checkout_requests SET order_id = o.id FROM new_order o WHERE checkout_requests.id = $13
+   )
+   SELECT id, number, created_at FROM new_order`,
+)
+
 async function writeOrder(
   req: PayloadRequest,
   buyer: Buyer,
@@ -210,33 +231,22 @@ async function writeOrder(
   paymentKey: string,
   priced: { lines: PricedLine[]; total: number; authorized: number },
 ) {
+  const { lines } = priced
+  const columns = [
+    lines.map((l) => l.sku),
+    lines.map((l) => l.name),
+    lines.map((l) => l.unit),
+    lines.map((l) => formatMilli(l.milli)),
+    lines.map((l) => l.price),
+    lines.map((l) => l.lineTotal),
+  ]
+  const ttl = `${settingsOf(req.payload).reservationTtlMs} milliseconds`
   for (;;) {
     const number = newOrderNumber()
-    const { rows } = await execute<{ id: number; number: string; created_at: Date }>(
-      req,
-      sql`WITH new_order AS (
-            INSERT INTO orders (number, pickup_code, buyer_id, status, pickup_point_id, total, authorized, currency,
-                                contact_first_name, contact_last_name, contact_phone,
-                                payment_state, payment_key, expires_at, updated_at, created_at)
-            VALUES (${number}, ${pickupCodeFor(number)}, ${buyer.id}, 'awaiting_payment', ${input.pickupPoint}, ${priced.total}, ${priced.authorized}, ${env.currency},
-                    ${input.contact.firstName}, ${input.contact.lastName}, ${input.contact.phone},
-                    'pending', ${paymentKey}, now() + ${`${settingsOf(req.payload).reservationTtlMs} milliseconds`}::interval, now(), now())
-            ON CONFLICT (number) DO NOTHING RETURNING id, number, created_at
-          ), new_lines AS (
-            INSERT INTO order_lines (order_id, product_id, name, unit, quantity, unit_price, line_total, updated_at, created_at)
-            SELECT o.id, v.sku, v.name, v.unit, v.quantity, v.unit_price, v.line_total, now(), now()
-            FROM new_order o CROSS JOIN (VALUES ${sql.join(
-              priced.lines.map(
-                (l) =>
-                  sql`(${l.sku}::varchar, ${l.name}::varchar, ${l.unit}::varchar, ${formatMilli(l.milli)}::numeric, ${l.price}::numeric, ${l.lineTotal}::numeric)`,
-              ),
-              sql`, `,
-            )}) AS v (sku, name, unit, quantity, unit_price, line_total)
-          ), linked AS (
-            UPDATE checkout_requests SET order_id = o.id FROM new_order o WHERE checkout_requests.id = ${claimId}
-          )
-          SELECT id, number, created_at FROM new_order`,
-    )
+    const { rows } = await run(req, WRITE_ORDER, [
+      number, pickupCodeFor(number), buyer.id, input.pickupPoint, priced.total, priced.authorized, env.currency,
+      input.contact.firstName, input.contact.lastName, input.contact.phone, paymentKey, ttl, claimId, ...columns,
+    ])
     if (rows[0]) return rows[0]
   }
 }

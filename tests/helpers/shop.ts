@@ -154,21 +154,44 @@ export async function sqlRows<T = Record<string, unknown>>(shop: TestShop, text:
 }
 
 /**
- * The statements sent to the shop's pool (outside transactions) while `work` runs: a prepared statement by
- * its name, any other by its text.
+ * The statements the shop sends to PostgreSQL while `work` runs, on the pool and on the connections it
+ * hands out for transactions (BEGIN and COMMIT included): a prepared statement by its name, any other by
+ * its text.
  */
 export async function statementsDuring(shop: TestShop, work: () => Promise<unknown>): Promise<string[]> {
+  type Query = (...args: unknown[]) => unknown
   const pool = (shop.payload.db as unknown as { pool: import('pg').Pool }).pool
   const seen: string[] = []
-  const query = pool.query.bind(pool)
-  pool.query = ((config: unknown, ...rest: unknown[]) => {
+  const spy = (query: Query): Query => (config, ...rest) => {
     seen.push(typeof config === 'string' ? config : ((config as { name?: string; text: string }).name ?? (config as { text: string }).text))
-    return (query as (...args: unknown[]) => unknown)(config, ...rest)
-  }) as typeof pool.query
+    return query(config, ...rest)
+  }
+  const { query, connect } = pool
+  const spied = new Map<import('pg').PoolClient, Query>()
+  pool.query = spy(query.bind(pool) as Query) as typeof pool.query
+  pool.connect = ((callback?: unknown) => {
+    // pool.query's own path (with a callback) is counted by the spy on pool.query above.
+    if (callback) return (connect as Query).call(pool, callback)
+    return (connect.call(pool) as Promise<import('pg').PoolClient>).then((client) => {
+      // Spied while it is checked out only: back in the pool, pool.query may hand it out again.
+      const { query: own, release } = client
+      spied.set(client, own as Query)
+      client.query = spy(own.bind(client) as Query) as typeof client.query
+      client.release = (...args) => {
+        client.query = own
+        client.release = release
+        spied.delete(client)
+        return release.apply(client, args)
+      }
+      return client
+    })
+  }) as typeof pool.connect
   try {
     await work()
   } finally {
     pool.query = query
+    pool.connect = connect
+    for (const [client, original] of spied) client.query = original as typeof client.query
   }
   return seen
 }

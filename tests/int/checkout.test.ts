@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { checkoutBounds, claimStaleAfterMs } from '../../src/env'
 import { settingsOf } from '../../src/settings'
 import { type Catalogue, contact, dataUrlPng, fillCart, readQr, seedCatalogue, snapshot, stockAt } from '../helpers/fixtures'
-import { createAdmin, registerBuyer, sqlRows, startTestShop, type Account, type TestShop } from '../helpers/shop'
+import { createAdmin, registerBuyer, sqlRows, startTestShop, statementsDuring, type Account, type TestShop } from '../helpers/shop'
 
 let shop: TestShop
 let admin: Account
@@ -95,6 +95,27 @@ describe('checkout: the happy path', () => {
     expect(res.status).toBe(201)
     expect(res.body.order.total).toBe(5000)
     expect(res.body.order.items).toEqual([{ sku: 'BREAD', name: 'Хлеб', unit: 'pcs', quantity: 1, pickedQuantity: null, unitPrice: 5000, lineTotal: 5000 }])
+  })
+
+  it('takes eight statements, all but the transaction and the status change named prepared ones (no SQL built per request)', async () => {
+    const buyer = await registerBuyer(shop)
+    await fillCart(shop, buyer, { APPLES: 0.5, MILK: 1, BREAD: 1 })
+    let res: Awaited<ReturnType<typeof order>> | undefined
+    const statements = await statementsDuring(shop, async () => (res = await order(buyer)))
+    expect(res!.status).toBe(201)
+    // Its stock goes back for the tests below.
+    expect((await shop.api.post(`/api/orders/${res!.body.order.id}/cancel`, {}, { token: buyer.token })).status).toBe(200)
+    expect(statements.slice(0, -1)).toEqual([
+      'shop_session_user',
+      'shop_checkout_claim',
+      'begin',
+      'shop_checkout_cart_at_store',
+      'shop_checkout_write_order',
+      'shop_stock_change_reservations',
+      'commit',
+    ])
+    // Paid, its notice, the cart and the claim: one statement (transitionOrder's alongWith).
+    expect(statements.at(-1)).toMatch(/^WITH moved AS \(\s*UPDATE orders/)
   })
 
   it('gives every order a different number', async () => {

@@ -172,7 +172,7 @@ export async function statementsDuring(shop: TestShop, work: () => Promise<unkno
   pool.connect = ((callback?: unknown) => {
     // pool.query's own path (with a callback) is counted by the spy on pool.query above.
     if (callback) return (connect as Query).call(pool, callback)
-    return (connect.call(pool) as Promise<import('pg').PoolClient>).then((client) => {
+    return (connect as unknown as () => Promise<import('pg').PoolClient>).call(pool).then((client) => {
       // Spied while it is checked out only: back in the pool, pool.query may hand it out again.
       const { query: own, release } = client
       spied.set(client, own as Query)

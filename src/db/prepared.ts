@@ -41,6 +41,24 @@ export async function run<Row extends Record<string, unknown>>(
   values: unknown[],
 ): Promise<{ rows: Row[]; rowCount: number }> {
   const client = await clientOf(target)
-  const result = await client.query<Row>({ name, text, values })
-  return { rows: result.rows, rowCount: result.rowCount ?? result.rows.length }
+  try {
+    const result = await client.query<Row>({ name, text, values })
+    return { rows: result.rows, rowCount: result.rowCount ?? result.rows.length }
+  } catch (err) {
+    throw new StatementFailed(name, text, err)
+  }
+}
+
+/**
+ * A declared statement that failed, shaped like drizzle's own query error: the log shows its `query` (name
+ * and text, src/lib/scrub.ts) and never its values, which may be a buyer's contact. PostgreSQL's error is
+ * the cause, where src/db/errors.ts finds its code.
+ */
+export class StatementFailed extends Error {
+  readonly query: string
+  constructor(name: string, text: string, cause: unknown) {
+    super(`Failed query: ${name}`, { cause })
+    this.name = 'StatementFailed'
+    this.query = `${name}: ${text}`
+  }
 }

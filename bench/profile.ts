@@ -1,6 +1,7 @@
-// npm run bench:profile [-- --seconds N]: the production server under 32 clients of cart adds, then of
-// checkouts, each with Node's CPU profiler on (--cpu-prof); prints the ten heaviest functions by self time
-// and the share of each package, and leaves the .cpuprofile files for Chrome's DevTools.
+// npm run bench:profile [-- --seconds N]: the production server under 32 clients of cart adds, of a
+// logged-in buyer's catalogue page, then of checkouts, each with Node's CPU profiler on (--cpu-prof);
+// prints the ten heaviest functions by self time and the share of each package, and leaves the
+// .cpuprofile files for Chrome's DevTools.
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -105,6 +106,15 @@ async function main() {
         connections: 32,
         duration: SECONDS,
         requests: [{ method: 'POST', path: '/api/cart/items', setupRequest: (req) => { const i = n++ % 64; return { ...req, headers: headers(i), body: JSON.stringify({ sku: pick(i, 20), quantity: 1 }) } } }],
+      }),
+    )
+    // A logged-in buyer's catalogue page: never cached (the totals are; see src/shop/catalogueCount.ts).
+    await profiled('catalogue page (logged in)', () =>
+      autocannon({
+        url: shop.url,
+        connections: 32,
+        duration: SECONDS,
+        requests: [{ method: 'GET', path: '/api/products?limit=24', setupRequest: (req) => ({ ...req, headers: headers(n++ % 64) }) }],
       }),
     )
     let c = 64

@@ -68,7 +68,7 @@ async function http(
   })
   const statuses = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([k, v]) => [k, (v as { count: number }).count]))
   return {
-    rps: result.requests.total / ((lastAnswer - started) / 1000),
+    rps: result.requests.total / ((Math.max(lastAnswer, started + 1) - started) / 1000),
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.timeouts,

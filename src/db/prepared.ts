@@ -56,9 +56,13 @@ export async function run<Row extends Record<string, unknown>>(
  */
 export class StatementFailed extends Error {
   readonly query: string
+  /** PostgreSQL's SQLSTATE (or the socket's code), on top too: a 4xx is logged with its code but not its cause. */
+  readonly code?: string
   constructor(name: string, text: string, cause: unknown) {
     super(`Failed query: ${name}`, { cause })
     this.name = 'StatementFailed'
     this.query = `${name}: ${text}`
+    const code = (cause as { code?: unknown } | null)?.code
+    if (typeof code === 'string') this.code = code
   }
 }

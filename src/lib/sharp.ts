@@ -8,11 +8,15 @@ import path from 'node:path'
 
 import type Sharp from 'sharp'
 
+const requireFromRoot = process.getBuiltinModule('node:module').createRequire(path.join(process.cwd(), 'package.json'))
+// Found now, loaded later: a shop without sharp installed still fails at start, as it did when sharp was
+// imported with the config, not at its first upload (which Payload would answer with a 400).
+const entry = requireFromRoot.resolve('sharp')
+
 let loaded: typeof Sharp | undefined
 
 function load(): typeof Sharp {
-  const { createRequire } = process.getBuiltinModule('node:module')
-  return (loaded ??= createRequire(path.join(process.cwd(), 'package.json'))('sharp') as typeof Sharp)
+  return (loaded ??= requireFromRoot(entry) as typeof Sharp)
 }
 
 export const sharp = ((...args: Parameters<typeof Sharp>) => load()(...args)) as typeof Sharp

@@ -198,11 +198,7 @@ export function priceCart(lines: CartAtStore['lines'], weightToleranceBp = env.w
   return { lines: priced, total, authorized: holdFor(total, weighed, weightToleranceBp) }
 }
 
-/**
- * The order, its line snapshots and the claim's link to it, in one statement, under a fresh random number
- * (a clash writes nothing, and another number is drawn). A named prepared statement: the lines go as
- * arrays, so its text is the same for any cart.
- */
+// A named prepared statement: the lines go as arrays, so its text is the same for any cart.
 const WRITE_ORDER = statement<{ id: number; number: string; created_at: Date }>(
   'shop_checkout_write_order',
   `WITH new_order AS (
@@ -223,6 +219,10 @@ const WRITE_ORDER = statement<{ id: number; number: string; created_at: Date }>(
    SELECT id, number, created_at FROM new_order`,
 )
 
+/**
+ * The order, its line snapshots and the claim's link to it, in one statement, under a fresh random number
+ * (a clash writes nothing, and another number is drawn).
+ */
 async function writeOrder(
   req: PayloadRequest,
   buyer: Buyer,

@@ -240,12 +240,7 @@ export const recordInitialStock: CollectionAfterChangeHook = async ({ doc, opera
 /** A quantity of a product, in bigint thousandths (a reservation, or a change of one: may be negative). */
 export type WantedLine = { sku: string; milli: bigint }
 
-/**
- * Changes the reservations of an order's lines at its pickup point in one statement: `reserved += delta`,
- * an increase only where `onHand − reserved >= delta`, the rows locked in SKU order (rows are locked as they
- * leave the sort of the MATERIALIZED CTE, before the UPDATE touches any of them), with one movement of
- * `type` per line. Answers the SKUs it changed.
- */
+// A named prepared statement (checkout's hot path): the lines go as two arrays, so its text never changes.
 const CHANGE_RESERVATIONS = statement<{ sku: string }>(
   'shop_stock_change_reservations',
   `WITH wanted (sku, delta) AS (SELECT * FROM unnest($3::varchar[], $4::numeric[])),
@@ -269,6 +264,12 @@ const CHANGE_RESERVATIONS = statement<{ sku: string }>(
    SELECT product_id AS sku FROM changed`,
 )
 
+/**
+ * Changes the reservations of an order's lines at its pickup point in one statement: `reserved += delta`,
+ * an increase only where `onHand − reserved >= delta`, the rows locked in SKU order (rows are locked as they
+ * leave the sort of the MATERIALIZED CTE, before the UPDATE touches any of them), with one movement of
+ * `type` per line. Answers the SKUs it changed.
+ */
 async function changeReservations(
   req: PayloadRequest,
   storeId: number,
@@ -277,7 +278,6 @@ async function changeReservations(
   type: 'reservation' | 'correction',
   by?: Actor,
 ): Promise<Set<string>> {
-  // A named prepared statement (checkout's hot path): the lines go as two arrays, so its text never changes.
   const { rows } = await run(req, CHANGE_RESERVATIONS, [
     storeId,
     orderId,

@@ -87,6 +87,8 @@ describe('what reaches the log', () => {
       expect(errors.length).toBeGreaterThan(0)
       expect(JSON.stringify(errors)).toContain('INSERT INTO orders')
       expect(JSON.stringify(errors)).toContain('orders are closed')
+      // PostgreSQL's code on the logged error itself (a 4xx is logged with its code, not its cause).
+      expect(errors.some((l) => (l.err as { code?: string } | undefined)?.code === 'P0001')).toBe(true)
     } finally {
       await sqlRows(shop, 'DROP TRIGGER refuse_orders ON orders; DROP FUNCTION refuse_orders();')
     }

@@ -176,6 +176,9 @@ export const ORDER_MOVED = sql`EXISTS (SELECT 1 FROM moved)`
 /** What the buyer is told when an order moves to a status (queued with the change, sent by a job). */
 const NOTICES: Partial<Record<OrderStatus, NotificationKind>> = { paid: 'confirmation', ready: 'ready', cancelled: 'cancelled' }
 
+/** Runs `step` on the request as it is (in its transaction, if it has one). */
+const inPlace = <T>(req: PayloadRequest, step: (req: PayloadRequest) => Promise<T>): Promise<T> => step(req)
+
 /**
  * Moves an order to `to` if the status table allows it from the order's current status, as one
  * conditional UPDATE: two processes deciding about the same order cannot both win. In the same transaction:
@@ -184,8 +187,9 @@ const NOTICES: Partial<Record<OrderStatus, NotificationKind>> = { paid: 'confirm
  */
 export async function transitionOrder(req: PayloadRequest, orderId: number, to: OrderStatus, changes: TransitionChanges = {}) {
   // A move that settles no stock is one statement, atomic by itself: no transaction of its own to open.
-  const settles = to === 'cancelled' || to === 'collected'
-  return (settles ? inTransaction : (req: PayloadRequest, step: (req: PayloadRequest) => Promise<void>) => step(req))(req, async (req) => {
+  const settlesStock = to === 'cancelled' || to === 'collected'
+  const asOneStep = settlesStock ? inTransaction : inPlace
+  return asOneStep(req, async (req) => {
     const from = statusesLeadingTo(to)
     const paymentGuard = changes.ifPaymentState?.length
       ? sql` AND payment_state::text IN (${sqlList(changes.ifPaymentState)})`
